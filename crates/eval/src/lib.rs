@@ -1,0 +1,3 @@
+//! Evaluation harnesses behind `newsdex eval`: each scores one pipeline stage on a gold set
+//! read from disk and prints a report. They read files, so they live outside the pure
+//! library crates they measure.

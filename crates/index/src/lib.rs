@@ -1,0 +1,1 @@
+//! The tantivy index over clean articles.

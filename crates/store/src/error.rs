@@ -1,0 +1,29 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the page store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database could not be opened or created at this path.
+    #[error("cannot open page store `{path}`: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A query on an open store failed (disk full, corrupt file, locked too long).
+    #[error("page store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored body could not be compressed or decompressed.
+    #[error("page store: body of `{url}` could not be (de)compressed: {source}")]
+    Compression {
+        url: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not a URL newsdex can store (not absolute, or not http/https).
+    #[error("invalid URL `{url}`: {reason}")]
+    InvalidUrl { url: String, reason: String },
+}
+
+/// `Result` with the store's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,26 @@
+//! The page store: every raw response newsdex has fetched or imported, kept so that
+//! nothing ever has to be fetched twice and `newsdex rebuild` can re-clean everything offline.
+//!
+//! Pages live in one SQLite database (bundled build, WAL mode), keyed by the normalised URL
+//! ([`normalize_url`]), with bodies compressed by zstd. The store knows nothing about HTML,
+//! cleaning or search; it is the first stop of the one-way pipeline
+//! `fetcher -> store -> cleaner -> index`.
+//!
+//! ```no_run
+//! use newsdex_store::{PageStore, RawPage};
+//! let store = PageStore::open("data/pages.db")?;
+//! let page = RawPage::new("https://example.org/a", 200, b"<html>...</html>".to_vec());
+//! store.put(&page)?;
+//! assert!(store.get("https://example.org/a")?.is_some());
+//! # Ok::<(), newsdex_store::Error>(())
+//! ```
+
+mod error;
+mod page;
+mod store;
+mod urlnorm;
+
+pub use error::{Error, Result};
+pub use page::RawPage;
+pub use store::{PageStore, PageSummary, PutOutcome};
+pub use urlnorm::{is_tracking_param, normalize_url};
