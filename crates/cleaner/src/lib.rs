@@ -2,13 +2,53 @@
 //!
 //! Pure and synchronous: no I/O, no async runtime. Decodes bytes to text, finds the main
 //! article, strips boilerplate, and reads metadata (title, authors, dates, site, language).
+//!
+//! ```
+//! let cleaner = newsdex_cleaner::Cleaner::new(newsdex_cleaner::Config::default());
+//! let page = b"<html><head><title>Rain due - Example News</title></head><body><nav><a href=/>Home</a></nav>
+//!   <article><h1>Rain due</h1><p>Forecasters expect heavy rain across the region on Tuesday, with flooding likely in low areas.</p>
+//!   <p>READ MORE: Ten things to pack</p></article></body></html>";
+//! let article = cleaner.clean(page, "https://example.com/rain", None).unwrap();
+//! assert_eq!(article.text, "Forecasters expect heavy rain across the region on Tuesday, with flooding likely in low areas.");
+//! ```
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+mod article;
+mod decode;
+mod dom;
+mod extract;
+mod lang;
+mod meta;
+mod patterns;
+
+pub use article::{Article, Block, BlockKind, Link};
+
+use url::Url;
+
+use crate::dom::{Doc, Kind};
+use crate::extract::{Extractor, Kept};
+use crate::patterns::Patterns;
 
 /// Knobs for the cleaner. `Default` is what newsdex uses.
-#[derive(Debug, Clone, Default)]
-pub struct Config {}
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Pages larger than this are refused with [`Error::TooLarge`] rather than parsed.
+    pub max_bytes: usize,
+    /// Keep image captions (`<figcaption>`) in the text. Off: captions and credits are not
+    /// article prose, and credits name photographers who are not in the story.
+    pub keep_captions: bool,
+    /// Detect the language from the text when the markup does not say.
+    pub detect_language: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_bytes: 64 * 1024 * 1024,
+            keep_captions: false,
+            detect_language: true,
+        }
+    }
+}
 
 /// What the cleaner could not turn into an article.
 #[derive(Debug, thiserror::Error)]
@@ -16,60 +56,437 @@ pub enum Error {
     /// The page has no text that looks like an article.
     #[error("no article text found")]
     NoArticle,
-}
-
-/// An article, as the cleaner extracted it from one page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Article {
-    /// The canonical URL when the page names one, else the URL it was fetched from.
-    pub url: String,
-    pub title: String,
-    pub authors: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub modified: Option<DateTime<Utc>>,
-    pub site_name: Option<String>,
-    /// ISO 639-1 code (`en`, `de`).
-    pub language: Option<String>,
-    pub description: Option<String>,
-    pub section: Option<String>,
-    pub tags: Vec<String>,
-    pub image: Option<String>,
-    /// The clean body: paragraphs (and headings, list items, quotes) separated by a blank line.
-    pub text: String,
+    /// The page is larger than [`Config::max_bytes`].
+    #[error("page of {size} bytes is over the {limit}-byte limit")]
+    TooLarge { size: usize, limit: usize },
 }
 
 /// The cleaner, with its configuration and compiled patterns. Build once, use for every page.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Cleaner {
     config: Config,
+    patterns: Patterns,
+}
+
+impl Default for Cleaner {
+    fn default() -> Self {
+        Cleaner::new(Config::default())
+    }
 }
 
 impl Cleaner {
     pub fn new(config: Config) -> Self {
-        Self { config }
+        Cleaner {
+            config,
+            patterns: Patterns::new(),
+        }
     }
 
     /// Cleans one page. `url` is where it came from (used to resolve relative links and as the
     /// fallback article URL); `content_type` is the HTTP header, used for the charset.
-    pub fn clean(&self, body: &[u8], url: &str, content_type: Option<&str>) -> Result<Article, Error> {
-        let _ = (&self.config, content_type);
-        let html = String::from_utf8_lossy(body);
-        let document = scraper::Html::parse_document(&html);
-        let title_selector = scraper::Selector::parse("title").expect("valid selector");
-        let paragraph_selector = scraper::Selector::parse("p").expect("valid selector");
-        let title = document
-            .select(&title_selector)
-            .next()
-            .map(|el| el.text().collect::<String>().trim().to_owned())
-            .unwrap_or_default();
-        let paragraphs: Vec<String> = document
-            .select(&paragraph_selector)
-            .map(|el| el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|text| !text.is_empty())
-            .collect();
-        if paragraphs.is_empty() {
+    pub fn clean(
+        &self,
+        body: &[u8],
+        url: &str,
+        content_type: Option<&str>,
+    ) -> Result<Article, Error> {
+        if body.len() > self.config.max_bytes {
+            return Err(Error::TooLarge {
+                size: body.len(),
+                limit: self.config.max_bytes,
+            });
+        }
+        let page_url = Url::parse(url).ok();
+        let tld = page_url
+            .as_ref()
+            .and_then(|u| u.host_str())
+            .and_then(|h| h.rsplit('.').next())
+            .map(str::to_owned);
+        let html = decode::decode(body, content_type, tld.as_deref());
+        // `scraper::Html` is !Send: it lives and dies inside this call.
+        let parsed = scraper::Html::parse_document(&html);
+        drop(html);
+        let doc = dom::build(&parsed, &self.patterns);
+        drop(parsed);
+        self.assemble(&doc, url, page_url.as_ref())
+    }
+
+    fn assemble(&self, doc: &Doc, url: &str, page_url: Option<&Url>) -> Result<Article, Error> {
+        let ld = meta::json_ld(&doc.head.json_ld);
+        let base = doc.head.base_href.as_deref().and_then(|b| match page_url {
+            Some(p) => p.join(b).ok(),
+            None => Url::parse(b).ok(),
+        });
+        let base = base.as_ref().or(page_url);
+
+        let site_name = ld
+            .site_name
+            .clone()
+            .or_else(|| {
+                meta::meta(
+                    doc,
+                    &["og:site_name", "application-name", "al:android:app_name"],
+                )
+                .map(str::to_owned)
+            })
+            .map(|s| meta::clean_text(&s))
+            .filter(|s| !s.is_empty());
+        let title = self.title(doc, &ld, site_name.as_deref());
+
+        let extractor = Extractor::new(doc, &self.patterns, &title);
+        let kept = extractor.run();
+        let blocks = self.blocks(doc, &kept, base);
+        let text = blocks
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        if text.is_empty() && title.is_empty() {
             return Err(Error::NoArticle);
         }
-        Ok(Article { url: url.to_owned(), title, text: paragraphs.join("\n\n"), ..Article::default() })
+
+        let canonical_url = doc
+            .head
+            .canonical
+            .as_deref()
+            .or_else(|| meta::meta(doc, &["og:url"]))
+            .or(ld.url.as_deref())
+            .and_then(|href| meta::absolute(base, href));
+        let url_out = canonical_url.clone().unwrap_or_else(|| url.to_owned());
+
+        let published = ld
+            .published
+            .as_deref()
+            .and_then(meta::parse_date)
+            .or_else(|| {
+                meta::meta(
+                    doc,
+                    &[
+                        "article:published_time",
+                        "og:published_time",
+                        "datepublished",
+                        "parsely-pub-date",
+                        "pubdate",
+                        "publishdate",
+                        "publish-date",
+                        "publish_date",
+                        "article.published",
+                        "published_time",
+                        "sailthru.date",
+                        "dc.date.issued",
+                        "dc.date",
+                        "dcterms.date",
+                        "dcterms.created",
+                        "dc:date",
+                        "date",
+                        "og:article:published_time",
+                    ],
+                )
+                .and_then(meta::parse_date)
+            })
+            .or_else(|| doc.head.times.iter().find_map(|(_, t)| meta::parse_date(t)))
+            .or_else(|| page_url.and_then(meta::date_from_url));
+        let modified = ld
+            .modified
+            .as_deref()
+            .and_then(meta::parse_date)
+            .or_else(|| {
+                meta::meta(
+                    doc,
+                    &[
+                        "article:modified_time",
+                        "og:updated_time",
+                        "datemodified",
+                        "dcterms.modified",
+                        "last-modified",
+                        "article.updated",
+                    ],
+                )
+                .and_then(meta::parse_date)
+            });
+
+        let mut authors = ld.authors.clone();
+        if authors.is_empty() {
+            for value in [
+                "author",
+                "article:author",
+                "dc.creator",
+                "dc:creator",
+                "dcterms.creator",
+                "parsely-author",
+                "sailthru.author",
+                "byl",
+                "citation_author",
+            ] {
+                for v in meta::metas(doc, value) {
+                    if !v.starts_with("http") {
+                        authors.extend(meta::split_people(v));
+                    }
+                }
+                if !authors.is_empty() {
+                    break;
+                }
+            }
+        }
+        if authors.is_empty() {
+            authors = meta::markup_authors(doc);
+        }
+        dedupe(&mut authors);
+
+        let description = ld
+            .description
+            .clone()
+            .or_else(|| {
+                meta::meta(
+                    doc,
+                    &[
+                        "og:description",
+                        "description",
+                        "twitter:description",
+                        "dc.description",
+                        "dc:description",
+                        "dcterms.description",
+                    ],
+                )
+                .map(str::to_owned)
+            })
+            .map(|d| meta::clean_text(&d))
+            .filter(|d| !d.is_empty());
+        let section = meta::meta(
+            doc,
+            &[
+                "article:section",
+                "parsely-section",
+                "section",
+                "og:section",
+            ],
+        )
+        .map(str::to_owned)
+        .or_else(|| ld.section.clone())
+        .map(|s| meta::clean_text(&s))
+        .filter(|s| !s.is_empty());
+        let mut tags: Vec<String> = meta::metas(doc, "article:tag")
+            .flat_map(|t| t.split(','))
+            .map(meta::clean_text)
+            .collect();
+        if tags.is_empty() {
+            tags = ld.tags.iter().map(|t| meta::clean_text(t)).collect();
+        }
+        if tags.is_empty()
+            && let Some(keywords) = meta::meta(doc, &["news_keywords", "keywords", "parsely-tags"])
+        {
+            tags = keywords.split([',', ';']).map(meta::clean_text).collect();
+        }
+        if tags.is_empty() {
+            tags = doc
+                .head
+                .tag_links
+                .iter()
+                .map(|t| meta::clean_text(t))
+                .collect();
+        }
+        tags.retain(|t| !t.is_empty() && t.chars().count() <= 80);
+        dedupe(&mut tags);
+        let image = meta::meta(
+            doc,
+            &[
+                "og:image",
+                "og:image:url",
+                "og:image:secure_url",
+                "twitter:image",
+                "twitter:image:src",
+            ],
+        )
+        .map(str::to_owned)
+        .or_else(|| ld.image.clone())
+        .and_then(|href| meta::absolute(base, &href));
+
+        let language = doc
+            .head
+            .lang
+            .as_deref()
+            .and_then(lang::normalise_tag)
+            .or_else(|| {
+                meta::meta(
+                    doc,
+                    &[
+                        "content-language",
+                        "dc.language",
+                        "language",
+                        "og:locale",
+                        "inlanguage",
+                    ],
+                )
+                .and_then(lang::normalise_tag)
+            })
+            .or_else(|| {
+                if self.config.detect_language {
+                    lang::detect(&text)
+                } else {
+                    None
+                }
+            });
+
+        Ok(Article {
+            url: url_out,
+            title,
+            authors,
+            published,
+            modified,
+            site_name,
+            language,
+            description,
+            section,
+            tags,
+            image,
+            text,
+            canonical_url,
+            blocks,
+        })
+    }
+
+    fn title(&self, doc: &Doc, ld: &meta::JsonLd, site_name: Option<&str>) -> String {
+        let article_title = if ld.is_article {
+            ld.title.clone()
+        } else {
+            None
+        };
+        let from_meta = article_title
+            .or_else(|| {
+                meta::meta(
+                    doc,
+                    &[
+                        "dc:title",
+                        "dcterm:title",
+                        "dc.title",
+                        "og:title",
+                        "weibo:article:title",
+                        "weibo:webpage:title",
+                        "title",
+                        "twitter:title",
+                        "parsely-title",
+                        "headline",
+                    ],
+                )
+                .map(str::to_owned)
+            })
+            .or_else(|| ld.title.clone());
+        let title = match from_meta {
+            Some(t) => strip_site_suffix(&meta::clean_text(&t), site_name),
+            None => doc
+                .head
+                .title
+                .as_deref()
+                .map(|t| meta::title_from_document(t, site_name))
+                .unwrap_or_default(),
+        };
+        if !title.is_empty() {
+            return title;
+        }
+        // No title anywhere in the head: the first top-level heading.
+        doc.blocks
+            .iter()
+            .find(|b| b.kind == Kind::Heading(1))
+            .map(|b| meta::clean_text(&b.text))
+            .unwrap_or_default()
+    }
+
+    fn blocks(&self, doc: &Doc, kept: &[Kept], base: Option<&Url>) -> Vec<Block> {
+        kept.iter()
+            .filter(|k| self.config.keep_captions || doc.blocks[k.block].kind != Kind::Caption)
+            .map(|k| {
+                let source = &doc.blocks[k.block];
+                let kind = match source.kind {
+                    Kind::Heading(level) => BlockKind::Heading { level },
+                    Kind::ListItem => BlockKind::ListItem {
+                        depth: source.list_depth.max(1),
+                    },
+                    Kind::Pre => BlockKind::Code,
+                    Kind::Cell => BlockKind::Cell,
+                    Kind::Paragraph | Kind::Loose | Kind::Caption | Kind::Term => {
+                        BlockKind::Paragraph
+                    }
+                };
+                let links = if k.edited {
+                    Vec::new()
+                } else {
+                    // Kept text is the block's text trimmed; offsets shift by the trimmed prefix.
+                    let offset = source.text.find(k.text.as_str()).unwrap_or(0);
+                    source
+                        .links
+                        .iter()
+                        .filter(|l| l.start >= offset && l.end <= offset + k.text.len())
+                        .filter_map(|l| {
+                            let href = meta::absolute(base, &l.href)
+                                .or_else(|| (!l.href.is_empty()).then(|| l.href.clone()))?;
+                            Some(Link {
+                                start: l.start - offset,
+                                end: l.end - offset,
+                                href,
+                            })
+                        })
+                        .collect()
+                };
+                Block {
+                    kind,
+                    quote: source.quote,
+                    text: k.text.clone(),
+                    links,
+                }
+            })
+            .collect()
+    }
+}
+
+/// "Headline | Site" or "Headline - Site" -> "Headline" when the tail is the site's name.
+fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
+    let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) else {
+        return title.to_owned();
+    };
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
+        if let Some(head) = title.strip_suffix(site).and_then(|h| h.strip_suffix(sep))
+            && !head.trim().is_empty()
+        {
+            return head.trim().to_owned();
+        }
+    }
+    title.to_owned()
+}
+
+fn dedupe(items: &mut Vec<String>) {
+    let mut seen: Vec<String> = Vec::with_capacity(items.len());
+    items.retain(|item| {
+        let key = item.to_lowercase();
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaner_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Cleaner>();
+        assert_send_sync::<Article>();
+    }
+
+    #[test]
+    fn site_suffix_is_stripped_only_when_it_is_the_site() {
+        assert_eq!(
+            strip_site_suffix("Rain due | Example News", Some("Example News")),
+            "Rain due"
+        );
+        assert_eq!(
+            strip_site_suffix("Rain due - Example News", None),
+            "Rain due - Example News"
+        );
+        assert_eq!(strip_site_suffix("Rain - due", Some("Other")), "Rain - due");
     }
 }

@@ -1,0 +1,204 @@
+//! The cleaner's output: an article's text as typed blocks, its metadata, and its Markdown form.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// An article, as the cleaner extracted it from one page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// The canonical URL when the page names one (absolute), else the URL it was fetched from.
+    pub url: String,
+    /// The headline, without a `| Site name` suffix.
+    pub title: String,
+    /// People (or agencies) credited, without "By" or job titles.
+    pub authors: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub modified: Option<DateTime<Utc>>,
+    pub site_name: Option<String>,
+    /// ISO 639-1 code (`en`, `de`): from the markup, else detected from the text.
+    pub language: Option<String>,
+    /// The standfirst or meta description.
+    pub description: Option<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    /// The lead image, absolute.
+    pub image: Option<String>,
+    /// The clean body: paragraphs (and headings, list items, quotes) separated by a blank line.
+    pub text: String,
+    /// The canonical URL the page names, if any (absolute); `url` falls back to the page URL.
+    #[serde(default)]
+    pub canonical_url: Option<String>,
+    /// The body as typed blocks, in order; `text` is their text joined by blank lines.
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+}
+
+/// One paragraph-like unit of the article body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Inside a `<blockquote>`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub quote: bool,
+    pub text: String,
+    /// Links inside `text`, as byte ranges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// What a block is, for Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    Paragraph,
+    /// `level` 1 to 6.
+    Heading {
+        level: u8,
+    },
+    /// A list item, `depth` 1 for a top-level list.
+    ListItem {
+        depth: u8,
+    },
+    /// Preformatted text or code.
+    Code,
+    /// A table cell's text.
+    Cell,
+}
+
+/// A link in a block: `text[start..end]` points to `href` (absolute where it could be resolved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub start: usize,
+    pub end: usize,
+    pub href: String,
+}
+
+impl Article {
+    /// The body as Markdown: `#` headings, `-` list items, `>` quotes, fenced code, and inline
+    /// links. The title is not repeated.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            let inline = if block.kind == BlockKind::Code {
+                block.text.clone()
+            } else {
+                inline_markdown(block)
+            };
+            let body = match block.kind {
+                BlockKind::Heading { level } => format!(
+                    "{} {}",
+                    "#".repeat(usize::from(level.clamp(1, 6))),
+                    inline.replace('\n', " ")
+                ),
+                BlockKind::ListItem { depth } => {
+                    format!(
+                        "{}- {}",
+                        "  ".repeat(usize::from(depth.saturating_sub(1))),
+                        inline.replace('\n', " ")
+                    )
+                }
+                BlockKind::Code => format!("```\n{inline}\n```"),
+                BlockKind::Paragraph | BlockKind::Cell => inline,
+            };
+            if block.quote {
+                let quoted: Vec<String> = body
+                    .lines()
+                    .map(|l| {
+                        if l.is_empty() {
+                            ">".to_owned()
+                        } else {
+                            format!("> {l}")
+                        }
+                    })
+                    .collect();
+                out.push_str(&quoted.join("\n"));
+            } else {
+                out.push_str(&body);
+            }
+        }
+        out
+    }
+}
+
+fn escape_markdown(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`' | '<' | '>' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+fn inline_markdown(block: &Block) -> String {
+    let text = &block.text;
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for link in &block.links {
+        let valid = link.start >= at
+            && link.start < link.end
+            && link.end <= text.len()
+            && text.is_char_boundary(link.start)
+            && text.is_char_boundary(link.end);
+        if !valid {
+            continue;
+        }
+        escape_markdown(&text[at..link.start], &mut out);
+        out.push('[');
+        escape_markdown(&text[link.start..link.end], &mut out);
+        out.push_str("](");
+        out.push_str(&link.href.replace(' ', "%20").replace(')', "%29"));
+        out.push(')');
+        at = link.end;
+    }
+    escape_markdown(&text[at..], &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_has_headings_lists_quotes_and_links() {
+        let article = Article {
+            blocks: vec![
+                Block {
+                    kind: BlockKind::Heading { level: 2 },
+                    quote: false,
+                    text: "What next?".into(),
+                    links: vec![],
+                },
+                Block {
+                    kind: BlockKind::Paragraph,
+                    quote: false,
+                    text: "See the report for details.".into(),
+                    links: vec![Link {
+                        start: 8,
+                        end: 14,
+                        href: "https://example.com/r".into(),
+                    }],
+                },
+                Block {
+                    kind: BlockKind::ListItem { depth: 1 },
+                    quote: false,
+                    text: "first".into(),
+                    links: vec![],
+                },
+                Block {
+                    kind: BlockKind::Paragraph,
+                    quote: true,
+                    text: "A *quoted* line".into(),
+                    links: vec![],
+                },
+            ],
+            ..Article::default()
+        };
+        assert_eq!(
+            article.to_markdown(),
+            "## What next?\n\nSee the [report](https://example.com/r) for details.\n\n- first\n\n> A \\*quoted\\* line"
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Bytes to text: picks the page's character encoding the way browsers and w3lib do
+//! (BOM, then the HTTP header, then `<meta charset>`, then statistical detection).
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+
+/// How many leading bytes the `<meta charset>` prescan looks at (the HTML spec's figure).
+const PRESCAN_BYTES: usize = 1024;
+
+/// Decodes `body` to a string. `content_type` is the HTTP header; `tld` the host's last label,
+/// which sharpens chardetng's guess for legacy national encodings.
+pub(crate) fn decode(body: &[u8], content_type: Option<&str>, tld: Option<&str>) -> String {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
+        let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
+        return text.into_owned();
+    }
+    let declared = content_type
+        .and_then(charset_param)
+        .and_then(|label| Encoding::for_label(label.as_bytes()))
+        .or_else(|| prescan_meta(&body[..body.len().min(PRESCAN_BYTES)]))
+        // A page cannot declare itself UTF-16 in ASCII-compatible bytes: the spec reads it as UTF-8.
+        .map(|e| {
+            if e.is_single_byte() || e == UTF_8 || e.output_encoding() == UTF_8 {
+                e.output_encoding()
+            } else {
+                e
+            }
+        });
+
+    let encoding = match declared {
+        // Declared UTF-8 but not valid UTF-8: the label is wrong (typically Windows-1252 text
+        // served by a server configured for UTF-8), so let the detector decide.
+        Some(e) if e == UTF_8 => {
+            if std::str::from_utf8(body).is_ok() {
+                UTF_8
+            } else {
+                detect(body, tld)
+            }
+        }
+        // Declared a legacy single-byte encoding but the bytes are valid, non-ASCII UTF-8: the
+        // label is stale, and honouring it would produce mojibake ("Ã©").
+        Some(e) if e.is_single_byte() && !body.is_ascii() && std::str::from_utf8(body).is_ok() => {
+            UTF_8
+        }
+        Some(e) => e,
+        None => detect(body, tld),
+    };
+    let (text, _, _) = encoding.decode(body);
+    text.into_owned()
+}
+
+fn detect(body: &[u8], tld: Option<&str>) -> &'static Encoding {
+    if body.is_ascii() {
+        return UTF_8;
+    }
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(body, true);
+    let tld = tld.filter(|t| t.bytes().all(|b| b.is_ascii_alphanumeric()) && !t.is_empty());
+    let guess = detector.guess(tld.map(str::as_bytes), Utf8Detection::Allow);
+    // ISO-8859-1 and ASCII labels mean Windows-1252 on the web; keep the superset.
+    if guess.is_single_byte() && guess.name() == "ISO-8859-1" {
+        WINDOWS_1252
+    } else {
+        guess
+    }
+}
+
+/// The `charset` parameter of a Content-Type value, unquoted.
+fn charset_param(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']).trim().to_owned())
+    })
+}
+
+/// Finds `<meta charset=x>` or `<meta http-equiv=content-type content="...charset=x">` in the
+/// first bytes: a simplified form of the HTML spec's prescan, enough for real pages.
+fn prescan_meta(head: &[u8]) -> Option<&'static Encoding> {
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(at) = find(&lower[from..], b"<meta") {
+        let start = from + at + 5;
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |p| start + p);
+        let tag = &lower[start..end];
+        if let Some(pos) = find(tag, b"charset") {
+            let rest = &tag[pos + 7..];
+            let rest = trim_start(rest);
+            if let Some(rest) = rest.strip_prefix(b"=") {
+                let rest = trim_start(rest);
+                let rest = rest
+                    .strip_prefix(b"\"")
+                    .or_else(|| rest.strip_prefix(b"'"))
+                    .unwrap_or(rest);
+                let label_end = rest
+                    .iter()
+                    .position(|&b| {
+                        matches!(
+                            b,
+                            b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'
+                        )
+                    })
+                    .unwrap_or(rest.len());
+                if let Some(encoding) = Encoding::for_label(&rest[..label_end]) {
+                    return Some(encoding);
+                }
+            }
+        }
+        from = end;
+        if from >= lower.len() {
+            break;
+        }
+    }
+    None
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let skip = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &bytes[skip..]
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_wins_over_header() {
+        let body = b"\xEF\xBB\xBFcaf\xC3\xA9";
+        assert_eq!(
+            decode(body, Some("text/html; charset=iso-8859-1"), None),
+            "café"
+        );
+    }
+
+    #[test]
+    fn header_charset_is_used() {
+        assert_eq!(
+            decode(b"caf\xE9", Some("text/html; charset=\"ISO-8859-1\""), None),
+            "café"
+        );
+    }
+
+    #[test]
+    fn meta_charset_and_http_equiv() {
+        let page = b"<html><head><meta charset='windows-1252'></head><body>\x93quoted\x94</body>";
+        assert!(decode(page, None, None).contains("\u{201c}quoted\u{201d}"));
+        let page =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-2\"><p>\xB1";
+        assert!(decode(page, None, None).ends_with('\u{0105}'));
+    }
+
+    #[test]
+    fn windows_1252_labelled_utf8_is_not_mojibake() {
+        let mut page = b"<html><head><meta charset=\"utf-8\"></head><body><p>".to_vec();
+        page.extend_from_slice(b"Der Stra\xDFenverkehr in M\xFCnchen war am Montag \x84v\xF6llig\x93 blockiert, sagte die Polizei.");
+        let text = decode(&page, Some("text/html; charset=utf-8"), Some("de"));
+        assert!(text.contains("Straßenverkehr in München"), "{text}");
+        assert!(!text.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn utf8_labelled_latin1_stays_utf8() {
+        let page = "<meta charset=iso-8859-1><p>Zoë Müller said “yes”</p>".as_bytes();
+        assert!(decode(page, None, None).contains("Zoë Müller said “yes”"));
+    }
+
+    #[test]
+    fn undeclared_legacy_encoding_is_detected() {
+        let (bytes, _, _) =
+            encoding_rs::SHIFT_JIS.encode("<p>東京都の天気予報です。明日は晴れるでしょう。</p>");
+        assert!(decode(&bytes, None, Some("jp")).contains("東京都の天気予報"));
+    }
+}

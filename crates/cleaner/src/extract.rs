@@ -1,0 +1,572 @@
+//! Finds the article in a page and keeps only its text. Scores containers by the paragraphs
+//! they hold (text length, commas, link density, class and tag hints, in the manner of
+//! Readability), picks the best container and the siblings that belong to it, then drops
+//! boilerplate inside it: boxes by their markup hints and link density, lines by their wording.
+
+use crate::dom::{Block, Doc, Elem, Kind, NONE, Tag, flag};
+use crate::patterns::Patterns;
+
+/// Below this many characters of kept text, extraction retries with fewer filters.
+const CHAR_THRESHOLD: u32 = 500;
+/// How many ancestors of a paragraph share its score (Readability uses 5).
+const SCORE_LEVELS: usize = 5;
+
+/// Which filters an attempt applies; later attempts relax them, as Readability does.
+#[derive(Debug, Clone, Copy)]
+struct Attempt {
+    strip_unlikely: bool,
+    weight_classes: bool,
+    clean_conditionally: bool,
+}
+
+const ATTEMPTS: [Attempt; 4] = [
+    Attempt {
+        strip_unlikely: true,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Attempt {
+        strip_unlikely: false,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Attempt {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: true,
+    },
+    Attempt {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: false,
+    },
+];
+
+/// One kept block of article text (an index into `Doc::blocks`, and its final text).
+#[derive(Debug)]
+pub(crate) struct Kept {
+    pub block: usize,
+    pub text: String,
+    /// Whether `text` differs from the block's own text (credits stripped), which
+    /// invalidates the block's link offsets.
+    pub edited: bool,
+}
+
+pub(crate) struct Extractor<'a> {
+    doc: &'a Doc,
+    patterns: &'a Patterns,
+    title_words: Vec<String>,
+    /// Flags of each element's descendants (not itself), ORed.
+    below: Vec<u32>,
+}
+
+impl<'a> Extractor<'a> {
+    pub fn new(doc: &'a Doc, patterns: &'a Patterns, title: &str) -> Self {
+        let mut below = vec![0u32; doc.elems.len()];
+        for i in (0..doc.elems.len()).rev() {
+            let e = &doc.elems[i];
+            if e.parent != NONE {
+                below[e.parent as usize] |= below[i] | e.flags;
+            }
+        }
+        Extractor {
+            doc,
+            patterns,
+            title_words: words(title),
+            below,
+        }
+    }
+
+    /// Runs the attempts and returns the kept blocks of the best one.
+    pub fn run(&self) -> Vec<Kept> {
+        let mut best: Vec<Kept> = Vec::new();
+        let mut best_chars = 0;
+        for attempt in ATTEMPTS {
+            let kept = self.attempt(attempt);
+            let chars: u32 = kept.iter().map(|k| self.doc.blocks[k.block].chars).sum();
+            if chars >= CHAR_THRESHOLD {
+                return kept;
+            }
+            if chars > best_chars {
+                best_chars = chars;
+                best = kept;
+            }
+        }
+        best
+    }
+
+    fn elem(&self, i: u32) -> &Elem {
+        &self.doc.elems[i as usize]
+    }
+
+    /// Elements whose text does not take part in scoring under this attempt.
+    fn excluded(&self, attempt: Attempt) -> Vec<bool> {
+        let elems = &self.doc.elems;
+        let mut excluded = vec![false; elems.len()];
+        for (i, e) in elems.iter().enumerate() {
+            let inherited = e.parent != NONE && excluded[e.parent as usize];
+            let guards_body = self.below[i] & (flag::ARTICLE_BODY | flag::ARTICLE) != 0;
+            let own = !guards_body
+                && (e.has(flag::BOILER_TAG | flag::CAPTION)
+                    || (attempt.strip_unlikely
+                        && e.has(flag::UNLIKELY | flag::HEADERISH | flag::COMMENTS)));
+            excluded[i] = inherited || own;
+        }
+        excluded
+    }
+
+    fn initial_score(&self, e: &Elem, attempt: Attempt) -> f32 {
+        let base = match e.tag {
+            Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
+            Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+            Tag::Address
+            | Tag::Ol
+            | Tag::Ul
+            | Tag::Dl
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Li
+            | Tag::Form => -3.0,
+            Tag::H(_) | Tag::Th => -5.0,
+            _ => 0.0,
+        };
+        let semantic = if e.has(flag::ARTICLE_BODY) { 25.0 } else { 0.0 };
+        let weight = if attempt.weight_classes {
+            e.class_weight as f32
+        } else {
+            0.0
+        };
+        base + weight + semantic
+    }
+
+    fn attempt(&self, attempt: Attempt) -> Vec<Kept> {
+        let doc = self.doc;
+        let excluded = self.excluded(attempt);
+        let n = doc.elems.len();
+        let mut score = vec![f32::NAN; n];
+        let mut candidates: Vec<u32> = Vec::new();
+
+        for block in &doc.blocks {
+            let owner = block.owner;
+            if excluded[owner as usize]
+                || block.chars < 25
+                || block.quote && block.kind == Kind::Loose
+            {
+                continue;
+            }
+            if !matches!(
+                block.kind,
+                Kind::Paragraph | Kind::Loose | Kind::Pre | Kind::Cell | Kind::Heading(2..=6)
+            ) {
+                continue;
+            }
+            if block.chars < 320
+                && self
+                    .patterns
+                    .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
+            {
+                continue;
+            }
+            let content = 1.0 + (block.commas + 1) as f32 + (block.chars / 100).min(3) as f32;
+            // Text loose in a container that also holds other blocks is a paragraph of that
+            // container; text alone in a `div` makes the `div` itself the paragraph.
+            let owner_elem = self.elem(owner);
+            let first =
+                if block.kind == Kind::Loose && owner_elem.block_end - owner_elem.block_start > 1 {
+                    owner
+                } else {
+                    owner_elem.parent
+                };
+            let mut level = 0usize;
+            let mut at = first;
+            while at != NONE && level < SCORE_LEVELS {
+                let e = self.elem(at);
+                if e.tag == Tag::Html {
+                    break;
+                }
+                if score[at as usize].is_nan() {
+                    score[at as usize] = self.initial_score(e, attempt);
+                    candidates.push(at);
+                }
+                let divider = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    _ => level as f32 * 3.0,
+                };
+                score[at as usize] += content / divider;
+                at = e.parent;
+                level += 1;
+            }
+        }
+
+        for &c in &candidates {
+            let ld = self.elem(c).stats.link_density();
+            score[c as usize] *= 1.0 - ld;
+        }
+        let top = self.pick_top(&candidates, &score);
+        let roots = self.roots(top, &score);
+        self.collect(&roots, &score, attempt)
+    }
+
+    fn pick_top(&self, candidates: &[u32], score: &[f32]) -> u32 {
+        let doc = self.doc;
+        let mut ranked: Vec<u32> = candidates.to_vec();
+        ranked.sort_by(|a, b| {
+            score[*b as usize]
+                .total_cmp(&score[*a as usize])
+                .then(a.cmp(b))
+        });
+        ranked.truncate(5);
+        let Some(&first) = ranked.first() else {
+            return doc.body;
+        };
+        let mut top = first;
+        if self.elem(top).tag == Tag::Body {
+            return top;
+        }
+        let top_score = score[top as usize];
+
+        // When several strong candidates share an ancestor, the article is that ancestor
+        // (paragraphs split over several wrappers).
+        let alternatives: Vec<u32> = ranked[1..]
+            .iter()
+            .copied()
+            .filter(|&c| score[c as usize] / top_score >= 0.75)
+            .collect();
+        if alternatives.len() >= 3 {
+            let mut at = self.elem(top).parent;
+            while at != NONE && self.elem(at).tag != Tag::Body {
+                let holding = alternatives
+                    .iter()
+                    .filter(|&&alt| doc.contains(at, alt))
+                    .count();
+                if holding >= 3 {
+                    top = at;
+                    break;
+                }
+                at = self.elem(at).parent;
+            }
+        }
+
+        // Parents of a good candidate collect part of its score; a parent that beats it
+        // holds more of the article.
+        let mut last = score[top as usize];
+        let threshold = last / 3.0;
+        let mut at = self.elem(top).parent;
+        while at != NONE && self.elem(at).tag != Tag::Body {
+            let s = score[at as usize];
+            if !s.is_nan() {
+                if s < threshold {
+                    break;
+                }
+                if s > last {
+                    top = at;
+                    break;
+                }
+                last = s;
+            }
+            at = self.elem(at).parent;
+        }
+
+        // A lone child is no better than its parent.
+        loop {
+            let parent = self.elem(top).parent;
+            if parent == NONE
+                || self.elem(parent).tag == Tag::Body
+                || self.elem(parent).children != 1
+            {
+                break;
+            }
+            top = parent;
+        }
+
+        // The semantic `<article>` around the best block is the article: its header holds the
+        // standfirst, and its boilerplate is dropped below.
+        if let Some(article) = self
+            .doc
+            .ancestors(top)
+            .take(6)
+            .find(|&a| self.elem(a).has(flag::ARTICLE))
+            && self.elem(top).stats.chars as f32 >= 0.5 * self.elem(article).stats.chars as f32
+        {
+            top = article;
+        }
+        top
+    }
+
+    /// The top candidate plus the siblings that belong to the same article.
+    fn roots(&self, top: u32, score: &[f32]) -> Vec<u32> {
+        let top_elem = self.elem(top);
+        if top_elem.tag == Tag::Body || top_elem.parent == NONE {
+            return vec![top];
+        }
+        let top_score = if score[top as usize].is_nan() {
+            0.0
+        } else {
+            score[top as usize]
+        };
+        let threshold = (top_score * 0.2).max(10.0);
+        let mut roots = Vec::new();
+        for sibling in self.doc.children(top_elem.parent) {
+            if sibling == top {
+                roots.push(sibling);
+                continue;
+            }
+            let e = self.elem(sibling);
+            if e.has(
+                flag::BOILER_TAG
+                    | flag::COMMENTS
+                    | flag::RELATED
+                    | flag::PROMO
+                    | flag::SHARE
+                    | flag::AD,
+            ) {
+                continue;
+            }
+            let bonus = if e.class_key != 0 && e.class_key == top_elem.class_key {
+                top_score * 0.2
+            } else {
+                0.0
+            };
+            let s = score[sibling as usize];
+            let append = if !s.is_nan() && s + bonus >= threshold {
+                true
+            } else if e.tag == Tag::P {
+                let len = e.stats.chars;
+                let ld = e.stats.link_density();
+                let text = self.doc.text_of(sibling);
+                (len > 80 && ld < 0.25)
+                    || (len > 0 && len <= 80 && ld == 0.0 && ends_sentence(&text))
+            } else {
+                false
+            };
+            if append {
+                roots.push(sibling);
+            }
+        }
+        roots
+    }
+
+    /// Readability's "clean conditionally": boxes inside the article that look like
+    /// navigation, link lists, galleries or forms rather than prose.
+    fn looks_like_junk(&self, i: u32, e: &Elem, score: &[f32], attempt: Attempt) -> bool {
+        if !matches!(
+            e.tag,
+            Tag::Form
+                | Tag::Fieldset
+                | Tag::Table
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Div
+                | Tag::Section
+                | Tag::Figure
+                | Tag::Header
+                | Tag::Details
+        ) {
+            return false;
+        }
+        if self.below[i as usize] & flag::ARTICLE_BODY != 0 {
+            return false;
+        }
+        let s = &e.stats;
+        let weight = if attempt.weight_classes {
+            e.class_weight
+        } else {
+            0
+        };
+        let content_score = if score[i as usize].is_nan() {
+            0.0
+        } else {
+            score[i as usize]
+        };
+        if weight as f32 + content_score < 0.0 {
+            return true;
+        }
+        if s.commas >= 10 {
+            return false;
+        }
+        let is_list = matches!(e.tag, Tag::Ul | Tag::Ol)
+            && s.chars > 0
+            && s.li_chars as f32 / s.chars as f32 > 0.9;
+        let in_figure = e.tag == Tag::Figure
+            || self
+                .doc
+                .ancestors(i)
+                .take(4)
+                .any(|a| self.elem(a).tag == Tag::Figure);
+        let p = s.p as f32;
+        let img = s.img as f32;
+        let li = s.li as f32 - 100.0;
+        let ld = s.link_density();
+        let heading_density = if s.chars == 0 {
+            0.0
+        } else {
+            s.heading_chars as f32 / s.chars as f32
+        };
+        (!in_figure && img > 1.0 && p / img < 0.5)
+            || (!is_list && li > p)
+            || (s.input as f32 > (p / 3.0).floor())
+            || (!is_list
+                && !in_figure
+                && heading_density < 0.9
+                && s.chars < 25
+                && (s.img == 0 || s.img > 2)
+                && ld > 0.0)
+            || (!is_list && weight < 25 && ld > 0.2)
+            || (weight >= 25 && ld > 0.5)
+            || ((s.embed == 1 && s.chars < 75) || s.embed > 1)
+    }
+
+    /// Whether an element inside the article is a box to drop whole.
+    fn drop_element(&self, i: u32, root_chars: u32, score: &[f32], attempt: Attempt) -> bool {
+        let e = self.elem(i);
+        let holds_body =
+            self.below[i as usize] & flag::ARTICLE_BODY != 0 || e.has(flag::ARTICLE_BODY);
+        if holds_body {
+            return false;
+        }
+        // A box holding most of the article is part of it, whatever its class says.
+        let minor = (e.stats.chars as f32) < 0.35 * root_chars as f32;
+        if e.has(flag::BOILER_TAG | flag::CAPTION) {
+            return true;
+        }
+        // A figure's own text is its caption and credit, unless it wraps a quote or a table.
+        if e.tag == Tag::Figure && e.stats.quotes == 0 && e.stats.chars < 400 {
+            return true;
+        }
+        if minor
+            && e.has(
+                flag::COMMENTS | flag::PROMO | flag::SHARE | flag::AD | flag::RELATED | flag::TAGS,
+            )
+        {
+            return true;
+        }
+        if minor && attempt.strip_unlikely && e.has(flag::UNLIKELY) {
+            return true;
+        }
+        if e.has(flag::BYLINE) && (e.stats.chars <= 200 || e.stats.link_density() > 0.5) {
+            return true;
+        }
+        if e.has(flag::DATE) && e.stats.chars <= 80 {
+            return true;
+        }
+        attempt.clean_conditionally && minor && self.looks_like_junk(i, e, score, attempt)
+    }
+
+    fn collect(&self, roots: &[u32], score: &[f32], attempt: Attempt) -> Vec<Kept> {
+        let doc = self.doc;
+        let mut kept = Vec::new();
+        let mut title_seen = false;
+        for &root in roots {
+            let r = self.elem(root);
+            let root_chars = r.stats.chars;
+            // Mark blocks under dropped boxes: walk the root's elements in document order,
+            // dropping the topmost box of each dropped subtree.
+            let start = root as usize;
+            let end = r.end as usize;
+            let mut dropped = vec![false; end - start];
+            let mut dropped_blocks: Vec<(u32, u32)> = Vec::new();
+            for i in start + 1..end {
+                let e = &doc.elems[i];
+                let parent = e.parent as usize;
+                if parent >= start && parent < end && dropped[parent - start] {
+                    dropped[i - start] = true;
+                    continue;
+                }
+                if self.drop_element(i as u32, root_chars, score, attempt) {
+                    dropped[i - start] = true;
+                    dropped_blocks.push((e.block_start, e.block_end));
+                }
+            }
+            let mut cut = dropped_blocks.into_iter().peekable();
+            for b in r.block_start..r.block_end {
+                while cut.peek().is_some_and(|&(_, e)| e <= b) {
+                    cut.next();
+                }
+                if cut.peek().is_some_and(|&(s, e)| s <= b && b < e) {
+                    continue;
+                }
+                let block = &doc.blocks[b as usize];
+                if let Some(k) = self.keep_block(b as usize, block, &mut title_seen) {
+                    kept.push(k);
+                }
+            }
+        }
+        kept
+    }
+
+    fn keep_block(&self, index: usize, block: &Block, title_seen: &mut bool) -> Option<Kept> {
+        if block.kind == Kind::Caption {
+            return None;
+        }
+        if let Kind::Heading(_) = block.kind
+            && !*title_seen
+            && self.duplicates_title(&block.text)
+        {
+            *title_seen = true;
+            return None;
+        }
+        if self
+            .patterns
+            .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
+        {
+            return None;
+        }
+        let stripped = self.patterns.strip_credits(&block.text);
+        let edited = stripped.len() != block.text.len();
+        let text = stripped.trim();
+        if text.is_empty() {
+            return None;
+        }
+        Some(Kept {
+            block: index,
+            text: text.to_owned(),
+            edited,
+        })
+    }
+
+    fn duplicates_title(&self, heading: &str) -> bool {
+        if self.title_words.is_empty() {
+            return false;
+        }
+        let heading = words(heading);
+        if heading.is_empty() {
+            return false;
+        }
+        similarity(&self.title_words, &heading) > 0.75
+    }
+}
+
+fn share(part: u32, whole: u32) -> f32 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f32 / whole as f32
+    }
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.contains(". ") || text.trim_end().ends_with('.')
+}
+
+/// Lower-cased word tokens.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Readability's text similarity: the share of `b`'s text made of words also in `a`.
+pub(crate) fn similarity(a: &[String], b: &[String]) -> f32 {
+    let total: usize = b.iter().map(|w| w.len() + 1).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let missing: usize = b
+        .iter()
+        .filter(|w| !a.contains(w))
+        .map(|w| w.len() + 1)
+        .sum();
+    1.0 - missing as f32 / total as f32
+}

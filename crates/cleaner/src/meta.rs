@@ -1,0 +1,799 @@
+//! Article metadata: title, authors, dates, site, canonical URL, description, section, tags
+//! and image, read from JSON-LD first, then Open Graph / `article:` / Dublin Core meta tags,
+//! then the markup (`<title>`, `<time>`, bylines), then the URL.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde_json::Value;
+use url::Url;
+
+use crate::dom::{Doc, flag};
+
+/// Schema.org types that describe an article.
+const ARTICLE_TYPES: &[&str] = &[
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "askpublicnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "socialmediaposting",
+    "techarticle",
+    "scholarlyarticle",
+    "report",
+    "webpage",
+    "creativework",
+];
+
+/// What JSON-LD says about the article.
+#[derive(Debug, Default)]
+pub(crate) struct JsonLd {
+    /// Whether the object read is an article type (not a bare `WebPage`).
+    pub is_article: bool,
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub description: Option<String>,
+    pub site_name: Option<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub image: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Parses the page's JSON-LD scripts leniently and reads the first article-like object.
+pub(crate) fn json_ld(scripts: &[String]) -> JsonLd {
+    let mut out = JsonLd::default();
+    let mut best_rank = usize::MAX;
+    for script in scripts {
+        let Some(value) = parse_lenient(script) else {
+            continue;
+        };
+        let mut stack = vec![&value];
+        let mut visited = 0;
+        while let Some(v) = stack.pop() {
+            visited += 1;
+            if visited > 10_000 {
+                break;
+            }
+            match v {
+                Value::Array(items) => stack.extend(items.iter().rev()),
+                Value::Object(map) => {
+                    if let Some(graph) = map.get("@graph") {
+                        stack.push(graph);
+                    }
+                    let rank = type_rank(map.get("@type"));
+                    if let Some(rank) = rank
+                        && rank < best_rank
+                        && (map.contains_key("headline")
+                            || map.contains_key("name")
+                            || map.contains_key("articleBody"))
+                    {
+                        best_rank = rank;
+                        out = read_article(map);
+                        out.is_article = rank == 0;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Lower rank = more article-like; `None` = not an article type.
+fn type_rank(t: Option<&Value>) -> Option<usize> {
+    let mut names: Vec<String> = Vec::new();
+    match t {
+        Some(Value::String(s)) => names.push(s.to_ascii_lowercase()),
+        Some(Value::Array(items)) => names.extend(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_ascii_lowercase),
+        ),
+        _ => return None,
+    }
+    names
+        .iter()
+        .filter_map(|n| {
+            let n = n.rsplit(['/', ':']).next().unwrap_or(n);
+            ARTICLE_TYPES.iter().position(|t| *t == n)
+        })
+        .min()
+        .map(|p| {
+            if p >= ARTICLE_TYPES.len() - 2 {
+                100 + p
+            } else {
+                0
+            }
+        })
+}
+
+fn parse_lenient(script: &str) -> Option<Value> {
+    let trimmed = script.trim();
+    if let Ok(v) = serde_json::from_str(trimmed) {
+        return Some(v);
+    }
+    // Common breakage: HTML comment or CDATA wrappers, raw control characters in strings,
+    // trailing commas.
+    let mut cleaned = trimmed
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim()
+        .trim_start_matches("//<![CDATA[")
+        .trim_start_matches("<![CDATA[")
+        .trim_end_matches("//]]>")
+        .trim_end_matches("]]>")
+        .trim()
+        .trim_end_matches(';')
+        .replace(|c: char| c.is_control(), " ");
+    if let Ok(v) = serde_json::from_str(&cleaned) {
+        return Some(v);
+    }
+    cleaned = remove_trailing_commas(&cleaned);
+    serde_json::from_str(&cleaned).ok()
+}
+
+fn remove_trailing_commas(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        }
+        if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}' | ']')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(decode_entities(s.trim())).filter(|s| !s.is_empty()),
+        Value::Array(items) => items.iter().find_map(text_of),
+        Value::Object(map) => map
+            .get("name")
+            .or_else(|| map.get("@value"))
+            .and_then(text_of),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn url_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Value::Array(items) => items.iter().find_map(url_of),
+        Value::Object(map) => map
+            .get("url")
+            .or_else(|| map.get("contentUrl"))
+            .or_else(|| map.get("@id"))
+            .and_then(url_of),
+        _ => None,
+    }
+}
+
+fn names_of(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.extend(split_people(&decode_entities(s))),
+        Value::Array(items) => items.iter().for_each(|i| names_of(i, out)),
+        Value::Object(map) => {
+            if let Some(name) = map.get("name") {
+                names_of(name, out);
+            } else if let (Some(given), Some(family)) = (
+                map.get("givenName").and_then(Value::as_str),
+                map.get("familyName").and_then(Value::as_str),
+            ) {
+                out.push(format!("{} {}", given.trim(), family.trim()));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn read_article(map: &serde_json::Map<String, Value>) -> JsonLd {
+    let mut authors = Vec::new();
+    if let Some(a) = map.get("author").or_else(|| map.get("creator")) {
+        names_of(a, &mut authors);
+    }
+    let tags = match map.get("keywords") {
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(text_of).collect(),
+        _ => Vec::new(),
+    };
+    JsonLd {
+        is_article: false,
+        title: map
+            .get("headline")
+            .and_then(text_of)
+            .or_else(|| map.get("name").and_then(text_of)),
+        authors,
+        published: map
+            .get("datePublished")
+            .or_else(|| map.get("dateCreated"))
+            .and_then(text_of),
+        modified: map.get("dateModified").and_then(text_of),
+        description: map.get("description").and_then(text_of),
+        site_name: map
+            .get("publisher")
+            .and_then(text_of)
+            .or_else(|| map.get("isPartOf").and_then(text_of)),
+        section: map.get("articleSection").and_then(text_of),
+        tags,
+        image: map
+            .get("image")
+            .or_else(|| map.get("thumbnailUrl"))
+            .and_then(url_of),
+        url: map
+            .get("url")
+            .and_then(url_of)
+            .or_else(|| map.get("mainEntityOfPage").and_then(url_of)),
+    }
+}
+
+/// Decodes the HTML character references that CMSs leave inside JSON-LD strings
+/// ("&#8211;", "&amp;"): numeric ones and the common named ones.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+        let decoded = end.and_then(|end| {
+            let name = &rest[1..end];
+            let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some(' '),
+                    "ndash" => Some('–'),
+                    "mdash" => Some('—'),
+                    "lsquo" => Some('‘'),
+                    "rsquo" => Some('’'),
+                    "ldquo" => Some('“'),
+                    "rdquo" => Some('”'),
+                    "hellip" => Some('…'),
+                    _ => None,
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The first meta value among `names`, in the order given.
+pub(crate) fn meta<'d>(doc: &'d Doc, names: &[&str]) -> Option<&'d str> {
+    names.iter().find_map(|name| {
+        doc.head
+            .metas
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    })
+}
+
+pub(crate) fn metas<'d>(doc: &'d Doc, name: &str) -> impl Iterator<Item = &'d str> + 'd {
+    let name = name.to_owned();
+    doc.head
+        .metas
+        .iter()
+        .filter(move |(k, _)| *k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Collapses whitespace and decodes nothing: scraper already decoded entities.
+pub(crate) fn clean_text(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The title from `<title>`, without a site name after (or before) a separator, in the
+/// manner of Readability's `_getArticleTitle`.
+pub(crate) fn title_from_document(raw: &str, site_name: Option<&str>) -> String {
+    let original = clean_text(raw);
+    let seps = [
+        " | ", " - ", " – ", " — ", " \\ ", " / ", " > ", " » ", " :: ", " · ",
+    ];
+    let Some((sep_at, sep)) = seps
+        .iter()
+        .filter_map(|s| original.rfind(s).map(|i| (i, *s)))
+        .max_by_key(|(i, _)| *i)
+    else {
+        return original;
+    };
+    let head = original[..sep_at].trim();
+    let tail = original[sep_at + sep.len()..].trim();
+    if let Some(site) = site_name {
+        let site = site.trim();
+        if tail.eq_ignore_ascii_case(site) {
+            return head.to_owned();
+        }
+        if let Some(first) = seps
+            .iter()
+            .filter_map(|s| original.find(s).map(|i| (i, *s)))
+            .min_by_key(|(i, _)| *i)
+            && original[..first.0].trim().eq_ignore_ascii_case(site)
+        {
+            return original[first.0 + first.1.len()..].trim().to_owned();
+        }
+    }
+    let words = |s: &str| s.split_whitespace().count();
+    let mut current = head.to_owned();
+    if words(&current) < 3 {
+        // "Site | Title": the part after the first separator.
+        if let Some((first_at, first_sep)) = seps
+            .iter()
+            .filter_map(|s| original.find(s).map(|i| (i, *s)))
+            .min_by_key(|(i, _)| *i)
+        {
+            current = original[first_at + first_sep.len()..].trim().to_owned();
+        }
+    }
+    let hierarchical = [" \\ ", " / ", " > ", " » "].contains(&sep);
+    let stripped_words = original
+        .split_whitespace()
+        .filter(|w| !["|", "-", "–", "—", "\\", "/", ">", "»", "::", "·"].contains(w))
+        .count();
+    if words(&current) <= 4
+        && (!hierarchical || words(&current) != stripped_words.saturating_sub(1))
+    {
+        return original;
+    }
+    current
+}
+
+/// Splits a byline into people: drops "By", job titles after commas, and joins.
+pub(crate) fn split_people(byline: &str) -> Vec<String> {
+    let text = clean_text(byline);
+    let lower_prefixes = [
+        "by ",
+        "von ",
+        "par ",
+        "por ",
+        "di ",
+        "door ",
+        "av ",
+        "autor: ",
+        "author: ",
+        "written by ",
+        "words by ",
+        "story by ",
+        "reporting by ",
+        "text: ",
+        "tekst: ",
+    ];
+    let mut rest: &str = text
+        .trim()
+        .trim_start_matches(['-', '–', '—', '|', ':'])
+        .trim();
+    loop {
+        let lower = rest.to_lowercase();
+        let Some(p) = lower_prefixes.iter().find(|p| lower.starts_with(*p)) else {
+            break;
+        };
+        rest = rest[p.len()..].trim_start();
+    }
+    let mut people = Vec::new();
+    let separators = [
+        " and ", " & ", " und ", " et ", " y ", " i ", " e ", " og ", " en ", ";", "|", ",", "/",
+        "\n", " · ",
+    ];
+    let mut parts = vec![rest.to_owned()];
+    for sep in separators {
+        parts = parts
+            .iter()
+            .flat_map(|p| p.split(sep).map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+    }
+    for part in parts {
+        let name = part
+            .trim()
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
+            .trim();
+        if name.is_empty() || name.len() > 80 || is_role(name) {
+            continue;
+        }
+        let name = strip_trailing_role(name);
+        if !name.is_empty()
+            && name.chars().any(char::is_alphabetic)
+            && !people
+                .iter()
+                .any(|p: &String| p.eq_ignore_ascii_case(&name))
+        {
+            people.push(name);
+        }
+    }
+    people
+}
+
+/// Job titles and desk names that follow a name in bylines.
+const ROLE_WORDS: &[&str] = &[
+    "reporter",
+    "correspondent",
+    "editor",
+    "writer",
+    "columnist",
+    "journalist",
+    "staff",
+    "contributor",
+    "producer",
+    "analyst",
+    "critic",
+    "photographer",
+    "chief",
+    "senior",
+    "deputy",
+    "political",
+    "politics",
+    "business",
+    "sports",
+    "news",
+    "desk",
+    "digital",
+    "online",
+    "associate",
+    "assistant",
+    "managing",
+    "executive",
+    "special",
+    "foreign",
+    "economics",
+    "science",
+    "technology",
+    "health",
+    "education",
+    "environment",
+    "arts",
+    "culture",
+    "features",
+    "redakteur",
+    "redakteurin",
+    "korrespondent",
+    "korrespondentin",
+    "autor",
+    "autorin",
+    "redakcja",
+    "dziennikarz",
+];
+
+fn is_role(s: &str) -> bool {
+    let words: Vec<String> = s.split_whitespace().map(str::to_lowercase).collect();
+    !words.is_empty()
+        && words.iter().all(|w| {
+            ROLE_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
+                || w == "of"
+                || w == "the"
+                || w == "for"
+                || w == "at"
+        })
+        || s.contains('@')
+        || s.starts_with("http")
+        || s.chars().filter(|c| c.is_ascii_digit()).count() > 3
+}
+
+/// "Sophie Huskisson Political Reporter" -> "Sophie Huskisson".
+fn strip_trailing_role(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut end = words.len();
+    while end > 1
+        && ROLE_WORDS.contains(
+            &words[end - 1]
+                .to_lowercase()
+                .trim_matches(|c: char| !c.is_alphanumeric()),
+        )
+    {
+        end -= 1;
+        while end > 1
+            && ["of", "the", "for", "at"].contains(&words[end - 1].to_lowercase().as_str())
+        {
+            end -= 1;
+        }
+    }
+    words[..end].join(" ")
+}
+
+/// Bylines found in the markup: `rel=author` links and elements flagged as bylines.
+pub(crate) fn markup_authors(doc: &Doc) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, e) in doc.elems.iter().enumerate() {
+        if !e.has(flag::BYLINE) || e.has(flag::PROMO) || e.stats.chars == 0 || e.stats.chars > 120 {
+            continue;
+        }
+        // Outermost byline element only.
+        if e.parent != crate::dom::NONE && doc.elems[e.parent as usize].has(flag::BYLINE) {
+            continue;
+        }
+        let text = doc.text_of(i as u32);
+        for name in split_people(&text) {
+            if name.split_whitespace().count() <= 5 && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        if out.len() >= 6 {
+            break;
+        }
+    }
+    out
+}
+
+/// Parses the date formats that pages use in metadata and `<time>` elements.
+pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    // Offsets without a colon, fractional seconds, space instead of T.
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+        "%a, %d %b %Y %H:%M:%S %z",
+    ] {
+        if let Ok(d) = DateTime::parse_from_str(s, fmt) {
+            return Some(d.with_timezone(&Utc));
+        }
+    }
+    let without_zone = s
+        .trim_end_matches('Z')
+        .trim_end_matches(" UTC")
+        .trim_end_matches(" GMT");
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+        "%d.%m.%Y %H:%M",
+        "%B %d, %Y %H:%M",
+        "%b %d, %Y %H:%M",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(without_zone, fmt) {
+            return Some(Utc.from_utc_datetime(&d));
+        }
+    }
+    let date_only = s.split(['T']).next().unwrap_or(s);
+    for fmt in [
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%Y%m%d",
+        "%d.%m.%Y",
+        "%d/%m/%Y",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%b. %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%A, %B %d, %Y",
+        "%A %d %B %Y",
+        "%a %d %b %Y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(date_only.trim(), fmt) {
+            return d.and_hms_opt(0, 0, 0).map(|dt| Utc.from_utc_datetime(&dt));
+        }
+    }
+    // Unix timestamps (seconds or milliseconds) in plausible ranges.
+    if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        let secs = if n > 100_000_000_000 { n / 1000 } else { n };
+        if (631_152_000..4_102_444_800).contains(&secs) {
+            return DateTime::from_timestamp(secs, 0);
+        }
+    }
+    None
+}
+
+/// A date in the URL path: `/2025/08/19/`, `/2025-08-19/`, `/20250819/`.
+pub(crate) fn date_from_url(url: &Url) -> Option<DateTime<Utc>> {
+    let segments: Vec<&str> = url.path_segments()?.collect();
+    for window in segments.windows(3) {
+        if let (Ok(y), Ok(m), Ok(d)) = (
+            window[0].parse::<i32>(),
+            window[1].parse::<u32>(),
+            window[2].get(..2).unwrap_or("").parse::<u32>(),
+        ) && window[0].len() == 4
+            && window[1].len() <= 2
+            && (1990..=2100).contains(&y)
+            && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
+        {
+            return date
+                .and_hms_opt(0, 0, 0)
+                .map(|dt| Utc.from_utc_datetime(&dt));
+        }
+    }
+    for segment in &segments {
+        for part in segment.split(['_', '.']) {
+            let candidate = if part.len() >= 10 { &part[..10] } else { part };
+            if candidate.len() == 10
+                && let Ok(date) = NaiveDate::parse_from_str(candidate, "%Y-%m-%d")
+                && (1990..=2100)
+                    .contains(&date.format("%Y").to_string().parse::<i32>().unwrap_or(0))
+            {
+                return date
+                    .and_hms_opt(0, 0, 0)
+                    .map(|dt| Utc.from_utc_datetime(&dt));
+            }
+        }
+    }
+    None
+}
+
+/// Resolves `href` against `base`, keeping only http(s) results.
+pub(crate) fn absolute(base: Option<&Url>, href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let resolved = match base {
+        Some(base) => base.join(href).ok()?,
+        None => Url::parse(href).ok()?,
+    };
+    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_from_bylines() {
+        assert_eq!(
+            split_people("By Jane Doe and John Smith"),
+            vec!["Jane Doe", "John Smith"]
+        );
+        assert_eq!(
+            split_people("By Sophie Huskisson, Political Reporter"),
+            vec!["Sophie Huskisson"]
+        );
+        assert_eq!(
+            split_people("Sophie Huskisson Political Reporter"),
+            vec!["Sophie Huskisson"]
+        );
+        assert_eq!(split_people("Reuters"), vec!["Reuters"]);
+        assert_eq!(split_people("By AP and Reuters"), vec!["AP", "Reuters"]);
+        assert_eq!(
+            split_people("Von Anna Müller und Jan Nowak"),
+            vec!["Anna Müller", "Jan Nowak"]
+        );
+    }
+
+    #[test]
+    fn dates_in_common_shapes() {
+        let expect = |s: &str, iso: &str| {
+            assert_eq!(
+                parse_date(s).map(|d| d.to_rfc3339()),
+                Some(iso.to_owned()),
+                "{s}"
+            );
+        };
+        expect("2025-08-19T17:27:00+01:00", "2025-08-19T16:27:00+00:00");
+        expect("2025-08-19T17:27:00.000+0100", "2025-08-19T16:27:00+00:00");
+        expect("2025-08-19T17:27:00Z", "2025-08-19T17:27:00+00:00");
+        expect("2025-08-19 17:27:00", "2025-08-19T17:27:00+00:00");
+        expect("2025-08-19", "2025-08-19T00:00:00+00:00");
+        expect("Tue, 19 Aug 2025 17:27:00 GMT", "2025-08-19T17:27:00+00:00");
+        expect("August 19, 2025", "2025-08-19T00:00:00+00:00");
+        expect("19.08.2025", "2025-08-19T00:00:00+00:00");
+        assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn dates_in_urls() {
+        let d = |u: &str| {
+            date_from_url(&Url::parse(u).unwrap_or_else(|e| panic!("{u}: {e}")))
+                .map(|d| d.date_naive().to_string())
+        };
+        assert_eq!(
+            d("https://example.com/2025/08/19/some-story/").as_deref(),
+            Some("2025-08-19")
+        );
+        assert_eq!(
+            d("https://example.com/news/2025-08-19-some-story").as_deref(),
+            Some("2025-08-19")
+        );
+        assert_eq!(d("https://example.com/news/story-123").as_deref(), None);
+    }
+
+    #[test]
+    fn document_titles_lose_the_site_name() {
+        assert_eq!(
+            title_from_document(
+                "Storm hits the coast overnight | The Daily",
+                Some("The Daily")
+            ),
+            "Storm hits the coast overnight"
+        );
+        assert_eq!(
+            title_from_document(
+                "The Daily | Storm hits the coast overnight",
+                Some("The Daily")
+            ),
+            "Storm hits the coast overnight"
+        );
+        assert_eq!(
+            title_from_document(
+                "Storm hits the coast overnight and floods towns - Example News",
+                None
+            ),
+            "Storm hits the coast overnight and floods towns"
+        );
+        assert_eq!(
+            title_from_document("Short title - Site", None),
+            "Short title - Site"
+        );
+    }
+
+    #[test]
+    fn entities_in_json_ld_strings() {
+        assert_eq!(
+            decode_entities("A &#8211; B &amp; C &#x2019; &bogus; &"),
+            "A – B & C ’ &bogus; &"
+        );
+    }
+
+    #[test]
+    fn json_ld_graphs_and_broken_json() {
+        let scripts = vec![r#"{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},{"@type":["NewsArticle"],"headline":"Hello","author":[{"@type":"Person","name":"A B"},"C D"],"datePublished":"2024-01-02",}]}"#.to_owned()];
+        let ld = json_ld(&scripts);
+        assert_eq!(ld.title.as_deref(), Some("Hello"));
+        assert_eq!(ld.authors, vec!["A B", "C D"]);
+        assert_eq!(ld.published.as_deref(), Some("2024-01-02"));
+    }
+}

@@ -1,0 +1,363 @@
+//! The cleaner's general patterns, compiled once: class/id/role hints that mark an element as
+//! navigation, sidebar, ads, captions, bylines or the article body, and the text shapes of
+//! boilerplate lines ("READ MORE: ...", "Share.", "(Image: ...)", newsletter plugs, cookie
+//! notices). They describe markup conventions shared across sites, never one site.
+
+use regex::{Regex, RegexSet};
+
+use crate::dom::{Tag, flag};
+
+/// Readability's class/id hints (Readability.js `REGEXPS`), which generalise well.
+const UNLIKELY: &str = r"-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|paywall|share|promo|outbrain|taboola|most-read|mostread|trending|recommend";
+const MAYBE: &str = r"and|article|body|column|content|main|mathjax|shadow";
+const NEGATIVE: &str = r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|caption|credit|byline|newsletter|subscribe";
+const POSITIVE: &str =
+    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story";
+
+/// Roles that never hold the article (Readability's `UNLIKELY_ROLES`).
+const UNLIKELY_ROLES: &[&str] = &[
+    "menu",
+    "menubar",
+    "complementary",
+    "navigation",
+    "alert",
+    "alertdialog",
+    "dialog",
+    "banner",
+    "contentinfo",
+    "search",
+];
+
+/// Specific hints, each mapped to a flag.
+const HINTS: &[(u32, &str)] = &[
+    (
+        flag::HEADERISH,
+        r"(^|[-_ ])(header|masthead|topbar|top-bar)([-_ ]|$)",
+    ),
+    (
+        flag::CAPTION,
+        r"caption|credit|wp-caption-text|photo-?source|image-?source|bildunterschrift|legende",
+    ),
+    (
+        flag::BYLINE,
+        r"byline|(^|[-_ ])author|writtenby|p-author|autor|contributor",
+    ),
+    (
+        flag::ARTICLE_BODY,
+        r"article[-_]?body|article__body|article[-_]?content|article__content|story[-_]?body|story__body|story[-_]?content|entry[-_]content|post[-_]?content|post[-_]?body|post__content|post[-_]?entry|article[-_]?text|body[-_]?text|content[-_]?body|rich[-_]?text|article-main|main-text|single-content|td-post-content",
+    ),
+    (
+        flag::SHARE,
+        r"share|sharing|social|sociable|addthis|sharethis|follow-?us|print-?button|email-?this",
+    ),
+    (
+        flag::AD,
+        r"(^|[-_ ])(ad|ads|adv|advert|adverts|advertisement|advertising|adsense|adslot|adunit|ad-slot|ad-unit|dfp|gpt|taboola|outbrain|teads|sponsored|commercial|anzeige|werbung|reklama|publicite|pub)([-_ 0-9]|$)",
+    ),
+    (
+        flag::RELATED,
+        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj",
+    ),
+    (
+        flag::DATE,
+        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date)([-_ ]|$)",
+    ),
+    (
+        flag::COMMENTS,
+        r"comment|disqus|respond|replies|discussion|kommentar|komentarz|forum",
+    ),
+    (
+        flag::TAGS,
+        r"(^|[-_ ])(tags?|tag-?list|tag-?cloud|keywords|topics|post-tags|entry-tags|article-tags|categories|cat-links|tags-links|schlagworte|stichworte|tagi)([-_ ]|$)",
+    ),
+    (
+        flag::PROMO,
+        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|bio-?box|author-?card|popup|modal|overlay|banner",
+    ),
+];
+
+pub(crate) struct Patterns {
+    unlikely: Regex,
+    maybe: Regex,
+    negative: Regex,
+    positive: Regex,
+    hints: RegexSet,
+    hint_flags: Vec<u32>,
+    /// Parenthesised credits inside a caption or paragraph: "(Image: PA Wire)", "(Photo: Reuters)".
+    credit_inline: Regex,
+    /// Lines that are nothing but a credit: "Photo: Reuters", "Getty Images", "Image credit: x".
+    credit_line: Regex,
+    /// Lead-ins of link lines and boxes: "READ MORE:", "Related:", "Lesen Sie auch:".
+    link_lead: Regex,
+    /// Short lines that are chrome whatever they link to.
+    chrome_line: Regex,
+    /// Plugs and notices: newsletters, apps, WhatsApp, cookies, paywalls.
+    plug: Regex,
+}
+
+impl std::fmt::Debug for Patterns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Patterns { .. }")
+    }
+}
+
+fn re(pattern: &str) -> Regex {
+    // The patterns are constants of this module; a test compiles every one of them.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
+}
+
+impl Patterns {
+    pub fn new() -> Self {
+        let hints = RegexSet::new(HINTS.iter().map(|(_, p)| *p))
+            .unwrap_or_else(|e| panic!("invalid built-in hint: {e}"));
+        Patterns {
+            unlikely: re(UNLIKELY),
+            maybe: re(MAYBE),
+            negative: re(NEGATIVE),
+            positive: re(POSITIVE),
+            hints,
+            hint_flags: HINTS.iter().map(|(f, _)| *f).collect(),
+            credit_inline: re(
+                r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]",
+            ),
+            credit_line: re(
+                r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$",
+            ),
+            link_lead: re(
+                r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook)\b\s*[:：\-–—|»>]*",
+            ),
+            chrome_line: re(
+                r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter)\s*[.!:]?\s*$",
+            ),
+            plug: re(
+                r"(?i)(?:sign up (?:to|for) (?:our|the)\b.{0,60}newsletter|subscribe to (?:our|the)\b.{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app\b|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete)",
+            ),
+        }
+    }
+
+    /// Flags, class weight and class key for one element.
+    pub fn classify(&self, tag: Tag, el: &scraper::node::Element) -> (u32, i32, u64) {
+        let mut flags = match tag {
+            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Menu => flag::BOILER_TAG,
+            Tag::Figcaption => flag::CAPTION,
+            Tag::Header => flag::HEADERISH,
+            Tag::Article => flag::ARTICLE,
+            _ => 0,
+        };
+        if el.name() == "time" {
+            flags |= flag::DATE;
+        }
+        if let Some(role) = el.attr("role") {
+            let role = role.trim().to_ascii_lowercase();
+            if UNLIKELY_ROLES.contains(&role.as_str()) {
+                flags |= flag::UNLIKELY;
+            }
+            if role == "article" || role == "main" {
+                flags |= flag::ARTICLE;
+            }
+        }
+        if let Some(itemprop) = el.attr("itemprop") {
+            let itemprop = itemprop.to_ascii_lowercase();
+            if itemprop.contains("articlebody") || itemprop == "text" || itemprop == "reviewbody" {
+                flags |= flag::ARTICLE_BODY;
+            }
+            if itemprop.contains("author") || itemprop.contains("creator") {
+                flags |= flag::BYLINE;
+            }
+            if itemprop.contains("date") {
+                flags |= flag::DATE;
+            }
+        }
+        if el.attr("itemtype").is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains("article") || t.contains("blogposting") || t.contains("reportage")
+        }) {
+            flags |= flag::ARTICLE;
+        }
+        if el.attr("rel").is_some_and(|r| {
+            r.split_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("author"))
+        }) {
+            flags |= flag::BYLINE;
+        }
+
+        let class = el.attr("class").unwrap_or("");
+        let id = el.attr("id").unwrap_or("");
+        if class.is_empty() && id.is_empty() {
+            return (flags, 0, 0);
+        }
+        let mut weight = 0;
+        for part in [class, id] {
+            if part.is_empty() {
+                continue;
+            }
+            let part = part.to_ascii_lowercase();
+            if self.negative.is_match(&part) {
+                weight -= 25;
+            }
+            if self.positive.is_match(&part) {
+                weight += 25;
+            }
+        }
+        let both = format!("{class} {id}").to_ascii_lowercase();
+        let structural = matches!(
+            tag,
+            Tag::Body | Tag::Html | Tag::A | Tag::Article | Tag::Main
+        );
+        if !structural && self.unlikely.is_match(&both) && !self.maybe.is_match(&both) {
+            flags |= flag::UNLIKELY;
+        }
+        // Each class name on its own: "article-body" marks the body, but "article-body__signup"
+        // (a part of the body named after it) is what its other hints say.
+        let mut body = false;
+        let mut parts = 0u32;
+        for name in both.split_whitespace() {
+            let mut name_flags = 0;
+            for i in self.hints.matches(name).iter() {
+                name_flags |= self.hint_flags[i];
+            }
+            if name_flags == flag::ARTICLE_BODY {
+                body = true;
+            } else {
+                parts |= name_flags & !flag::ARTICLE_BODY;
+            }
+        }
+        flags |= parts;
+        if body {
+            flags |= flag::ARTICLE_BODY;
+            // A body container's other class names often name what it contains ("entry-content
+            // share-enabled"): trust the body.
+            flags &= !(flag::UNLIKELY
+                | flag::SHARE
+                | flag::RELATED
+                | flag::PROMO
+                | flag::BYLINE
+                | flag::DATE
+                | flag::TAGS);
+        } else if parts & (flag::SHARE | flag::RELATED | flag::PROMO | flag::AD | flag::COMMENTS)
+            != 0
+        {
+            flags |= flag::UNLIKELY;
+        }
+        let key = if class.is_empty() {
+            0
+        } else {
+            fnv(class.trim().as_bytes())
+        };
+        (flags, weight, key)
+    }
+
+    /// Whether a whole block of text is boilerplate by its wording. `link_share` is the share
+    /// of its characters inside links.
+    pub fn is_boilerplate_text(&self, text: &str, link_share: f32) -> bool {
+        let len = text.chars().count();
+        if len <= 80 && self.chrome_line.is_match(text) {
+            return true;
+        }
+        if len <= 160 && self.credit_line.is_match(text) {
+            return true;
+        }
+        if let Some(m) = self.link_lead.find(text) {
+            // "Read more: <headline>" lines: mostly a link, or short enough to be one.
+            let rest = text[m.end()..].trim();
+            let lead_is_whole = rest.is_empty();
+            if lead_is_whole
+                || link_share >= 0.5
+                || (len <= 200 && m.as_str().trim_end().ends_with([':', '：', '|', '»', '>']))
+            {
+                return true;
+            }
+        }
+        if len <= 320 && self.plug.is_match(text) {
+            return true;
+        }
+        false
+    }
+
+    /// Removes parenthesised credits ("(Image: PA)") from a line of text.
+    pub fn strip_credits<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.credit_inline.replace_all(text, "")
+    }
+}
+
+/// FNV-1a: a stable, dependency-free hash for class attribute equality.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_patterns_compile() {
+        let _ = Patterns::new();
+    }
+
+    #[test]
+    fn link_lines_in_several_styles_are_boilerplate() {
+        let p = Patterns::new();
+        for line in [
+            "READ MORE: Donald Trump says UK will put troops in Ukraine",
+            "Read more: Fed holds rates steady",
+            "Related: How the vote was counted",
+            "Lesen Sie auch: Die Bahn streikt wieder",
+            "Czytaj także: Sejm przyjął ustawę",
+            "READ MORE",
+            "More on this story",
+        ] {
+            assert!(p.is_boilerplate_text(line, 0.8), "{line}");
+        }
+        // A sentence that merely starts like a lead-in is kept.
+        assert!(!p.is_boilerplate_text(
+            "More than 200 people were evacuated from the building on Tuesday after the fire alarm sounded, officials said, and nobody was hurt.",
+            0.0
+        ));
+        assert!(!p.is_boilerplate_text("Watching the debate, she said, felt like a rerun.", 0.0));
+    }
+
+    #[test]
+    fn chrome_and_credits_and_plugs_are_boilerplate() {
+        let p = Patterns::new();
+        for line in [
+            "Share.",
+            "Exit mobile version",
+            "Advertisement",
+            "Photo: Reuters",
+            "Getty Images",
+            "POOL/AFP via Getty Images",
+            "Image source, Getty Images",
+            "Sign up here.",
+            "© Jane Doe",
+            "Sign up to our free politics newsletter for the latest news",
+            "Join our Mirror politics WhatsApp group to get the latest updates from Westminster",
+            "We use cookies to improve your experience on our site.",
+            "Subscribe to continue reading this article.",
+        ] {
+            assert!(p.is_boilerplate_text(line, 0.0), "{line}");
+        }
+        assert!(!p.is_boilerplate_text(
+            "The photographer said the images spoke for themselves.",
+            0.0
+        ));
+    }
+
+    #[test]
+    fn inline_credits_are_stripped() {
+        let p = Patterns::new();
+        assert_eq!(
+            p.strip_credits("Leaders at the summit (Image: Aaron Schwartz/PA Wire)"),
+            "Leaders at the summit"
+        );
+        assert_eq!(
+            p.strip_credits("A quiet street [Photo: AP]"),
+            "A quiet street"
+        );
+        assert_eq!(
+            p.strip_credits("No credit here (see below)"),
+            "No credit here (see below)"
+        );
+    }
+}
