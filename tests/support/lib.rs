@@ -1,1 +1,238 @@
-//! Helpers for the end-to-end tests.
+//! Helpers for the end-to-end tests: the built `newsdex` binary, a throwaway data directory,
+//! and a local HTTP server on `127.0.0.1:0` serving canned responses.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::Response;
+
+/// The repository's root directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// `../shared` beside the checkout, or `None` (with a printed notice) when it is absent.
+pub fn shared_dir() -> Option<PathBuf> {
+    let shared = repo_root().join("../shared");
+    if shared.is_dir() {
+        Some(shared)
+    } else {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("notice: ../shared is absent; skipping the checks that need it");
+        }
+        None
+    }
+}
+
+/// A committed sample page from `data/samples/`.
+pub fn sample(name: &str) -> Vec<u8> {
+    let path = repo_root().join("data/samples").join(name);
+    std::fs::read(&path)
+        .unwrap_or_else(|err| panic!("cannot read sample {}: {err}", path.display()))
+}
+
+/// Every committed sample page's file name, sorted.
+pub fn sample_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo_root().join("data/samples"))
+        .expect("data/samples exists")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".html"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The `newsdex` binary built by this `cargo test` run (target/<profile>/newsdex).
+pub fn newsdex_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test>-<hash> -> target/<profile>/newsdex
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary lives in target/<profile>/deps");
+    let binary = profile_dir.join(format!("newsdex{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run the tests with `cargo test --workspace`, which builds it",
+        binary.display()
+    );
+    binary
+}
+
+/// A fresh data directory and a way to run `newsdex` against it.
+pub struct Archive {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Archive {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Archive {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A `newsdex` command with `--data-dir` set to this archive.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(newsdex_binary());
+        command
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .env_remove("NEWSDEX_DATA_DIR")
+            .env("NO_COLOR", "1");
+        command
+    }
+
+    /// Runs `newsdex ARGS` and returns its output.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self.command().args(args).output().expect("newsdex runs");
+        Run::from(output)
+    }
+
+    /// Runs `newsdex ARGS --json` (the caller passes `--json`) and parses stdout.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "newsdex {args:?} failed: {}", run.stderr);
+        serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|err| panic!("bad JSON from {args:?}: {err}\n{}", run.stdout))
+    }
+}
+
+/// The outcome of one `newsdex` run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// A canned HTTP response.
+#[derive(Debug, Clone)]
+pub struct Canned {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Canned {
+    pub fn html(body: Vec<u8>) -> Self {
+        Self {
+            status: 200,
+            content_type: "text/html; charset=utf-8".into(),
+            body,
+        }
+    }
+
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+        }
+    }
+}
+
+/// An HTTP server on 127.0.0.1 (port chosen by the OS) answering from a path -> response map;
+/// unknown paths get 404. It stops when dropped.
+pub struct TestServer {
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start(routes: HashMap<String, Canned>) -> Self {
+        let routes = Arc::new(routes);
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind 127.0.0.1:0");
+                addr_tx
+                    .send(listener.local_addr().expect("local addr"))
+                    .expect("report addr");
+                let app = axum::Router::new().fallback(move |uri: Uri| {
+                    let routes = Arc::clone(&routes);
+                    async move { respond(&routes, &uri) }
+                });
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = shutdown_rx.await;
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("server starts");
+        Self {
+            addr,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// The absolute URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+fn respond(routes: &HashMap<String, Canned>, uri: &Uri) -> Response {
+    let path = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+    match routes.get(path).or_else(|| routes.get(uri.path())) {
+        Some(canned) => Response::builder()
+            .status(canned.status)
+            .header(header::CONTENT_TYPE, &canned.content_type)
+            .body(Body::from(canned.body.clone()))
+            .expect("valid response"),
+        None => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Body::from("not found"))
+            .expect("valid response"),
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -47,7 +47,12 @@ impl RawPage {
     pub fn is_html(&self) -> bool {
         match self.content_type() {
             Some(content_type) => {
-                let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let mime = content_type
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 mime == "text/html" || mime == "application/xhtml+xml"
             }
             None => looks_like_html(&self.body),
@@ -58,8 +63,15 @@ impl RawPage {
 /// Sniffs the start of a body for markup, skipping a BOM and whitespace.
 fn looks_like_html(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
-    let head: Vec<u8> = body[start..].iter().take(512).map(u8::to_ascii_lowercase).collect();
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let head: Vec<u8> = body[start..]
+        .iter()
+        .take(512)
+        .map(u8::to_ascii_lowercase)
+        .collect();
     head.starts_with(b"<!doctype html")
         || head.starts_with(b"<html")
         || head.starts_with(b"<!--")
@@ -75,12 +87,17 @@ mod tests {
     fn html_detection_uses_content_type_then_sniffs() {
         let mut page = RawPage::new("https://a.example/", 200, b"%PDF-1.7".to_vec());
         assert!(!page.is_html());
-        page.headers.push(("Content-Type".into(), "text/html; charset=utf-8".into()));
+        page.headers
+            .push(("Content-Type".into(), "text/html; charset=utf-8".into()));
         assert!(page.is_html());
         page.headers[0].1 = "application/pdf".into();
         assert!(!page.is_html());
 
-        let sniffed = RawPage::new("file:///x.html", 200, b"\xEF\xBB\xBF\n <!DOCTYPE html><p>hi".to_vec());
+        let sniffed = RawPage::new(
+            "file:///x.html",
+            200,
+            b"\xEF\xBB\xBF\n <!DOCTYPE html><p>hi".to_vec(),
+        );
         assert!(sniffed.is_html());
     }
 }

@@ -54,7 +54,10 @@ pub struct PageSummary {
 impl PageSummary {
     /// The first header with this name, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -72,20 +75,28 @@ impl PageStore {
     /// Opens the store at `path`, creating the file and its parent directory if needed.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let open_err = |source| Error::Open { path: path.clone(), source };
+        let open_err = |source| Error::Open {
+            path: path.clone(),
+            source,
+        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|err| {
-                open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(err)))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|err| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(err))))?;
         }
         let conn = Connection::open(&path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(30)).map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(open_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
         // NORMAL under WAL loses at most the last transactions on power loss, never on a crash
         // of the process, which is the failure an interrupted ingest meets.
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
         conn.execute_batch(SCHEMA).map_err(open_err)?;
-        Ok(Self { conn: Mutex::new(conn), path })
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+        })
     }
 
     /// Where the database lives.
@@ -96,18 +107,27 @@ impl PageStore {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (it rolls back),
         // so a poisoned mutex is still safe to use.
-        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Stores a page under `page.url`, replacing an older response for the same URL.
     pub fn put(&self, page: &RawPage) -> Result<PutOutcome> {
         let hash = content_hash(&page.body);
-        let compressed = zstd::bulk::compress(&page.body, ZSTD_LEVEL)
-            .map_err(|source| Error::Compression { url: page.url.clone(), source })?;
+        let compressed =
+            zstd::bulk::compress(&page.body, ZSTD_LEVEL).map_err(|source| Error::Compression {
+                url: page.url.clone(),
+                source,
+            })?;
         let headers = serde_json::to_string(&page.headers).expect("headers serialise");
         let conn = self.conn();
         let previous: Option<i64> = conn
-            .query_row("SELECT body_hash FROM pages WHERE url = ?1", [&page.url], |row| row.get(0))
+            .query_row(
+                "SELECT body_hash FROM pages WHERE url = ?1",
+                [&page.url],
+                |row| row.get(0),
+            )
             .optional()?;
         let outcome = match previous {
             None => PutOutcome::New,
@@ -199,7 +219,9 @@ impl PageStore {
 
     /// Number of stored pages.
     pub fn count(&self) -> Result<u64> {
-        let count: i64 = self.conn().query_row("SELECT COUNT(*) FROM pages", [], |row| row.get(0))?;
+        let count: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM pages", [], |row| row.get(0))?;
         Ok(count.try_into().unwrap_or(0))
     }
 
@@ -219,7 +241,13 @@ impl PageStore {
     /// Every stored page in URL order, read `batch` at a time so memory stays bounded
     /// however large the store is.
     pub fn pages(&self, batch: usize) -> Pages<'_> {
-        Pages { store: self, after: None, buffer: Vec::new(), batch: batch.max(1), done: false }
+        Pages {
+            store: self,
+            after: None,
+            buffer: Vec::new(),
+            batch: batch.max(1),
+            done: false,
+        }
     }
 
     fn page_batch(&self, after: Option<&str>, limit: usize) -> Result<Vec<RawPage>> {
@@ -271,12 +299,21 @@ impl Iterator for Pages<'_> {
 type RawColumns = (String, String, u16, String, i64, Vec<u8>);
 
 fn raw_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawColumns> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    ))
 }
 
 fn decode_page((url, final_url, status, headers, fetched_at, body): RawColumns) -> Result<RawPage> {
-    let body = zstd::stream::decode_all(body.as_slice())
-        .map_err(|source| Error::Compression { url: url.clone(), source })?;
+    let body = zstd::stream::decode_all(body.as_slice()).map_err(|source| Error::Compression {
+        url: url.clone(),
+        source,
+    })?;
     Ok(RawPage {
         url,
         final_url,
@@ -322,7 +359,10 @@ mod tests {
         let stored = store.get(&page.url).unwrap().unwrap();
         assert_eq!(stored.body, page.body);
         assert_eq!(stored.header("etag"), Some("\"v1\""));
-        assert_eq!(stored.fetched_at.timestamp_millis(), page.fetched_at.timestamp_millis());
+        assert_eq!(
+            stored.fetched_at.timestamp_millis(),
+            page.fetched_at.timestamp_millis()
+        );
 
         page.body = b"<p>two</p>".to_vec();
         assert_eq!(store.put(&page).unwrap(), PutOutcome::Changed);
@@ -337,23 +377,40 @@ mod tests {
         let mut page = RawPage::new("https://a.example/1", 200, b"v1".to_vec());
         store.put(&page).unwrap();
         assert!(!store.summary(&page.url).unwrap().unwrap().indexed);
-        store.mark_indexed(&page.url, Some("https://a.example/canonical")).unwrap();
+        store
+            .mark_indexed(&page.url, Some("https://a.example/canonical"))
+            .unwrap();
         let summary = store.summary(&page.url).unwrap().unwrap();
         assert!(summary.indexed);
-        assert_eq!(summary.article_url.as_deref(), Some("https://a.example/canonical"));
+        assert_eq!(
+            summary.article_url.as_deref(),
+            Some("https://a.example/canonical")
+        );
 
         store.put(&page).unwrap();
-        assert!(store.summary(&page.url).unwrap().unwrap().indexed, "same body stays indexed");
+        assert!(
+            store.summary(&page.url).unwrap().unwrap().indexed,
+            "same body stays indexed"
+        );
         page.body = b"v2".to_vec();
         store.put(&page).unwrap();
-        assert!(!store.summary(&page.url).unwrap().unwrap().indexed, "new body must be re-indexed");
+        assert!(
+            !store.summary(&page.url).unwrap().unwrap().indexed,
+            "new body must be re-indexed"
+        );
     }
 
     #[test]
     fn pages_iterates_everything_in_batches() {
         let (_dir, store) = store();
         for i in 0..25 {
-            store.put(&RawPage::new(format!("https://a.example/{i:02}"), 200, vec![b'x'; i])).unwrap();
+            store
+                .put(&RawPage::new(
+                    format!("https://a.example/{i:02}"),
+                    200,
+                    vec![b'x'; i],
+                ))
+                .unwrap();
         }
         let urls: Vec<String> = store.pages(7).map(|page| page.unwrap().url).collect();
         assert_eq!(urls.len(), 25);
@@ -364,7 +421,10 @@ mod tests {
     fn survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pages.db");
-        PageStore::open(&path).unwrap().put(&RawPage::new("https://a.example/", 200, b"x".to_vec())).unwrap();
+        PageStore::open(&path)
+            .unwrap()
+            .put(&RawPage::new("https://a.example/", 200, b"x".to_vec()))
+            .unwrap();
         let reopened = PageStore::open(&path).unwrap();
         assert!(reopened.contains("https://a.example/").unwrap());
         assert!(reopened.disk_bytes() > 0);
@@ -375,7 +435,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("not-a-dir");
         std::fs::write(&file, b"x").unwrap();
-        let err = PageStore::open(file.join("pages.db")).err().unwrap().to_string();
+        let err = PageStore::open(file.join("pages.db"))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("not-a-dir"), "{err}");
     }
 }

@@ -8,11 +8,45 @@ use url::Url;
 
 /// Query parameters that only identify a campaign or a click, never a different page.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
-    "mc_eid", "_ga", "_gl", "mkt_tok", "ocid", "cmpid", "ito", "icid", "ncid", "sr_share",
-    "ref_src", "ref_url", "spm", "vero_id", "wt_mc", "s_kwcid", "oly_anon_id", "oly_enc_id",
-    "rb_clickid", "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3",
-    "at_custom4", "soc_src", "soc_trk", "xtor", "__twitter_impression", "int_source",
+    "fbclid",
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "mkt_tok",
+    "ocid",
+    "cmpid",
+    "ito",
+    "icid",
+    "ncid",
+    "sr_share",
+    "ref_src",
+    "ref_url",
+    "spm",
+    "vero_id",
+    "wt_mc",
+    "s_kwcid",
+    "oly_anon_id",
+    "oly_enc_id",
+    "rb_clickid",
+    "at_medium",
+    "at_campaign",
+    "at_custom1",
+    "at_custom2",
+    "at_custom3",
+    "at_custom4",
+    "soc_src",
+    "soc_trk",
+    "xtor",
+    "__twitter_impression",
+    "int_source",
 ];
 
 /// Whether a query parameter only tracks a visit (`utm_*`, `fbclid`, `gclid`, ...).
@@ -29,7 +63,10 @@ pub fn is_tracking_param(name: &str) -> bool {
 /// The result is still a fetchable URL, and normalising it again changes nothing.
 pub fn normalize_url(input: &str) -> Result<String> {
     let trimmed = input.trim();
-    let invalid = |reason: &str| Error::InvalidUrl { url: trimmed.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| Error::InvalidUrl {
+        url: trimmed.to_owned(),
+        reason: reason.to_owned(),
+    };
     let mut url = Url::parse(trimmed).map_err(|err| invalid(&err.to_string()))?;
     match url.scheme() {
         "http" | "https" => {
@@ -38,14 +75,19 @@ pub fn normalize_url(input: &str) -> Result<String> {
             }
         }
         "file" => {}
-        other => return Err(invalid(&format!("unsupported scheme `{other}` (only http, https and file)"))),
+        other => {
+            return Err(invalid(&format!(
+                "unsupported scheme `{other}` (only http, https and file)"
+            )));
+        }
     }
     url.set_fragment(None);
     // `Url` already drops a scheme's default port and lower-cases the host;
     // a trailing dot on the host names the same site.
     if let Some(host) = url.host_str().filter(|h| h.ends_with('.') && h.len() > 1) {
         let host = host.trim_end_matches('.').to_owned();
-        url.set_host(Some(&host)).map_err(|err| invalid(&err.to_string()))?;
+        url.set_host(Some(&host))
+            .map_err(|err| invalid(&err.to_string()))?;
     }
     if url.path().contains("//") {
         let mut path = String::with_capacity(url.path().len());
@@ -81,10 +123,22 @@ mod tests {
     #[test]
     fn drops_what_does_not_name_a_different_page() {
         let cases = [
-            ("HTTPS://WWW.Mirror.co.uk:443/news/a#comments", "https://www.mirror.co.uk/news/a"),
-            ("http://example.org:80//news//a?utm_source=x&b=2&a=1&fbclid=zz", "http://example.org/news/a?a=1&b=2"),
-            ("https://example.org/a?utm_campaign=x", "https://example.org/a"),
-            ("https://example.org./a?b=1&b=1", "https://example.org/a?b=1"),
+            (
+                "HTTPS://WWW.Mirror.co.uk:443/news/a#comments",
+                "https://www.mirror.co.uk/news/a",
+            ),
+            (
+                "http://example.org:80//news//a?utm_source=x&b=2&a=1&fbclid=zz",
+                "http://example.org/news/a?a=1&b=2",
+            ),
+            (
+                "https://example.org/a?utm_campaign=x",
+                "https://example.org/a",
+            ),
+            (
+                "https://example.org./a?b=1&b=1",
+                "https://example.org/a?b=1",
+            ),
             ("https://example.org:8443/a", "https://example.org:8443/a"),
         ];
         for (input, expected) in cases {
@@ -101,7 +155,13 @@ mod tests {
 
     #[test]
     fn rejects_what_cannot_be_a_page_url() {
-        for bad in ["not a url", "mailto:a@b.c", "ftp://x.example/f", "/relative/path", "http://"] {
+        for bad in [
+            "not a url",
+            "mailto:a@b.c",
+            "ftp://x.example/f",
+            "/relative/path",
+            "http://",
+        ] {
             let err = normalize_url(bad).unwrap_err().to_string();
             assert!(err.starts_with("invalid URL"), "{bad}: {err}");
         }

@@ -1,0 +1,9 @@
+//! One module per `newsdex` subcommand.
+
+pub mod clean;
+pub mod eval;
+pub mod ingest;
+pub mod rebuild;
+pub mod search;
+pub mod show;
+pub mod stats;

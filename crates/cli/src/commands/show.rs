@@ -1,0 +1,68 @@
+//! `newsdex show`: one stored article, as the cleaner left it.
+
+#![allow(clippy::print_stdout)]
+
+use std::io::Write;
+
+use anyhow::Context;
+use newsdex_store::normalize_url;
+
+use crate::ExitStatus;
+use crate::data_dir::DataDir;
+
+/// Show the clean article stored for a URL (the page's URL or the article's canonical URL).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(value_name = "URL")]
+    url: String,
+
+    /// Print the article and its persons as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
+    let index = data_dir.index()?;
+    let key = normalize_url(&args.url).with_context(|| format!("cannot show `{}`", args.url))?;
+    let mut stored = index.get(&key)?;
+    if stored.is_none() {
+        // Perhaps the page's own URL, indexed under the article's canonical URL.
+        let store = data_dir.store()?;
+        if let Some(article_url) = store.summary(&key)?.and_then(|summary| summary.article_url) {
+            stored = index.get(&article_url)?;
+        }
+    }
+    let stored = stored.with_context(|| format!("no article stored for `{}`", args.url))?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &stored)?;
+        writeln!(out)?;
+        return Ok(ExitStatus::Success);
+    }
+    let article = &stored.article;
+    writeln!(out, "{}", article.title)?;
+    writeln!(out, "url:       {}", article.url)?;
+    if let Some(site) = &article.site_name {
+        writeln!(out, "site:      {site}")?;
+    }
+    if let Some(published) = article.published {
+        writeln!(out, "published: {}", published.to_rfc3339())?;
+    }
+    if !article.authors.is_empty() {
+        writeln!(out, "authors:   {}", article.authors.join(", "))?;
+    }
+    if let Some(language) = &article.language {
+        writeln!(out, "language:  {language}")?;
+    }
+    if !stored.persons.is_empty() {
+        let persons: Vec<String> = stored
+            .persons
+            .iter()
+            .map(|person| format!("{} ({})", person.name, person.count()))
+            .collect();
+        writeln!(out, "persons:   {}", persons.join(", "))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", article.text)?;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,55 @@
+//! `newsdex stats`: how much the archive holds.
+
+#![allow(clippy::print_stdout)]
+
+use crate::ExitStatus;
+use crate::data_dir::DataDir;
+
+/// Pages stored, articles indexed, persons known, index size on disk.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print `{"pages", "articles", "persons", "index_bytes", "store_bytes"}`.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
+    let store = data_dir.store()?;
+    let index = data_dir.index()?;
+    let stats = index.stats()?;
+    let pages = store.count()?;
+    if args.json {
+        let value = serde_json::json!({
+            "pages": pages,
+            "articles": stats.articles,
+            "persons": stats.persons,
+            "index_bytes": stats.bytes,
+            "store_bytes": store.disk_bytes(),
+        });
+        println!("{value}");
+    } else {
+        println!("data dir:    {}", data_dir.root().display());
+        println!("pages:       {pages}");
+        println!("articles:    {}", stats.articles);
+        println!("persons:     {}", stats.persons);
+        println!("index size:  {}", human_bytes(stats.bytes));
+        println!("store size:  {}", human_bytes(store.disk_bytes()));
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    #[allow(clippy::cast_precision_loss)]
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

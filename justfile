@@ -1,0 +1,53 @@
+# newsdex recipes. Each is a thin wrapper over cargo; run `just --list` to see them.
+# Install just with `cargo install just`. Every recipe also works without it: copy the command.
+
+set positional-arguments
+
+newsdex := "cargo run --release --quiet --bin newsdex --"
+
+default:
+    @just --list
+
+# fetch, store, clean and index URLs, files or directories
+ingest *ARGS:
+    {{newsdex}} ingest "$@"
+
+# search the archive
+search *ARGS:
+    {{newsdex}} search "$@"
+
+# re-clean every stored page and swap in a fresh index (no network)
+rebuild:
+    {{newsdex}} rebuild
+
+# archive statistics
+stats *ARGS:
+    {{newsdex}} stats "$@"
+
+# ingest the bundled samples into a throwaway data dir and search them
+demo:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' EXIT
+    {{newsdex}} --data-dir "$dir" ingest data/samples
+    {{newsdex}} --data-dir "$dir" search "Coalition of the Willing"
+    {{newsdex}} --data-dir "$dir" stats
+
+# all tests (what CI runs)
+test *ARGS:
+    cargo test --workspace --locked "$@"
+
+# formatting, lints with warnings denied, tests
+ready:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+    cargo test --workspace --locked
+
+# score the cleaner on the shared gold sets (see `newsdex eval clean --help`)
+eval *ARGS:
+    {{newsdex}} eval clean "$@"
+
+# every benchmark
+bench:
+    cargo bench --workspace
