@@ -3,6 +3,7 @@
 pub mod clean;
 pub mod eval;
 pub mod ingest;
+pub mod persons;
 pub mod rebuild;
 pub mod search;
 pub mod show;
