@@ -13,6 +13,7 @@
 //! the archive, so a lookup checks about 1/16 of it with two popcounts each.
 
 use std::collections::HashMap;
+use std::hash::Hasher;
 
 /// Bodies with fewer shingles than this are too short to call copies of anything.
 const MIN_SHINGLES: usize = 24;
@@ -28,42 +29,6 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// The fingerprint of an article body, or `None` when it is too short to compare.
-    pub fn of(text: &str) -> Option<Self> {
-        let mut counts = [0i32; 128];
-        let mut window = [0u64; 3];
-        let mut words = 0usize;
-        let mut shingles = 0usize;
-        for word in text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-        {
-            window = [window[1], window[2], word_hash(word)];
-            words += 1;
-            if words < 3 {
-                continue;
-            }
-            let shingle = mix(window[0] ^ mix(window[1] ^ mix(window[2])));
-            add_bits(&mut counts[..64], shingle);
-            add_bits(&mut counts[64..], mix(shingle ^ 0x9e37_79b9_7f4a_7c15));
-            shingles += 1;
-        }
-        if shingles < MIN_SHINGLES {
-            return None;
-        }
-        let half = |counts: &[i32]| {
-            counts
-                .iter()
-                .enumerate()
-                .filter(|(_, count)| **count > 0)
-                .fold(0u64, |bits, (bit, _)| bits | (1 << bit))
-        };
-        Some(Self {
-            lo: half(&counts[..64]),
-            hi: half(&counts[64..]),
-        })
-    }
-
     pub fn distance(self, other: Self) -> u32 {
         (self.lo ^ other.lo).count_ones() + (self.hi ^ other.hi).count_ones()
     }
@@ -77,28 +42,123 @@ impl Fingerprint {
     }
 }
 
-fn add_bits(counts: &mut [i32], hash: u64) {
-    for (bit, count) in counts.iter_mut().enumerate() {
-        if hash >> bit & 1 == 1 {
-            *count += 1;
-        } else {
-            *count -= 1;
+/// Builds a [`Fingerprint`] one word at a time.
+///
+/// Per bit of the 128, the number of shingles that set it. Counting is bit-parallel: lane
+/// `j` of `lanes` keeps eight byte-wide counters, for bits `j`, `j + 8`, ... `j + 56` of one
+/// half, so one shift, mask and add counts eight bits; the bytes are emptied into `ones`
+/// before they can overflow.
+#[derive(Debug, Clone)]
+pub struct Shingles {
+    ones: [u32; 128],
+    lanes: [u64; 16],
+    in_lanes: u32,
+    window: [u64; 3],
+    words: usize,
+}
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+
+impl Default for Shingles {
+    fn default() -> Self {
+        Self {
+            ones: [0; 128],
+            lanes: [0; 16],
+            in_lanes: 0,
+            window: [0; 3],
+            words: 0,
         }
     }
 }
 
-/// FNV-1a over the lower-cased word: stable across Rust versions and platforms, since
-/// fingerprints are stored in the index and compared with ones computed by later builds.
-fn word_hash(word: &str) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for c in word.chars().flat_map(char::to_lowercase) {
-        let mut buf = [0u8; 4];
-        for byte in c.encode_utf8(&mut buf).bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+impl Shingles {
+    pub fn push(&mut self, word: &str) {
+        self.window = [self.window[1], self.window[2], word_hash(word)];
+        self.words += 1;
+        if self.words < 3 {
+            return;
+        }
+        for (half, hash) in shingle_halves(self.window).into_iter().enumerate() {
+            for lane in 0..8 {
+                self.lanes[half * 8 + lane] += (hash >> lane) & LOW_BITS;
+            }
+        }
+        self.in_lanes += 1;
+        if self.in_lanes == 255 {
+            self.flush();
         }
     }
-    hash
+
+    fn flush(&mut self) {
+        for (index, lane) in self.lanes.iter_mut().enumerate() {
+            let (half, shift) = (index / 8, index % 8);
+            for byte in 0..8 {
+                let count = (*lane >> (byte * 8)) & 0xff;
+                self.ones[half * 64 + byte * 8 + shift] += count as u32;
+            }
+            *lane = 0;
+        }
+        self.in_lanes = 0;
+    }
+
+    /// The fingerprint, or `None` when the text was too short to compare.
+    pub fn finish(&mut self) -> Option<Fingerprint> {
+        self.flush();
+        let shingles = self.words.saturating_sub(2);
+        if shingles < MIN_SHINGLES {
+            return None;
+        }
+        // A bit is set when more than half of the shingles set it.
+        let half = |ones: &[u32]| {
+            ones.iter()
+                .enumerate()
+                .filter(|(_, ones)| **ones as usize * 2 > shingles)
+                .fold(0u64, |bits, (bit, _)| bits | (1 << bit))
+        };
+        Some(Fingerprint {
+            lo: half(&self.ones[..64]),
+            hi: half(&self.ones[64..]),
+        })
+    }
+}
+
+/// The 128 bits a shingle of three word hashes votes for. Rotations keep word order ("a b c"
+/// is not "c b a").
+fn shingle_halves(window: [u64; 3]) -> [u64; 2] {
+    let shingle = mix(window[0].rotate_left(42) ^ window[1].rotate_left(21) ^ window[2]);
+    [shingle, mix(shingle ^ 0x9e37_79b9_7f4a_7c15)]
+}
+
+/// FNV-1a over the word's bytes: stable across Rust versions and platforms, since
+/// fingerprints are stored in the index and compared with ones computed by later builds.
+fn word_hash(word: &str) -> u64 {
+    let mut hasher = Fnv::default();
+    hasher.write(word.as_bytes());
+    hasher.finish()
+}
+
+/// FNV-1a as a `Hasher`: much cheaper than SipHash for the short words the writer keeps
+/// sets of, and nothing here needs protection from chosen collisions.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// splitmix64's finaliser: spreads every input bit over every output bit.
@@ -176,6 +236,15 @@ impl DupIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{folded_analyzer, tokens};
+
+    fn of(text: &str) -> Option<Fingerprint> {
+        let mut shingles = Shingles::default();
+        for word in tokens(&mut folded_analyzer(), text) {
+            shingles.push(&word);
+        }
+        shingles.finish()
+    }
 
     const STORY: &str = "Ukraine and Russia agreed on Tuesday to resume grain shipments across \
         the Black Sea after talks in Istanbul, officials said, easing fears of a new food \
@@ -187,8 +256,8 @@ mod tests {
 
     #[test]
     fn copies_with_small_edits_are_near_and_other_stories_far() {
-        let original = Fingerprint::of(STORY).unwrap();
-        let edited = Fingerprint::of(&format!(
+        let original = of(STORY).unwrap();
+        let edited = of(&format!(
             "{} Reporting by Jane Doe; editing by John Roe.",
             STORY.replace("on Tuesday", "on Tuesday evening")
         ))
@@ -198,7 +267,7 @@ mod tests {
             "{}",
             original.distance(edited)
         );
-        let other = Fingerprint::of(
+        let other = of(
             "The central bank raised interest rates by a quarter point on Thursday, its \
              third rise this year, and signalled that more increases could follow if \
              inflation stays above target. Mortgage lenders said they would pass the rise \
@@ -207,19 +276,43 @@ mod tests {
         )
         .unwrap();
         assert!(original.distance(other) > MAX_DISTANCE * 2);
-        assert_eq!(Fingerprint::of("Too short to compare."), None);
+        assert_eq!(of("Too short to compare."), None);
+    }
+
+    #[test]
+    fn bit_parallel_counting_matches_counting_bit_by_bit() {
+        let words: Vec<String> = (0..1_000).map(|i| format!("w{}", i % 377)).collect();
+        let mut shingles = Shingles::default();
+        let mut ones = [0u32; 128];
+        for (i, word) in words.iter().enumerate() {
+            shingles.push(word);
+            if i >= 2 {
+                let window = [
+                    word_hash(&words[i - 2]),
+                    word_hash(&words[i - 1]),
+                    word_hash(word),
+                ];
+                for (half, hash) in shingle_halves(window).into_iter().enumerate() {
+                    for bit in 0..64 {
+                        ones[half * 64 + bit] += u32::from(hash >> bit & 1 == 1);
+                    }
+                }
+            }
+        }
+        shingles.flush();
+        assert_eq!(shingles.ones, ones);
     }
 
     #[test]
     fn a_copy_joins_the_first_articles_group() {
         let mut index = DupIndex::new();
-        let first = index.assign(Fingerprint::of(STORY), "https://a.example/1");
+        let first = index.assign(of(STORY), "https://a.example/1");
         let copy = index.assign(
-            Fingerprint::of(&STORY.replace("officials said", "officials told reporters")),
+            of(&STORY.replace("officials said", "officials told reporters")),
             "https://b.example/2",
         );
         let unrelated = index.assign(
-            Fingerprint::of(&STORY.split_whitespace().rev().collect::<Vec<_>>().join(" ")),
+            of(&STORY.split_whitespace().rev().collect::<Vec<_>>().join(" ")),
             "https://c.example/3",
         );
         assert_eq!(first, group_of_url("https://a.example/1"));

@@ -67,48 +67,67 @@ pub fn find(analyzer: &mut TextAnalyzer, matchers: &Matchers, text: &str) -> Vec
     if matchers.is_empty() {
         return Vec::new();
     }
-    let mut tokens = Vec::new();
+    let terms = if matchers.terms.is_empty() && matchers.phrases.is_empty() {
+        &matchers.weak
+    } else {
+        &matchers.terms
+    };
+    // Every word of interest gets a number: terms first (their number is their key), then
+    // the words of phrases.
+    let mut numbers: HashMap<&str, usize> = terms
+        .iter()
+        .enumerate()
+        .map(|(key, term)| (term.as_str(), key))
+        .collect();
+    let phrases: Vec<Vec<usize>> = matchers
+        .phrases
+        .iter()
+        .map(|phrase| {
+            phrase
+                .iter()
+                .map(|word| {
+                    let next = numbers.len();
+                    *numbers.entry(word.as_str()).or_insert(next)
+                })
+                .collect()
+        })
+        .collect();
+    // (start, end, position, word number) of every token, without copying its text.
+    let mut tokens: Vec<(usize, usize, usize, Option<usize>)> = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = stream.next() {
         tokens.push((
             token.offset_from,
             token.offset_to,
             token.position,
-            token.text.clone(),
+            numbers.get(token.text.as_str()).copied(),
         ));
     }
-    let terms = if matchers.terms.is_empty() && matchers.phrases.is_empty() {
-        &matchers.weak
-    } else {
-        &matchers.terms
-    };
-    let term_keys: HashMap<&str, usize> = terms
-        .iter()
-        .enumerate()
-        .map(|(key, term)| (term.as_str(), key))
-        .collect();
     let mut hits = Vec::new();
-    for (i, (start, end, position, text)) in tokens.iter().enumerate() {
-        if let Some(&key) = term_keys.get(text.as_str()) {
+    for (i, &(start, end, position, number)) in tokens.iter().enumerate() {
+        let Some(number) = number else {
+            continue;
+        };
+        if number < terms.len() {
             hits.push(Hit {
-                start: *start,
-                end: *end,
-                key,
+                start,
+                end,
+                key: number,
                 weight: 1,
             });
         }
-        for (p, phrase) in matchers.phrases.iter().enumerate() {
+        for (p, phrase) in phrases.iter().enumerate() {
             let matched = phrase.iter().enumerate().all(|(offset, word)| {
-                tokens
-                    .get(i + offset)
-                    .is_some_and(|(_, _, pos, token)| *pos == position + offset && token == word)
+                tokens.get(i + offset).is_some_and(|&(_, _, pos, number)| {
+                    pos == position + offset && number == Some(*word)
+                })
             });
             if matched {
                 let (_, last_end, _, _) = tokens[i + phrase.len() - 1];
                 hits.push(Hit {
-                    start: *start,
+                    start,
                     end: last_end,
-                    key: matchers.terms.len() + p,
+                    key: terms.len() + p,
                     weight: u32::try_from(phrase.len()).unwrap_or(u32::MAX),
                 });
             }

@@ -1,5 +1,7 @@
 //! Opening the index, writing articles into it, rebuilding it, and reading articles back.
 
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -9,11 +11,12 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
 };
 
-use crate::dedup::{DupIndex, Fingerprint};
+use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
 use crate::generations::{self, WriterLock};
 use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
@@ -65,6 +68,8 @@ pub struct ArticleIndex {
     config: Config,
     /// The persons of the last searcher generation asked about.
     people: Mutex<Option<(u64, Arc<PersonDirectory>)>>,
+    /// The title and body analyzer for highlighting, kept for the stems it remembers.
+    pub(crate) highlighter: Mutex<TextAnalyzer>,
 }
 
 impl ArticleIndex {
@@ -104,6 +109,7 @@ impl ArticleIndex {
             fields,
             config: config.clone(),
             people: Mutex::default(),
+            highlighter: Mutex::new(schema::news_analyzer()),
         })
     }
 
@@ -127,6 +133,7 @@ impl ArticleIndex {
             reader: Some(&self.reader),
             dir: self.dir.clone(),
             dups: load_dups(&self.reader.searcher())?,
+            folded: schema::folded_analyzer(),
             _lock: lock,
         })
     }
@@ -150,6 +157,7 @@ impl ArticleIndex {
                 reader: None,
                 dir: dir.clone(),
                 dups: DupIndex::new(),
+                folded: schema::folded_analyzer(),
                 _lock: lock,
             }),
             dir,
@@ -304,6 +312,7 @@ pub struct ArticleWriter<'a> {
     /// The generation written, where `persons.json` goes.
     dir: PathBuf,
     dups: DupIndex,
+    folded: TextAnalyzer,
     _lock: WriterLock,
 }
 
@@ -313,17 +322,16 @@ impl ArticleWriter<'_> {
         let fields = self.fields;
         self.writer
             .delete_term(Term::from_field_text(fields.url, &article.url));
-        let fingerprint = Fingerprint::of(&article.text);
+        let (words, fingerprint) = self.words(article);
         let group = self.dups.assign(fingerprint, &article.url);
         let mut document = doc!(
             fields.url => article.url.as_str(),
             fields.title => article.title.as_str(),
             fields.body => article.text.as_str(),
-            fields.words => article.title.as_str(),
-            fields.words => article.text.as_str(),
             fields.dup => group,
             fields.stored => StoredArticle::to_json(article, persons),
         );
+        document.add_text(fields.words, words);
         if let Some(fingerprint) = fingerprint {
             document.add_u64(fields.sim_lo, fingerprint.lo);
             document.add_u64(fields.sim_hi, fingerprint.hi);
@@ -359,6 +367,34 @@ impl ArticleWriter<'_> {
         }
         self.writer.add_document(document)?;
         Ok(())
+    }
+
+    /// One pass of the folded analyzer over title and body gives the article's distinct
+    /// words for the spelling vocabulary (space-separated, for the `words` field's
+    /// whitespace tokenizer) and the body's near-duplicate fingerprint. Words under four
+    /// letters are left out of the vocabulary: they are their own stems, so the title and
+    /// body dictionaries already hold them, and they are too short to correct.
+    fn words(&mut self, article: &Article) -> (String, Option<Fingerprint>) {
+        let mut distinct: HashSet<String, BuildHasherDefault<Fnv>> = HashSet::default();
+        let mut words = String::new();
+        let mut shingles = Shingles::default();
+        for (text, is_body) in [
+            (article.title.as_str(), false),
+            (article.text.as_str(), true),
+        ] {
+            let mut stream = self.folded.token_stream(text);
+            while let Some(token) = stream.next() {
+                if is_body {
+                    shingles.push(&token.text);
+                }
+                if token.text.len() >= 4 && !distinct.contains(&token.text) {
+                    words.push_str(&token.text);
+                    words.push(' ');
+                    distinct.insert(token.text.clone());
+                }
+            }
+        }
+        (words, shingles.finish())
     }
 
     /// Makes every article added so far durable and visible to new searches.

@@ -33,6 +33,7 @@ mod people;
 mod query;
 mod schema;
 mod search;
+mod stemmer;
 
 pub use error::{Error, Result};
 pub use facets::{FacetValue, Facets};

@@ -9,9 +9,11 @@ use tantivy::schema::{
     Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    WhitespaceTokenizer,
 };
+
+use crate::stemmer::CachedStemmer;
 
 /// Stemmed, folded words: title and body ("talks" finds "talk", "Zelenskyý" finds "zelenskyy").
 pub const NEWS_TOKENIZER: &str = "news";
@@ -19,6 +21,8 @@ pub const NEWS_TOKENIZER: &str = "news";
 pub const FOLDED_TOKENIZER: &str = "folded";
 /// A whole value as one folded token: exact matching on persons and sites.
 pub const EXACT_TOKENIZER: &str = "exact";
+/// Words already folded by the writer, separated by spaces: the spelling vocabulary.
+pub const WORDS_TOKENIZER: &str = "words";
 
 /// The fields of an article document, resolved once per index.
 #[derive(Debug, Clone, Copy)]
@@ -118,7 +122,7 @@ pub fn news_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer)
         .build()
 }
 
@@ -144,6 +148,10 @@ pub fn register_tokenizers(index: &Index) {
     tokenizers.register(NEWS_TOKENIZER, news_analyzer());
     tokenizers.register(FOLDED_TOKENIZER, folded_analyzer());
     tokenizers.register(EXACT_TOKENIZER, exact_analyzer());
+    tokenizers.register(
+        WORDS_TOKENIZER,
+        TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+    );
 }
 
 /// The form an exact field (person, site) is indexed in: whitespace collapsed, so that

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, FuzzyTermQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::compile::{Compiled, Compiler};
@@ -17,7 +17,7 @@ use crate::highlight::{self, Hit, Matchers};
 use crate::index::{StoredArticle, site_of};
 use crate::people::{PersonDirectory, levenshtein};
 use crate::query::{self, Node, Scope};
-use crate::schema::{exact_key, folded_analyzer, news_analyzer};
+use crate::schema::{exact_key, folded_analyzer};
 use crate::{ArticleIndex, Error, Result};
 
 /// Characters of body text shown around the best match.
@@ -271,11 +271,20 @@ impl ArticleIndex {
         let compiled = run.compiled.expect("a request that matched compiled");
         let mut hits = Vec::with_capacity(run.groups.len());
         let mut columns = Columns::new(&searcher);
+        let mut news = self.highlighter.lock().expect("not poisoned");
         for group in &run.groups {
-            if let Some(hit) = self.hit(&searcher, &mut columns, group, &compiled, &people)? {
+            if let Some(hit) = self.hit(
+                &searcher,
+                &mut columns,
+                &mut news,
+                group,
+                &compiled,
+                &people,
+            )? {
                 hits.push(hit);
             }
         }
+        drop(news);
         Ok(SearchResults {
             query: request.query.clone(),
             corrected,
@@ -418,6 +427,7 @@ impl ArticleIndex {
         &self,
         searcher: &Searcher,
         columns: &mut Columns,
+        news: &mut tantivy::tokenizer::TextAnalyzer,
         group: &Group,
         compiled: &Compiled,
         people: &PersonDirectory,
@@ -447,13 +457,11 @@ impl ArticleIndex {
                 }
             }
         }
-        let mut news = news_analyzer();
-        let title_highlights =
-            highlights(&mut news, &compiled.title, &article.title, &title_mentions)
-                .into_iter()
-                .map(|hit| (hit.start, hit.end))
-                .collect();
-        let body_hits = highlights(&mut news, &compiled.body, &article.text, &body_mentions);
+        let title_highlights = highlights(news, &compiled.title, &article.title, &title_mentions)
+            .into_iter()
+            .map(|hit| (hit.start, hit.end))
+            .collect();
+        let body_hits = highlights(news, &compiled.body, &article.text, &body_mentions);
         let snippet = highlight::snippet(&article.text, &body_hits, SNIPPET_CHARS);
         let mut names: Vec<String> = Vec::with_capacity(persons.len());
         for person in &persons {
@@ -588,10 +596,15 @@ impl ArticleIndex {
                 _ => 2,
             };
             let term = Term::from_field_text(self.fields.words, word);
-            if searcher.doc_freq(&term).is_ok_and(|n| n > 0) {
+            if self.known_word(searcher, &term, word) {
                 continue;
             }
-            let Some(best) = closest_term(searcher, term, distance, word) else {
+            // Short words are not in the spelling vocabulary, but they are their own stems.
+            let mut fields = vec![self.fields.words];
+            if word.len() < 5 {
+                fields.extend([self.fields.title, self.fields.body]);
+            }
+            let Some(best) = closest_term(searcher, &fields, distance, word) else {
                 continue;
             };
             out.push_str(&text[last..token.offset_from]);
@@ -604,19 +617,40 @@ impl ArticleIndex {
     }
 }
 
-/// The indexed word within `distance` edits of `word` that is nearest, then most frequent.
-fn closest_term(searcher: &Searcher, term: Term, distance: u8, word: &str) -> Option<String> {
-    let field = term.field();
-    let automaton = FuzzyTermQuery::new(term, distance, true).automaton().ok()?;
+impl ArticleIndex {
+    /// Whether the archive has this (folded, unstemmed) word: in the spelling vocabulary, or,
+    /// for words it leaves out (short ones), as its own stem in a title or body.
+    fn known_word(&self, searcher: &Searcher, term: &Term, word: &str) -> bool {
+        let present = |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
+        present(term)
+            || [self.fields.title, self.fields.body]
+                .iter()
+                .any(|field| present(&Term::from_field_text(*field, word)))
+    }
+}
+
+/// The word indexed in `fields` within `distance` edits of `word` that is nearest, then
+/// most frequent.
+fn closest_term(searcher: &Searcher, fields: &[Field], distance: u8, word: &str) -> Option<String> {
     let mut candidates: HashMap<String, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field).ok()?;
-        let mut stream = inverted.terms().search(&automaton).into_stream().ok()?;
-        while stream.advance() {
-            if let Ok(candidate) = std::str::from_utf8(stream.key()) {
-                *candidates.entry(candidate.to_owned()).or_default() +=
-                    u64::from(stream.value().doc_freq);
+    for &field in fields {
+        let term = Term::from_field_text(field, word);
+        let automaton = FuzzyTermQuery::new(term, distance, true).automaton().ok()?;
+        let mut in_field: HashMap<String, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field).ok()?;
+            let mut stream = inverted.terms().search(&automaton).into_stream().ok()?;
+            while stream.advance() {
+                if let Ok(candidate) = std::str::from_utf8(stream.key()) {
+                    *in_field.entry(candidate.to_owned()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
             }
+        }
+        // A word in several fields is as frequent as in the one it is most frequent in.
+        for (candidate, freq) in in_field {
+            let best = candidates.entry(candidate).or_default();
+            *best = (*best).max(freq);
         }
     }
     candidates
