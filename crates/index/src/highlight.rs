@@ -6,8 +6,13 @@
 //! everywhere) and cannot be given person mentions, hence this module.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use tantivy::tokenizer::TextAnalyzer;
+
+use crate::dedup::Fnv;
+use crate::schema::folded_analyzer;
+use crate::stemmer::StemMemo;
 
 /// Words too common to be worth lighting up on their own: "of" and "the" in a query for
 /// `coalition of the willing` are highlighted where the words stand together, not everywhere.
@@ -61,9 +66,26 @@ pub struct Hit {
     pub weight: u32,
 }
 
-/// Every match of `matchers` in `text`, by byte range, in text order; overlapping ranges (a
-/// term inside a matched phrase) are merged.
-pub fn find(analyzer: &mut TextAnalyzer, matchers: &Matchers, text: &str) -> Vec<Hit> {
+/// The analyzers the highlighter reads texts with: folded words, stemmed (through a memo)
+/// only when they could match. Kept by the index across searches for the stems it knows.
+#[derive(Clone)]
+pub struct Highlighter {
+    folded: TextAnalyzer,
+    stems: StemMemo,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self {
+            folded: folded_analyzer(),
+            stems: StemMemo::default(),
+        }
+    }
+}
+
+/// Every match of `matchers` (stemmed words, as title and body are indexed) in `text`, by
+/// byte range, in text order; overlapping ranges (a term inside a matched phrase) are merged.
+pub fn find(highlighter: &mut Highlighter, matchers: &Matchers, text: &str) -> Vec<Hit> {
     if matchers.is_empty() {
         return Vec::new();
     }
@@ -74,7 +96,7 @@ pub fn find(analyzer: &mut TextAnalyzer, matchers: &Matchers, text: &str) -> Vec
     };
     // Every word of interest gets a number: terms first (their number is their key), then
     // the words of phrases.
-    let mut numbers: HashMap<&str, usize> = terms
+    let mut numbers: HashMap<&str, usize, BuildHasherDefault<Fnv>> = terms
         .iter()
         .enumerate()
         .map(|(key, term)| (term.as_str(), key))
@@ -92,16 +114,25 @@ pub fn find(analyzer: &mut TextAnalyzer, matchers: &Matchers, text: &str) -> Vec
                 .collect()
         })
         .collect();
+    // A stem starts with its word's first letter, so most words need no stemming at all.
+    let mut first_bytes = [false; 256];
+    for word in numbers.keys() {
+        if let Some(&byte) = word.as_bytes().first() {
+            first_bytes[usize::from(byte)] = true;
+        }
+    }
     // (start, end, position, word number) of every token, without copying its text.
     let mut tokens: Vec<(usize, usize, usize, Option<usize>)> = Vec::new();
-    let mut stream = analyzer.token_stream(text);
+    let Highlighter { folded, stems } = highlighter;
+    let mut stream = folded.token_stream(text);
     while let Some(token) = stream.next() {
-        tokens.push((
-            token.offset_from,
-            token.offset_to,
-            token.position,
-            numbers.get(token.text.as_str()).copied(),
-        ));
+        let number = match token.text.as_bytes().first() {
+            Some(&byte) if first_bytes[usize::from(byte)] => {
+                numbers.get(stems.stem(&token.text)).copied()
+            }
+            _ => None,
+        };
+        tokens.push((token.offset_from, token.offset_to, token.position, number));
     }
     let mut hits = Vec::new();
     for (i, &(start, end, position, number)) in tokens.iter().enumerate() {
@@ -361,7 +392,7 @@ mod tests {
     }
 
     fn marked(text: &str, m: &Matchers, max_chars: usize) -> String {
-        let hits = find(&mut news_analyzer(), m, text);
+        let hits = find(&mut Highlighter::default(), m, text);
         let s = snippet(text, &hits, max_chars);
         let mut out = s.text.clone();
         for &(start, end) in s.highlights.iter().rev() {

@@ -18,6 +18,7 @@ use tantivy::{
 
 use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
 use crate::generations::{self, WriterLock};
+use crate::highlight::Highlighter;
 use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
 use crate::{Error, Result};
@@ -69,7 +70,7 @@ pub struct ArticleIndex {
     /// The persons of the last searcher generation asked about.
     people: Mutex<Option<(u64, Arc<PersonDirectory>)>>,
     /// The title and body analyzer for highlighting, kept for the stems it remembers.
-    pub(crate) highlighter: Mutex<TextAnalyzer>,
+    pub(crate) highlighter: Mutex<Highlighter>,
 }
 
 impl ArticleIndex {
@@ -109,7 +110,7 @@ impl ArticleIndex {
             fields,
             config: config.clone(),
             people: Mutex::default(),
-            highlighter: Mutex::new(schema::news_analyzer()),
+            highlighter: Mutex::default(),
         })
     }
 
@@ -134,6 +135,7 @@ impl ArticleIndex {
             dir: self.dir.clone(),
             dups: load_dups(&self.reader.searcher())?,
             folded: schema::folded_analyzer(),
+            vocabulary: HashSet::default(),
             _lock: lock,
         })
     }
@@ -158,6 +160,7 @@ impl ArticleIndex {
                 dir: dir.clone(),
                 dups: DupIndex::new(),
                 folded: schema::folded_analyzer(),
+                vocabulary: HashSet::default(),
                 _lock: lock,
             }),
             dir,
@@ -313,8 +316,13 @@ pub struct ArticleWriter<'a> {
     dir: PathBuf,
     dups: DupIndex,
     folded: TextAnalyzer,
+    /// Words already given to the spelling vocabulary by this writer.
+    vocabulary: HashSet<String, BuildHasherDefault<Fnv>>,
     _lock: WriterLock,
 }
+
+/// Words a writer remembers having put in the vocabulary (a few tens of MB at most).
+const MAX_VOCABULARY: usize = 2_000_000;
 
 impl ArticleWriter<'_> {
     /// Adds an article, replacing any article already indexed under the same URL.
@@ -369,15 +377,21 @@ impl ArticleWriter<'_> {
         Ok(())
     }
 
-    /// One pass of the folded analyzer over title and body gives the article's distinct
-    /// words for the spelling vocabulary (space-separated, for the `words` field's
-    /// whitespace tokenizer) and the body's near-duplicate fingerprint. Words under four
-    /// letters are left out of the vocabulary: they are their own stems, so the title and
-    /// body dictionaries already hold them, and they are too short to correct.
+    /// One pass of the folded analyzer over title and body gives the words this writer has
+    /// not put in the spelling vocabulary yet (space-separated, for the `words` field's
+    /// whitespace tokenizer) and the body's near-duplicate fingerprint.
+    ///
+    /// The vocabulary needs each word once, not once per article: indexing it in every
+    /// article cost a third of all postings. Words under four letters are left out: they are
+    /// their own stems, so the title and body dictionaries hold them, and they are too short
+    /// to correct.
     fn words(&mut self, article: &Article) -> (String, Option<Fingerprint>) {
-        let mut distinct: HashSet<String, BuildHasherDefault<Fnv>> = HashSet::default();
         let mut words = String::new();
         let mut shingles = Shingles::default();
+        if self.vocabulary.len() > MAX_VOCABULARY {
+            // Forgetting only means some words are indexed again.
+            self.vocabulary.clear();
+        }
         for (text, is_body) in [
             (article.title.as_str(), false),
             (article.text.as_str(), true),
@@ -387,10 +401,10 @@ impl ArticleWriter<'_> {
                 if is_body {
                     shingles.push(&token.text);
                 }
-                if token.text.len() >= 4 && !distinct.contains(&token.text) {
+                if token.text.len() >= 4 && !self.vocabulary.contains(&token.text) {
                     words.push_str(&token.text);
                     words.push(' ');
-                    distinct.insert(token.text.clone());
+                    self.vocabulary.insert(token.text.clone());
                 }
             }
         }

@@ -53,6 +53,8 @@ pub struct PersonDirectory {
     of_name: HashMap<String, u32>,
     /// Per person number, the index keys of its spellings.
     keys: Vec<Vec<String>>,
+    /// The index key of each of `table.persons()`, in its order.
+    person_keys: Vec<String>,
     /// Per segment, name ordinal -> person number (built on first use).
     segment_maps: Mutex<HashMap<SegmentId, Arc<Vec<u32>>>>,
 }
@@ -159,7 +161,13 @@ impl PersonDirectory {
             names.iter().map(|(name, count)| (name.as_str(), *count)),
             &AliasConfig::default(),
         );
+        let person_keys = table
+            .persons()
+            .iter()
+            .map(|(name, _)| exact_key(name))
+            .collect();
         let mut directory = Self {
+            person_keys,
             canonicals: Vec::new(),
             number: HashMap::new(),
             of_name: HashMap::new(),
@@ -257,6 +265,8 @@ impl PersonDirectory {
     }
 
     /// The known person closest in spelling to `query` (a typo in a name), if one is close.
+    /// A name that is some known person's surname exactly is not a typo: it names several
+    /// persons or nobody alone, and is never turned into one of them.
     pub fn suggest(&self, query: &str) -> Option<&str> {
         let written = exact_key(query);
         let budget = match written.chars().count() {
@@ -264,17 +274,24 @@ impl PersonDirectory {
             4..=6 => 1,
             _ => 2,
         };
-        self.table
-            .persons()
-            .iter()
-            .filter_map(|(name, articles)| {
-                let key = exact_key(name);
-                let surname = key.rsplit(' ').next().unwrap_or(&key);
-                let distance = levenshtein(&written, &key).min(levenshtein(&written, surname));
-                (distance <= budget).then_some(((distance, std::cmp::Reverse(*articles)), name))
-            })
-            .min_by_key(|(rank, _)| *rank)
-            .map(|(_, name)| name.as_str())
+        // (distance, more articles first), the name, and the surname when it was the match.
+        let mut best: Option<((usize, std::cmp::Reverse<u64>), &str, Option<&str>)> = None;
+        for ((name, articles), key) in self.table.persons().iter().zip(&self.person_keys) {
+            let surname = key.rsplit(' ').next().unwrap_or(key);
+            if surname == written {
+                return None;
+            }
+            let (whole, alone) = (levenshtein(&written, key), levenshtein(&written, surname));
+            let rank = (whole.min(alone), std::cmp::Reverse(*articles));
+            if rank.0 <= budget && best.is_none_or(|(b, _, _)| rank < b) {
+                best = Some((rank, name, (alone < whole).then_some(surname)));
+            }
+        }
+        match best? {
+            // A misspelt surname that several persons share still names none of them.
+            (_, _, Some(surname)) if self.table.is_ambiguous(surname) => None,
+            (_, name, _) => Some(name),
+        }
     }
 
     /// For one segment, each name ordinal's person number ([`UNKNOWN`] for none).
@@ -358,6 +375,9 @@ mod tests {
         assert_eq!(d.suggest("Keir Stramer"), Some("Keir Starmer"));
         assert_eq!(d.suggest("Starmr"), Some("Keir Starmer"));
         assert_eq!(d.suggest("Zelensky"), None);
+        assert_eq!(d.suggest("Johnsen"), None, "a typo of a shared surname");
+        assert_eq!(d.suggest("Boris Johnsen"), Some("Boris Johnson"));
+        assert_eq!(d.suggest("Johnson"), None, "a shared surname is not a typo");
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 }

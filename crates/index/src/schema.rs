@@ -30,9 +30,9 @@ pub struct Fields {
     pub url: Field,
     pub title: Field,
     pub body: Field,
-    /// Title and body again, folded but not stemmed, without positions: the vocabulary that
-    /// misspelled words are corrected against (fuzzy matching on stems would compare a typo
-    /// with `elect` instead of `election`).
+    /// The words of titles and bodies, folded but not stemmed, each in (at least) one article
+    /// that has it: the vocabulary misspelt words are corrected against (fuzzy matching on
+    /// stems would compare a typo with `elect` instead of `election`).
     pub words: Field,
     pub author: Field,
     /// Each person's name as the extractor gave it; exact (folded) match, and a raw fast
@@ -163,14 +163,18 @@ pub fn exact_value(value: &str) -> String {
 
 /// The indexed term of an exact field's value: collapsed, lower-cased, accents folded.
 pub fn exact_key(value: &str) -> String {
-    let mut analyzer = exact_analyzer();
-    let value = exact_value(value);
-    let mut stream = analyzer.token_stream(&value);
-    let mut key = String::new();
-    while let Some(token) = stream.next() {
-        key.push_str(&token.text);
+    thread_local! {
+        static EXACT: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(exact_analyzer());
     }
-    key
+    let value = exact_value(value);
+    EXACT.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(&value);
+        let mut key = String::new();
+        while let Some(token) = stream.next() {
+            key.push_str(&token.text);
+        }
+        key
+    })
 }
 
 /// The analyzed tokens of `text`.

@@ -1,23 +1,24 @@
 //! Searching the index: the request (query, filters, sort, page, facets), the run (count,
 //! near-duplicates folded into one hit, typo fallback), and the hits with their snippets.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, FuzzyTermQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::compile::{Compiled, Compiler};
 use crate::facets::{FacetCollector, FacetCounts, FacetValue, Facets};
-use crate::highlight::{self, Hit, Matchers};
+use crate::highlight::{self, Highlighter, Hit, Matchers};
 use crate::index::{StoredArticle, site_of};
 use crate::people::{PersonDirectory, levenshtein};
 use crate::query::{self, Node, Scope};
 use crate::schema::{exact_key, folded_analyzer};
+use crate::stemmer::StemMemo;
 use crate::{ArticleIndex, Error, Result};
 
 /// Characters of body text shown around the best match.
@@ -427,7 +428,7 @@ impl ArticleIndex {
         &self,
         searcher: &Searcher,
         columns: &mut Columns,
-        news: &mut tantivy::tokenizer::TextAnalyzer,
+        news: &mut Highlighter,
         group: &Group,
         compiled: &Compiled,
         people: &PersonDirectory,
@@ -576,8 +577,9 @@ impl ArticleIndex {
         Ok(changed.then_some(fixed))
     }
 
-    /// `text` with each word the archive does not contain replaced by the most frequent
-    /// word within one or two edits of it, or `None` when no word needed it.
+    /// `text` with each word the archive does not contain replaced by the nearest known
+    /// word within one or two edits (the most frequent among equally near ones), or `None`
+    /// when no word needed it.
     fn correct_words(
         &self,
         searcher: &Searcher,
@@ -587,6 +589,7 @@ impl ArticleIndex {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         let mut changed = false;
+        let mut stems = StemMemo::default();
         let mut stream = folded.token_stream(text);
         while let Some(token) = stream.next() {
             let word = token.text.as_str();
@@ -599,12 +602,7 @@ impl ArticleIndex {
             if self.known_word(searcher, &term, word) {
                 continue;
             }
-            // Short words are not in the spelling vocabulary, but they are their own stems.
-            let mut fields = vec![self.fields.words];
-            if word.len() < 5 {
-                fields.extend([self.fields.title, self.fields.body]);
-            }
-            let Some(best) = closest_term(searcher, &fields, distance, word) else {
+            let Some(best) = self.closest_word(searcher, &mut stems, distance, word) else {
                 continue;
             };
             out.push_str(&text[last..token.offset_from]);
@@ -614,6 +612,50 @@ impl ArticleIndex {
         }
         out.push_str(&text[last..]);
         changed.then_some(out)
+    }
+
+    /// The known word within `distance` edits of `word` that is nearest, then most frequent.
+    /// Candidates are the unstemmed vocabulary and, for short words (not in it), the title
+    /// and body dictionaries, where short words are their own stems. A word's frequency is
+    /// the number of articles whose body has its stem: the vocabulary holds each word in one
+    /// article only.
+    fn closest_word(
+        &self,
+        searcher: &Searcher,
+        stems: &mut StemMemo,
+        distance: u8,
+        word: &str,
+    ) -> Option<String> {
+        let mut fields = vec![self.fields.words];
+        if word.len() < 5 {
+            fields.extend([self.fields.title, self.fields.body]);
+        }
+        let mut candidates: HashSet<String> = HashSet::new();
+        for field in fields {
+            let term = Term::from_field_text(field, word);
+            let automaton = FuzzyTermQuery::new(term, distance, true).automaton().ok()?;
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field).ok()?;
+                let mut stream = inverted.terms().search(&automaton).into_stream().ok()?;
+                while stream.advance() {
+                    if let Ok(candidate) = std::str::from_utf8(stream.key()) {
+                        candidates.insert(candidate.to_owned());
+                    }
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .map(|candidate| {
+                let stem = Term::from_field_text(self.fields.body, stems.stem(&candidate));
+                let title = Term::from_field_text(self.fields.title, stems.stem(&candidate));
+                let frequency =
+                    searcher.doc_freq(&stem).unwrap_or(0) + searcher.doc_freq(&title).unwrap_or(0);
+                let rank = (levenshtein(word, &candidate), std::cmp::Reverse(frequency));
+                (rank, candidate)
+            })
+            .min()
+            .map(|(_, candidate)| candidate)
     }
 }
 
@@ -629,46 +671,10 @@ impl ArticleIndex {
     }
 }
 
-/// The word indexed in `fields` within `distance` edits of `word` that is nearest, then
-/// most frequent.
-fn closest_term(searcher: &Searcher, fields: &[Field], distance: u8, word: &str) -> Option<String> {
-    let mut candidates: HashMap<String, u64> = HashMap::new();
-    for &field in fields {
-        let term = Term::from_field_text(field, word);
-        let automaton = FuzzyTermQuery::new(term, distance, true).automaton().ok()?;
-        let mut in_field: HashMap<String, u64> = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field).ok()?;
-            let mut stream = inverted.terms().search(&automaton).into_stream().ok()?;
-            while stream.advance() {
-                if let Ok(candidate) = std::str::from_utf8(stream.key()) {
-                    *in_field.entry(candidate.to_owned()).or_default() +=
-                        u64::from(stream.value().doc_freq);
-                }
-            }
-        }
-        // A word in several fields is as frequent as in the one it is most frequent in.
-        for (candidate, freq) in in_field {
-            let best = candidates.entry(candidate).or_default();
-            *best = (*best).max(freq);
-        }
-    }
-    candidates
-        .into_iter()
-        .min_by_key(|(candidate, freq)| {
-            (
-                levenshtein(word, candidate),
-                std::cmp::Reverse(*freq),
-                candidate.clone(),
-            )
-        })
-        .map(|(candidate, _)| candidate)
-}
-
 /// Highlights of a text: the query's words and phrases, and the mentions (character ranges)
 /// of the persons it asked for.
 fn highlights(
-    news: &mut tantivy::tokenizer::TextAnalyzer,
+    news: &mut Highlighter,
     matchers: &Matchers,
     text: &str,
     mentions: &[(usize, usize, usize)],

@@ -16,7 +16,47 @@ use crate::dedup::Fnv;
 /// the common vocabulary, small enough not to matter (a few MB).
 const CAPACITY: usize = 50_000;
 
-/// A `TokenFilter` stemming English words through a memo.
+/// English stems through a memo, one word at a time.
+#[derive(Clone)]
+pub struct StemMemo {
+    memo: HashMap<String, String, BuildHasherDefault<Fnv>>,
+    /// tantivy's stemmer, run on a word the memo does not have.
+    stemmer: TextAnalyzer,
+}
+
+impl Default for StemMemo {
+    fn default() -> Self {
+        Self {
+            memo: HashMap::default(),
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+        }
+    }
+}
+
+impl StemMemo {
+    /// The stem of a lower-cased, folded word.
+    pub fn stem(&mut self, word: &str) -> &str {
+        if !self.memo.contains_key(word) {
+            let stem = {
+                let mut stream = self.stemmer.token_stream(word);
+                if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    word.to_owned()
+                }
+            };
+            if self.memo.len() >= CAPACITY {
+                self.memo.clear();
+            }
+            self.memo.insert(word.to_owned(), stem);
+        }
+        &self.memo[word]
+    }
+}
+
+/// A `TokenFilter` stemming English words through a [`StemMemo`].
 #[derive(Clone)]
 pub struct CachedStemmer;
 
@@ -26,10 +66,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            memo: HashMap::default(),
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::English))
-                .build(),
+            memo: StemMemo::default(),
         }
     }
 }
@@ -37,32 +74,23 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    memo: HashMap<String, String, BuildHasherDefault<Fnv>>,
-    /// tantivy's stemmer, run on one word at a time when the memo does not have it.
-    stemmer: TextAnalyzer,
+    memo: StemMemo,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        let Self {
-            inner,
-            memo,
-            stemmer,
-        } = self;
         CachedStemmerStream {
-            tail: inner.token_stream(text),
-            memo,
-            stemmer,
+            tail: self.inner.token_stream(text),
+            memo: &mut self.memo,
         }
     }
 }
 
 pub struct CachedStemmerStream<'a, T> {
     tail: T,
-    memo: &'a mut HashMap<String, String, BuildHasherDefault<Fnv>>,
-    stemmer: &'a mut TextAnalyzer,
+    memo: &'a mut StemMemo,
 }
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
@@ -71,24 +99,11 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.memo.get(&token.text) {
+        let stem = self.memo.stem(&token.text);
+        if stem != token.text {
             token.text.clear();
             token.text.push_str(stem);
-            return true;
         }
-        let stem = {
-            let mut stream = self.stemmer.token_stream(&token.text);
-            if stream.advance() {
-                stream.token().text.clone()
-            } else {
-                token.text.clone()
-            }
-        };
-        if self.memo.len() >= CAPACITY {
-            self.memo.clear();
-        }
-        self.memo
-            .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
         true
     }
 
@@ -113,6 +128,24 @@ mod tests {
             out.push(token.text.clone());
         }
         out
+    }
+
+    #[test]
+    fn a_stem_keeps_the_first_letter() {
+        // The highlighter relies on it to skip stemming words that cannot match.
+        let mut memo = StemMemo::default();
+        for word in [
+            "dying",
+            "skies",
+            "news",
+            "generously",
+            "agreed",
+            "yelling",
+            "owing",
+        ] {
+            let stem = memo.stem(word).to_owned();
+            assert_eq!(stem.chars().next(), word.chars().next(), "{word} -> {stem}");
+        }
     }
 
     #[test]
