@@ -275,7 +275,8 @@ impl PersonDirectory {
             _ => 2,
         };
         // (distance, more articles first), the name, and the surname when it was the match.
-        let mut best: Option<((usize, std::cmp::Reverse<u64>), &str, Option<&str>)> = None;
+        type Candidate<'a> = ((usize, std::cmp::Reverse<u64>), &'a str, Option<&'a str>);
+        let mut best: Option<Candidate> = None;
         for ((name, articles), key) in self.table.persons().iter().zip(&self.person_keys) {
             let surname = key.rsplit(' ').next().unwrap_or(key);
             if surname == written {
