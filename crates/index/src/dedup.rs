@@ -8,9 +8,11 @@
 //! while two unrelated articles differ in 64 ± 6 bits, and two on the same topic in about
 //! 52 ± 6, nowhere near it.
 //!
-//! Candidates are found with 16 bands of 8 bits: a pair 24 bits apart shares at least one
-//! band with probability 0.97 (closer pairs more), and each band bucket holds about 1/256 of
-//! the archive, so a lookup checks about 1/16 of it with two popcounts each.
+//! Only articles published within a few days of each other are compared (copies of a story
+//! appear together), one by one while a day has few. On busy days candidates are found with
+//! 16 bands of 8 bits: a pair 24 bits apart shares at least one band with probability 0.97
+//! (closer pairs more), and each band bucket holds about 1/256 of the day, so a lookup
+//! checks about 1/16 of it with two popcounts each.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -173,62 +175,120 @@ pub fn group_of_url(url: &str) -> u64 {
     mix(word_hash(url)).max(1)
 }
 
-/// The fingerprints of an archive, banded for lookup, each with its group.
+/// The fingerprints of one day, each with its group: scanned in a row while there are few
+/// (contiguous memory beats any index), banded once there are many.
+#[derive(Debug, Default)]
+struct Bands {
+    entries: Vec<(Fingerprint, u64)>,
+    /// `buckets[band * 256 + byte]`: entry numbers; built past [`SCAN_LIMIT`] entries.
+    buckets: Vec<Vec<u32>>,
+}
+
+/// Up to this many fingerprints a day are compared one by one.
+const SCAN_LIMIT: usize = 2_048;
+
+impl Bands {
+    /// The closest fingerprint within [`MAX_DISTANCE`]: its distance and group.
+    fn closest(&self, fingerprint: Fingerprint) -> Option<(u32, u64)> {
+        let mut best: Option<(u32, usize)> = None;
+        let mut consider = |entry: usize| {
+            let distance = self.entries[entry].0.distance(fingerprint);
+            if distance <= MAX_DISTANCE && best.is_none_or(|b| (distance, entry) < b) {
+                best = Some((distance, entry));
+            }
+        };
+        if self.buckets.is_empty() {
+            (0..self.entries.len()).for_each(&mut consider);
+        } else {
+            for band in 0..BANDS {
+                let bucket = &self.buckets[band * 256 + usize::from(fingerprint.band(band))];
+                bucket.iter().for_each(|&entry| consider(entry as usize));
+            }
+        }
+        best.map(|(distance, entry)| (distance, self.entries[entry].1))
+    }
+
+    fn insert(&mut self, fingerprint: Fingerprint, group: u64) {
+        let Ok(entry) = u32::try_from(self.entries.len()) else {
+            // Past four billion articles a day new ones simply start their own groups.
+            return;
+        };
+        self.entries.push((fingerprint, group));
+        if self.buckets.is_empty() && self.entries.len() > SCAN_LIMIT {
+            self.buckets = vec![Vec::new(); BANDS * 256];
+            for (number, (fingerprint, _)) in self.entries.iter().enumerate() {
+                let number = u32::try_from(number).unwrap_or(u32::MAX);
+                for band in 0..BANDS {
+                    self.buckets[band * 256 + usize::from(fingerprint.band(band))].push(number);
+                }
+            }
+        } else if !self.buckets.is_empty() {
+            for band in 0..BANDS {
+                self.buckets[band * 256 + usize::from(fingerprint.band(band))].push(entry);
+            }
+        }
+    }
+}
+
+/// Copies of a story are published within this many days of each other; a text that comes
+/// back later (an anniversary piece) is a new story, and the window keeps lookups cheap
+/// however large the archive grows.
+pub const WINDOW_DAYS: i64 = 3;
+
+/// The fingerprints of an archive by day of publication, each with its group.
 #[derive(Debug, Default)]
 pub struct DupIndex {
-    entries: Vec<(Fingerprint, u64)>,
-    /// `buckets[band]` maps the band's byte to entry numbers.
-    buckets: Vec<HashMap<u8, Vec<u32>>>,
+    by_day: HashMap<i64, Bands>,
+    undated: Bands,
 }
 
 impl DupIndex {
     pub fn new() -> Self {
-        Self {
-            entries: Vec::new(),
-            buckets: vec![HashMap::new(); BANDS],
-        }
+        Self::default()
     }
 
-    /// The group of the closest known fingerprint within [`MAX_DISTANCE`], if any.
-    pub fn group_of(&self, fingerprint: Fingerprint) -> Option<u64> {
-        let mut best: Option<(u32, u32)> = None;
-        for (band, buckets) in self.buckets.iter().enumerate() {
-            let Some(bucket) = buckets.get(&fingerprint.band(band)) else {
-                continue;
-            };
-            for &entry in bucket {
-                let distance = self.entries[entry as usize].0.distance(fingerprint);
-                if distance <= MAX_DISTANCE && best.is_none_or(|b| (distance, entry) < b) {
-                    best = Some((distance, entry));
-                }
+    /// The group of the closest known fingerprint within [`MAX_DISTANCE`] published within
+    /// [`WINDOW_DAYS`] of `day` (or undated); an undated article is compared with all.
+    pub fn group_of(&self, fingerprint: Fingerprint, day: Option<i64>) -> Option<u64> {
+        let days: Vec<i64> = match day {
+            Some(day) => (day - WINDOW_DAYS..=day + WINDOW_DAYS).collect(),
+            None => {
+                let mut days: Vec<i64> = self.by_day.keys().copied().collect();
+                days.sort_unstable();
+                days
             }
-        }
-        best.map(|(_, entry)| self.entries[entry as usize].1)
-    }
-
-    pub fn insert(&mut self, fingerprint: Fingerprint, group: u64) {
-        let Ok(entry) = u32::try_from(self.entries.len()) else {
-            // Past four billion articles new ones simply start their own groups.
-            return;
         };
-        self.entries.push((fingerprint, group));
-        for (band, buckets) in self.buckets.iter_mut().enumerate() {
-            buckets
-                .entry(fingerprint.band(band))
+        // The nearest; among equally near ones, the earliest (the undated pool last).
+        days.iter()
+            .filter_map(|d| self.by_day.get(d))
+            .chain(std::iter::once(&self.undated))
+            .filter_map(|bands| bands.closest(fingerprint))
+            .enumerate()
+            .min_by_key(|&(order, (distance, _))| (distance, order))
+            .map(|(_, (_, group))| group)
+    }
+
+    pub fn insert(&mut self, fingerprint: Fingerprint, day: Option<i64>, group: u64) {
+        match day {
+            Some(day) => self
+                .by_day
+                .entry(day)
                 .or_default()
-                .push(entry);
+                .insert(fingerprint, group),
+            None => self.undated.insert(fingerprint, group),
         }
     }
 
-    /// The group an article with this body and URL belongs to; remembers it for the next.
-    pub fn assign(&mut self, fingerprint: Option<Fingerprint>, url: &str) -> u64 {
+    /// The group of an article with this body, day (days since 1970) and URL; remembers it
+    /// for the next.
+    pub fn assign(&mut self, fingerprint: Option<Fingerprint>, day: Option<i64>, url: &str) -> u64 {
         let Some(fingerprint) = fingerprint else {
             return group_of_url(url);
         };
         let group = self
-            .group_of(fingerprint)
+            .group_of(fingerprint, day)
             .unwrap_or_else(|| group_of_url(url));
-        self.insert(fingerprint, group);
+        self.insert(fingerprint, day, group);
         group
     }
 }
@@ -304,22 +364,56 @@ mod tests {
     }
 
     #[test]
+    fn banding_a_busy_day_finds_what_scanning_finds() {
+        let near = of(STORY).unwrap();
+        let mut bands = Bands::default();
+        let mut rng = 7u64;
+        for group in 0..(SCAN_LIMIT as u64 + 500) {
+            rng = mix(rng);
+            let (lo, hi) = (rng, mix(rng ^ 1));
+            bands.insert(Fingerprint { lo, hi }, group + 100);
+            if group == 10 {
+                // One near copy among thousands of unrelated fingerprints.
+                bands.insert(
+                    Fingerprint {
+                        lo: near.lo ^ 0b1011,
+                        hi: near.hi,
+                    },
+                    1,
+                );
+            }
+        }
+        assert!(!bands.buckets.is_empty(), "banded past the limit");
+        assert_eq!(bands.closest(near), Some((3, 1)));
+    }
+
+    #[test]
     fn a_copy_joins_the_first_articles_group() {
         let mut index = DupIndex::new();
-        let first = index.assign(of(STORY), "https://a.example/1");
+        let day = Some(20_000);
+        let first = index.assign(of(STORY), day, "https://a.example/1");
         let copy = index.assign(
             of(&STORY.replace("officials said", "officials told reporters")),
+            Some(20_002),
             "https://b.example/2",
         );
+        assert_ne!(
+            index.assign(of(STORY), Some(20_000 + 365), "https://f.example/6"),
+            first,
+            "the same text a year later is a new story"
+        );
+        // An undated copy may belong to any day.
+        let undated_copy = index.assign(of(STORY), None, "https://e.example/5");
         let unrelated = index.assign(
             of(&STORY.split_whitespace().rev().collect::<Vec<_>>().join(" ")),
+            day,
             "https://c.example/3",
         );
         assert_eq!(first, group_of_url("https://a.example/1"));
-        assert_eq!(copy, first);
+        assert_eq!((copy, undated_copy), (first, first));
         assert_ne!(unrelated, first);
         assert_ne!(
-            index.assign(None, "https://d.example/4"),
+            index.assign(None, day, "https://d.example/4"),
             first,
             "short texts stand alone"
         );

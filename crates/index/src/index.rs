@@ -293,6 +293,7 @@ fn load_dups(searcher: &Searcher) -> Result<DupIndex> {
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let (lo, hi, group) = (fast.u64("sim_lo")?, fast.u64("sim_hi")?, fast.u64("dup")?);
+        let published = fast.date("published")?;
         for doc in 0..segment.max_doc() {
             if segment.is_deleted(doc) {
                 continue;
@@ -300,7 +301,10 @@ fn load_dups(searcher: &Searcher) -> Result<DupIndex> {
             if let (Some(lo), Some(hi), Some(group)) =
                 (lo.first(doc), hi.first(doc), group.first(doc))
             {
-                dups.insert(Fingerprint { lo, hi }, group);
+                let day = published
+                    .first(doc)
+                    .map(|date| date.into_timestamp_secs().div_euclid(86_400));
+                dups.insert(Fingerprint { lo, hi }, day, group);
             }
         }
     }
@@ -331,7 +335,10 @@ impl ArticleWriter<'_> {
         self.writer
             .delete_term(Term::from_field_text(fields.url, &article.url));
         let (words, fingerprint) = self.words(article);
-        let group = self.dups.assign(fingerprint, &article.url);
+        let day = article
+            .published
+            .map(|published| published.timestamp().div_euclid(86_400));
+        let group = self.dups.assign(fingerprint, day, &article.url);
         let mut document = doc!(
             fields.url => article.url.as_str(),
             fields.title => article.title.as_str(),

@@ -37,7 +37,16 @@ impl Default for StemMemo {
 
 impl StemMemo {
     /// The stem of a lower-cased, folded word.
-    pub fn stem(&mut self, word: &str) -> &str {
+    pub fn stem<'a>(&'a mut self, word: &'a str) -> &'a str {
+        // Snowball leaves words of one or two letters as they are ("a", "of", "is").
+        if word.len() <= 2 {
+            return word;
+        }
+        self.memoized(word)
+    }
+
+    /// The stem of a word of three letters or more, through the memo.
+    fn memoized(&mut self, word: &str) -> &str {
         if !self.memo.contains_key(word) {
             let stem = {
                 let mut stream = self.stemmer.token_stream(word);
@@ -99,10 +108,12 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        let stem = self.memo.stem(&token.text);
-        if stem != token.text {
-            token.text.clear();
-            token.text.push_str(stem);
+        if token.text.len() > 2 {
+            let stem = self.memo.memoized(&token.text);
+            if stem != token.text {
+                token.text.clear();
+                token.text.push_str(stem);
+            }
         }
         true
     }
