@@ -1,3 +1,5 @@
 //! Evaluation harnesses behind `newsdex eval`: each scores one pipeline stage on a gold set
 //! read from disk and prints a report. They read files, so they live outside the pure
 //! library crates they measure.
+
+pub mod persons;

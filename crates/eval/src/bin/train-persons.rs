@@ -1,0 +1,86 @@
+//! `train-persons`: trains the person tagger on CoNLL-2003 train (read from `../shared`) and
+//! writes the model file the `newsdex-persons` crate compiles in. Deterministic: the same data
+//! and flags give the same bytes. `just train-persons` runs it from the repository root.
+#![allow(clippy::print_stdout)]
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+use newsdex_eval::persons::{print_report, read_conll, score, valid_path};
+use newsdex_persons::{Config, Extractor, TrainConfig, train};
+
+#[derive(Debug, Parser)]
+#[command(about = "Train the newsdex person tagger on CoNLL-2003 train")]
+struct Args {
+    /// The shared data directory (holds `data/conll2003/`).
+    #[arg(long, default_value = "../shared")]
+    shared: PathBuf,
+    /// Where to write the model.
+    #[arg(long, default_value = "data/persons/model.bin")]
+    out: PathBuf,
+    /// log2 of the number of hashed weight rows.
+    #[arg(long, default_value_t = TrainConfig::default().bits)]
+    bits: u32,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    epochs: usize,
+    /// Seed for the sentence order.
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    seed: u64,
+    /// Tag ORG, LOC and MISC as their own types instead of one "other entity" type.
+    #[arg(long)]
+    all_types: bool,
+    /// Score the new model on the validation split afterwards.
+    #[arg(long)]
+    eval: bool,
+    /// With --eval, how many of the worst documents to print.
+    #[arg(long, default_value_t = 10)]
+    worst: usize,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let path = args.shared.join("data/conll2003/train.txt");
+    let docs: Vec<_> = read_conll(&path)?.into_iter().map(|d| d.doc).collect();
+    let cfg = TrainConfig {
+        bits: args.bits,
+        epochs: args.epochs,
+        seed: args.seed,
+        all_types: args.all_types,
+    };
+    let t0 = std::time::Instant::now();
+    let model = train(&docs, &cfg)?;
+    let r = &model.report;
+    println!(
+        "trained on {} documents, {} sentences, {} tokens in {:.1} s ({} misaligned entities)",
+        r.documents,
+        r.sentences,
+        r.tokens,
+        t0.elapsed().as_secs_f64(),
+        r.misaligned_entities
+    );
+    println!("wrong sentences per epoch: {:?}", r.epoch_errors);
+    std::fs::write(&args.out, &model.bytes)
+        .with_context(|| format!("cannot write `{}`", args.out.display()))?;
+    println!("wrote {} ({} bytes)", args.out.display(), model.bytes.len());
+    if args.eval {
+        let valid = read_conll(&valid_path(&args.shared))?;
+        let plain = Extractor::from_model_bytes(
+            &model.bytes,
+            Config {
+                document_consistency: false,
+            },
+        )?;
+        let s = score(&plain, &valid);
+        println!(
+            "without document consistency: F1 {:.4} (P {:.4} R {:.4})",
+            s.f1(),
+            s.precision(),
+            s.recall()
+        );
+        let extractor = Extractor::from_model_bytes(&model.bytes, Config::default())?;
+        print_report(&score(&extractor, &valid), args.worst);
+    }
+    Ok(())
+}

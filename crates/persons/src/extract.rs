@@ -1,0 +1,274 @@
+//! The extractor: tokenises a text, tags it with the model, turns person tags into clean name
+//! mentions (titles, possessives and place-like uses removed, document-level consistency
+//! applied) and hands them to the resolver.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::Error;
+use crate::features::{SentenceInfo, TokInfo, features, sentence_info, token_infos};
+use crate::lexicon::{HashKeyMap, Lexicon};
+use crate::model::{Model, is_inside, kind_of};
+use crate::resolve::{NameMention, resolve};
+use crate::tokenize::{Token, sentences, tokenize};
+use crate::{Mention, Person};
+
+const MODEL: &[u8] = include_bytes!("../../../data/persons/model.bin");
+
+/// Extraction settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Tag every other capitalised occurrence of a word the model tagged as part of a person's
+    /// name elsewhere in the same text (headlines and lists are where the model misses them).
+    pub document_consistency: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            document_consistency: true,
+        }
+    }
+}
+
+/// The extractor, with its model loaded. Build once, use for every text: it is `Send + Sync`.
+pub struct Extractor {
+    lex: Lexicon,
+    model: Model,
+    config: Config,
+}
+
+impl fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extractor")
+            .field("bits", &self.model.bits)
+            .field("types", &self.model.types)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A tagged document: what the mention and resolution steps need.
+struct Tagged<'t> {
+    text: &'t str,
+    tokens: Vec<Token>,
+    infos: Vec<TokInfo>,
+    /// Sentence of each token.
+    sentence_of: Vec<u32>,
+    sinfos: Vec<SentenceInfo>,
+    sentences: Vec<Range<usize>>,
+    tags: Vec<u8>,
+}
+
+impl Extractor {
+    /// Loads the committed model, which is compiled into the crate.
+    pub fn new() -> Self {
+        Self::with_config(Config::default())
+    }
+
+    /// The committed model with the given settings.
+    pub fn with_config(config: Config) -> Self {
+        // The embedded model is checked by this crate's tests, so failing here means a broken
+        // build, not bad input.
+        Self::from_model_bytes(MODEL, config).expect("the embedded person model is valid")
+    }
+
+    /// A model from its file bytes (as written by [`crate::train`]).
+    pub fn from_model_bytes(bytes: &[u8], config: Config) -> Result<Self, Error> {
+        Ok(Self {
+            lex: Lexicon::new(),
+            model: Model::from_bytes(bytes)?,
+            config,
+        })
+    }
+
+    /// The persons named in `text`, most mentioned first (ties: first mentioned first).
+    pub fn extract(&self, text: &str) -> Vec<Person> {
+        let tagged = self.tag(text);
+        let spans = self.person_spans(&tagged);
+        let mentions: Vec<NameMention> = spans
+            .into_iter()
+            .map(|r| {
+                let (s, e) = (&tagged.tokens[r.start], &tagged.tokens[r.end - 1]);
+                NameMention {
+                    mention: Mention {
+                        start: s.cstart,
+                        end: e.cend,
+                        text: text[s.start..e.end].to_string(),
+                    },
+                    words: tagged.tokens[r]
+                        .iter()
+                        .map(|t| t.text(text))
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .map(str::to_string)
+                        .collect(),
+                }
+            })
+            .collect();
+        resolve(&mentions)
+    }
+
+    fn tag<'t>(&self, text: &'t str) -> Tagged<'t> {
+        let tokens = tokenize(text);
+        let sents = sentences(text, &tokens);
+        let infos = token_infos(text, &tokens, &self.lex);
+        let sinfos: Vec<SentenceInfo> = sents.iter().map(|s| sentence_info(&infos, s)).collect();
+        let feats = features(&infos, &sents, &sinfos, self.model.bits);
+        let mut tags = Vec::with_capacity(tokens.len());
+        let mut sentence_of = Vec::with_capacity(tokens.len());
+        let (mut emit, mut out) = (Vec::new(), Vec::new());
+        for (k, s) in sents.iter().enumerate() {
+            self.model.decode(&feats, s.clone(), &mut emit, &mut out);
+            tags.extend_from_slice(&out);
+            sentence_of.extend(std::iter::repeat_n(k as u32, s.len()));
+        }
+        Tagged {
+            text,
+            tokens,
+            infos,
+            sentence_of,
+            sinfos,
+            sentences: sents,
+            tags,
+        }
+    }
+
+    /// Token ranges of the clean person mentions, in text order.
+    fn person_spans(&self, d: &Tagged<'_>) -> Vec<Range<usize>> {
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while i < d.tags.len() {
+            if kind_of(d.tags[i]) == Some(0) && !is_inside(d.tags[i]) {
+                let mut j = i + 1;
+                while j < d.tags.len() && is_inside(d.tags[j]) && kind_of(d.tags[j]) == Some(0) {
+                    j += 1;
+                }
+                if let Some(r) = self.clean(d, i..j) {
+                    spans.push(r);
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        if self.config.document_consistency {
+            self.propagate(d, &mut spans);
+        }
+        spans
+    }
+
+    /// Trims a tagged span to the name itself, or rejects it.
+    fn clean(&self, d: &Tagged<'_>, mut r: Range<usize>) -> Option<Range<usize>> {
+        let word = |i: usize| {
+            d.infos[i].is_alpha() || d.tokens[i].text(d.text).chars().any(|c| c.is_ascii_digit())
+        };
+        // Punctuation at the edges, then leading titles ("President", "Mr.") while a name remains.
+        while r.start < r.end && !word(r.start) {
+            r.start += 1;
+        }
+        while r.end > r.start && (!word(r.end - 1) || is_clitic(d.tokens[r.end - 1].text(d.text))) {
+            r.end -= 1;
+        }
+        while r.end - r.start > 1 && d.infos[r.start].lex.title {
+            r.start += 1;
+            while r.start < r.end && !word(r.start) {
+                r.start += 1;
+            }
+        }
+        if r.is_empty() {
+            return None;
+        }
+        // A name needs a capital letter, and must not be a lone title ("Minister").
+        if !d.tokens[r.clone()]
+            .iter()
+            .any(|t| t.text(d.text).chars().any(char::is_uppercase))
+        {
+            return None;
+        }
+        if r.len() == 1 && d.infos[r.start].lex.title {
+            return None;
+        }
+        // "Starmer Road", "Trump Tower": a place or an organisation named after a person.
+        if self.place_follows(d, r.end) {
+            return None;
+        }
+        Some(r)
+    }
+
+    /// Whether the token at `i` is a capitalised place or organisation head word in the same
+    /// sentence as the token before it.
+    fn place_follows(&self, d: &Tagged<'_>, i: usize) -> bool {
+        if i == 0 || i >= d.tokens.len() || d.sentence_of[i] != d.sentence_of[i - 1] {
+            return false;
+        }
+        let caps_line = d.sinfos[d.sentence_of[i] as usize].caps_line;
+        let t = &d.infos[i];
+        t.lex.head && (t.is_cap() || caps_line) && kind_of(d.tags[i]).is_none_or(|k| k != 0)
+    }
+
+    /// Document-level consistency: a capitalised word the model tagged as (part of) a person's
+    /// name is a name wherever else it is capitalised and left untagged in the same text.
+    fn propagate(&self, d: &Tagged<'_>, spans: &mut Vec<Range<usize>>) {
+        let mut names: HashKeyMap<()> = HashKeyMap::default();
+        for r in spans.iter() {
+            for i in r.clone() {
+                let t = &d.infos[i];
+                if t.is_alpha() && !t.lex.title && d.tokens[i].text(d.text).chars().count() > 1 {
+                    names.insert(t.lower_hash(), ());
+                }
+            }
+        }
+        if names.is_empty() {
+            return;
+        }
+        let candidate = |i: usize| {
+            let t = &d.infos[i];
+            let si = &d.sinfos[d.sentence_of[i] as usize];
+            d.tags[i] == 0
+                && t.is_alpha()
+                && (t.is_cap() || si.caps_line)
+                && names.contains_key(&t.lower_hash())
+        };
+        let mut added = Vec::new();
+        for s in &d.sentences {
+            let mut i = s.start;
+            while i < s.end {
+                if !candidate(i) {
+                    i += 1;
+                    continue;
+                }
+                let mut j = i + 1;
+                while j < s.end && candidate(j) {
+                    j += 1;
+                }
+                // Only words that stand alone: next to another capitalised word they are
+                // likely part of some other name ("Clinton Foundation", "New York").
+                // In an all-caps headline every word is capitalised, so this says nothing there.
+                let si = &d.sinfos[d.sentence_of[i] as usize];
+                let cap_at = |k: usize| d.infos[k].is_cap() && !d.infos[k].lex.title;
+                let touches = !si.caps_line
+                    && ((i > s.start && cap_at(i - 1) && i - 1 != si.first_word)
+                        || (j < s.end && cap_at(j)));
+                if !touches && !self.place_follows(d, j) {
+                    added.push(i..j);
+                }
+                i = j;
+            }
+        }
+        if !added.is_empty() {
+            spans.extend(added);
+            spans.sort_by_key(|r| r.start);
+        }
+    }
+}
+
+fn is_clitic(tok: &str) -> bool {
+    let mut c = tok.chars();
+    matches!(c.next(), Some('\'' | '\u{2019}')) && c.as_str().len() <= 2
+}

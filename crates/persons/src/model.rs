@@ -1,0 +1,261 @@
+//! The tagger's model: hashed feature weights per BIO tag, tag transitions, Viterbi decoding, and
+//! the compact binary file the trainer writes and the extractor embeds.
+//!
+//! File layout (little endian): magic `NDXPERS1`, `bits: u32`, `types: u32`, `scale: f32`,
+//! `start: [f32; tags]`, `trans: [f32; tags * tags]`, then `weights: [i8; 2^bits * tags]`
+//! (row-major: all tags of row 0, then row 1, ...). Tag 0 is `O`; type `k` has `B` at `1 + 2k`
+//! and `I` at `2 + 2k`; type 0 is always the person type.
+
+use crate::Error;
+use crate::features::Features;
+
+pub(crate) const MAGIC: &[u8; 8] = b"NDXPERS1";
+
+/// Tag numbering helpers shared by the trainer and the decoder.
+pub(crate) fn tags_for(types: usize) -> usize {
+    1 + 2 * types
+}
+pub(crate) fn begin(kind: usize) -> u8 {
+    (1 + 2 * kind) as u8
+}
+pub(crate) fn inside(kind: usize) -> u8 {
+    (2 + 2 * kind) as u8
+}
+/// `Some(kind)` for a `B` or `I` tag.
+pub(crate) fn kind_of(tag: u8) -> Option<usize> {
+    (tag > 0).then(|| (tag as usize - 1) / 2)
+}
+pub(crate) fn is_inside(tag: u8) -> bool {
+    tag > 0 && tag.is_multiple_of(2)
+}
+
+/// Whether tag `cur` may follow `prev` (`None` at the start of a sentence): `I-X` only continues
+/// an `X`.
+pub(crate) fn allowed(prev: Option<u8>, cur: u8) -> bool {
+    if !is_inside(cur) {
+        return true;
+    }
+    prev.is_some_and(|p| kind_of(p) == kind_of(cur))
+}
+
+/// Best tag sequence for one sentence. `emit[i * tags + t]` is token `i`'s score for tag `t`.
+pub(crate) fn viterbi(emit: &[f32], tags: usize, start: &[f32], trans: &[f32], out: &mut Vec<u8>) {
+    let n = emit.len() / tags;
+    out.clear();
+    if n == 0 {
+        return;
+    }
+    let mut score = vec![f32::NEG_INFINITY; n * tags];
+    let mut back = vec![0u8; n * tags];
+    for t in 0..tags {
+        if allowed(None, t as u8) {
+            score[t] = start[t] + emit[t];
+        }
+    }
+    for i in 1..n {
+        for t in 0..tags {
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = 0u8;
+            for p in 0..tags {
+                let prev = score[(i - 1) * tags + p];
+                if prev == f32::NEG_INFINITY || !allowed(Some(p as u8), t as u8) {
+                    continue;
+                }
+                let s = prev + trans[p * tags + t];
+                if s > best {
+                    best = s;
+                    arg = p as u8;
+                }
+            }
+            score[i * tags + t] = best + emit[i * tags + t];
+            back[i * tags + t] = arg;
+        }
+    }
+    let last = &score[(n - 1) * tags..];
+    let mut best = 0;
+    for t in 1..tags {
+        if last[t] > last[best] {
+            best = t;
+        }
+    }
+    out.resize(n, 0);
+    let mut t = best as u8;
+    for i in (0..n).rev() {
+        out[i] = t;
+        if i > 0 {
+            t = back[i * tags + t as usize];
+        }
+    }
+}
+
+/// A trained, quantised model.
+#[derive(Debug, Clone)]
+pub(crate) struct Model {
+    pub bits: u32,
+    pub types: usize,
+    pub tags: usize,
+    scale: f32,
+    start: Vec<f32>,
+    trans: Vec<f32>,
+    weights: Vec<i8>,
+}
+
+fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], Error> {
+    if bytes.len() < n {
+        return Err(Error::Model("file is truncated".into()));
+    }
+    let (head, rest) = bytes.split_at(n);
+    *bytes = rest;
+    Ok(head)
+}
+
+fn read_u32(bytes: &mut &[u8]) -> Result<u32, Error> {
+    let b = take(bytes, 4)?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn read_f32(bytes: &mut &[u8]) -> Result<f32, Error> {
+    read_u32(bytes).map(f32::from_bits)
+}
+
+impl Model {
+    /// Quantises trained weights (`weights[row * tags + tag]`) into a model.
+    pub fn from_weights(
+        bits: u32,
+        types: usize,
+        start: Vec<f32>,
+        trans: Vec<f32>,
+        weights: &[f32],
+    ) -> Self {
+        let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+        let q = weights
+            .iter()
+            .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        Self {
+            bits,
+            types,
+            tags: tags_for(types),
+            scale,
+            start,
+            trans,
+            weights: q,
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.weights.len() + 64 + 4 * self.trans.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.bits.to_le_bytes());
+        out.extend_from_slice(&(self.types as u32).to_le_bytes());
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        for v in self.start.iter().chain(&self.trans) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend(self.weights.iter().map(|&w| w as u8));
+        out
+    }
+
+    pub fn from_bytes(mut bytes: &[u8]) -> Result<Self, Error> {
+        let b = &mut bytes;
+        if take(b, 8)? != MAGIC {
+            return Err(Error::Model(
+                "not a newsdex person model (bad magic)".into(),
+            ));
+        }
+        let bits = read_u32(b)?;
+        let types = read_u32(b)? as usize;
+        if !(8..=26).contains(&bits) || !(1..=8).contains(&types) {
+            return Err(Error::Model(format!(
+                "unsupported shape: {bits} bits, {types} types"
+            )));
+        }
+        let tags = tags_for(types);
+        let scale = read_f32(b)?;
+        let mut start = Vec::with_capacity(tags);
+        for _ in 0..tags {
+            start.push(read_f32(b)?);
+        }
+        let mut trans = Vec::with_capacity(tags * tags);
+        for _ in 0..tags * tags {
+            trans.push(read_f32(b)?);
+        }
+        let n = (1usize << bits) * tags;
+        let weights: Vec<i8> = take(b, n)?.iter().map(|&x| x as i8).collect();
+        if !b.is_empty() {
+            return Err(Error::Model("trailing bytes after the weights".into()));
+        }
+        Ok(Self {
+            bits,
+            types,
+            tags,
+            scale,
+            start,
+            trans,
+            weights,
+        })
+    }
+
+    /// Tags the tokens `range` (one sentence) of a featurised document.
+    pub fn decode(
+        &self,
+        feats: &Features,
+        range: std::ops::Range<usize>,
+        emit: &mut Vec<f32>,
+        out: &mut Vec<u8>,
+    ) {
+        let tags = self.tags;
+        emit.clear();
+        let mut acc = [0i32; 32];
+        for i in range {
+            acc[..tags].fill(0);
+            for &row in feats.token(i) {
+                let base = row as usize * tags;
+                for (a, &w) in acc[..tags].iter_mut().zip(&self.weights[base..base + tags]) {
+                    *a += i32::from(w);
+                }
+            }
+            emit.extend(acc[..tags].iter().map(|&a| a as f32 * self.scale));
+        }
+        viterbi(emit, tags, &self.start, &self.trans, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viterbi_respects_bio_constraints() {
+        // Two types; token 0 prefers I-PER (forbidden at the start), so B-PER must win.
+        let tags = tags_for(2);
+        let mut emit = vec![0.0; 2 * tags];
+        emit[inside(0) as usize] = 5.0;
+        emit[begin(0) as usize] = 1.0;
+        emit[tags + inside(0) as usize] = 2.0;
+        let mut out = Vec::new();
+        viterbi(
+            &emit,
+            tags,
+            &vec![0.0; tags],
+            &vec![0.0; tags * tags],
+            &mut out,
+        );
+        assert_eq!(out, vec![begin(0), inside(0)]);
+    }
+
+    #[test]
+    fn model_round_trips_and_rejects_garbage() {
+        let tags = tags_for(1);
+        let weights: Vec<f32> = (0..(1 << 8) * tags).map(|i| (i % 7) as f32 - 3.0).collect();
+        let m = Model::from_weights(8, 1, vec![0.5; tags], vec![-0.5; tags * tags], &weights);
+        let bytes = m.to_bytes();
+        let back = Model::from_bytes(&bytes).expect("round trip");
+        assert_eq!(back.weights, m.weights);
+        assert_eq!(back.trans, m.trans);
+        assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Model::from_bytes(b"garbage").is_err());
+        assert!(Model::from_bytes(&[]).is_err());
+    }
+}
