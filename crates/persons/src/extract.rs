@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::Error;
-use crate::features::{SentenceInfo, TokInfo, features, sentence_info, token_infos};
+use crate::features::{SentenceInfo, TokInfo, features, sentence_info, stacked, token_infos};
 use crate::lexicon::{HashKeyMap, Lexicon};
 use crate::model::{Model, is_inside, kind_of};
 use crate::resolve::{NameMention, resolve};
@@ -119,13 +119,20 @@ impl Extractor {
         let sents = sentences(text, &tokens);
         let infos = token_infos(text, &tokens, &self.lex);
         let sinfos: Vec<SentenceInfo> = sents.iter().map(|s| sentence_info(&infos, s)).collect();
-        let feats = features(&infos, &sents, &sinfos, self.model.bits);
-        let mut tags = Vec::with_capacity(tokens.len());
+        let bits = self.model.bits;
+        let unknown: Vec<bool> = infos
+            .iter()
+            .map(|t| !self.model.vocabulary.contains_key(&t.lower_hash()))
+            .collect();
+        let base = features(&infos, &sents, &sinfos, bits, Some(&unknown));
+        let first = &self.model.stages[0];
+        let mut tags = first.decode_all(self.model.tags, &base, &sents);
+        if let Some(second) = self.model.stages.get(1) {
+            let feats = stacked(&base, &infos, &sents, &sinfos, &tags, bits);
+            tags = second.decode_all(self.model.tags, &feats, &sents);
+        }
         let mut sentence_of = Vec::with_capacity(tokens.len());
-        let (mut emit, mut out) = (Vec::new(), Vec::new());
         for (k, s) in sents.iter().enumerate() {
-            self.model.decode(&feats, s.clone(), &mut emit, &mut out);
-            tags.extend_from_slice(&out);
             sentence_of.extend(std::iter::repeat_n(k as u32, s.len()));
         }
         Tagged {
@@ -175,7 +182,7 @@ impl Extractor {
         while r.end > r.start && (!word(r.end - 1) || is_clitic(d.tokens[r.end - 1].text(d.text))) {
             r.end -= 1;
         }
-        while r.end - r.start > 1 && d.infos[r.start].lex.title {
+        while r.end - r.start > 1 && d.infos[r.start].lex.title > 0 {
             r.start += 1;
             while r.start < r.end && !word(r.start) {
                 r.start += 1;
@@ -191,7 +198,7 @@ impl Extractor {
         {
             return None;
         }
-        if r.len() == 1 && d.infos[r.start].lex.title {
+        if r.len() == 1 && d.infos[r.start].lex.title > 0 {
             return None;
         }
         // "Starmer Road", "Trump Tower": a place or an organisation named after a person.
@@ -219,7 +226,8 @@ impl Extractor {
         for r in spans.iter() {
             for i in r.clone() {
                 let t = &d.infos[i];
-                if t.is_alpha() && !t.lex.title && d.tokens[i].text(d.text).chars().count() > 1 {
+                if t.is_alpha() && t.lex.title == 0 && d.tokens[i].text(d.text).chars().count() > 1
+                {
                     names.insert(t.lower_hash(), ());
                 }
             }
@@ -251,7 +259,7 @@ impl Extractor {
                 // likely part of some other name ("Clinton Foundation", "New York").
                 // In an all-caps headline every word is capitalised, so this says nothing there.
                 let si = &d.sinfos[d.sentence_of[i] as usize];
-                let cap_at = |k: usize| d.infos[k].is_cap() && !d.infos[k].lex.title;
+                let cap_at = |k: usize| d.infos[k].is_cap() && d.infos[k].lex.title == 0;
                 let touches = !si.caps_line
                     && ((i > s.start && cap_at(i - 1) && i - 1 != si.first_word)
                         || (j < s.end && cap_at(j)));

@@ -14,6 +14,8 @@ const ALPHA: u16 = 1 << 4; // has a letter
 const INITIAL: u16 = 1 << 5; // `J.`, `U.S.`
 const HYPHEN: u16 = 1 << 6;
 const APOS: u16 = 1 << 7;
+const COMMA: u16 = 1 << 8;
+const CONJ: u16 = 1 << 9; // "and", "or", "&", "nor"
 
 /// What the features need to know about one token, computed once per token.
 #[derive(Debug, Clone, Copy, Default)]
@@ -134,6 +136,12 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
     if digits {
         flags |= DIGIT;
     }
+    if tok == "," {
+        flags |= COMMA;
+    }
+    if matches!(tok, "and" | "or" | "&" | "nor" | "And" | "AND" | "OR") {
+        flags |= CONJ;
+    }
     s.folded.clear();
     fold_into(tok, &mut s.folded);
     let lower = hash_str(&s.folded);
@@ -244,10 +252,10 @@ fn own_stat(infos: &[TokInfo], i: usize, sent: &Sentence, si: SentenceInfo) -> D
     }
     if i > sent.start {
         let p = &infos[i - 1];
-        if p.lex.title {
+        if p.lex.title > 0 {
             s.after_title = 1;
         }
-        if p.is_cap() && p.lex.first > 0 && t.is_cap() && !p.lex.title {
+        if p.is_cap() && p.lex.first > 0 && t.is_cap() && p.lex.title == 0 {
             s.after_first = 1;
         }
     }
@@ -286,6 +294,7 @@ const T_CAPSLINE: u64 = 29;
 const T_DOC: u64 = 30;
 const T_FLAGS: u64 = 31;
 const T_LEN: u64 = 32;
+const T_TITLE_CUE: u64 = 33;
 
 const BOS: u64 = 0x5354_4152_5400_0001;
 const EOS: u64 = 0x454e_4400_0000_0002;
@@ -318,12 +327,20 @@ impl Features {
     }
 }
 
+/// Stands in for the identity of a word the trainer hides (see `unknown` below).
+const UNK: u64 = 0x554e_4b4e_4f57_4e00;
+
+/// The features of every token. `unknown` marks tokens whose identity (exact and folded form)
+/// the trainer hides, so the model learns to tag names it has never seen from their shape and
+/// context; at run time it is `None`.
 pub(crate) fn features(
     infos: &[TokInfo],
     sentences: &[Sentence],
     sinfos: &[SentenceInfo],
     bits: u32,
+    unknown: Option<&[bool]>,
 ) -> Features {
+    let hidden = |i: usize| unknown.is_some_and(|u| u[i]);
     // Document statistics per folded word.
     let mut stats: HashKeyMap<DocStat> = HashKeyMap::default();
     stats.reserve(infos.len() / 2);
@@ -350,17 +367,20 @@ pub(crate) fn features(
             let prev = (i > s).then(|| &infos[i - 1]);
             let prev2 = (i > s + 1).then(|| &infos[i - 2]);
             let next = (i + 1 < e).then(|| &infos[i + 1]);
-            let next2 = (i + 2 < e).then(|| &infos[i + 2]);
-            let lo = |o: Option<&TokInfo>, sentinel: u64| o.map_or(sentinel, |x| x.lower);
+            let ident = |j: usize| if hidden(j) { UNK } else { infos[j].lower };
+            let lo = |j: Option<usize>, sentinel: u64| j.map_or(sentinel, ident);
+            let (pi, pi2) = ((i > s).then(|| i - 1), (i > s + 1).then(|| i - 2));
+            let (ni, ni2) = ((i + 1 < e).then_some(i + 1), (i + 2 < e).then_some(i + 2));
+            let cur = ident(i);
             let sh = |o: Option<&TokInfo>, sentinel: u64| o.map_or(sentinel, |x| x.shape);
             let caps = u64::from(si.caps_line);
 
             push(feat(T_BIAS, 0));
             // In an all-caps headline the exact form says nothing the folded form does not.
             if !si.caps_line {
-                push(feat(T_WORD, t.word));
+                push(feat(T_WORD, if hidden(i) { UNK } else { t.word }));
             }
-            push(feat(T_LOWER, t.lower));
+            push(feat(T_LOWER, cur));
             push(feat2(T_SHAPE, t.shape, caps));
             for k in 0..3 {
                 if t.pre[k] != 0 {
@@ -368,16 +388,16 @@ pub(crate) fn features(
                     push(feat(T_SUF + k as u64, t.suf[k]));
                 }
             }
-            push(feat(T_L_PREV, lo(prev, BOS)));
-            push(feat(T_L_NEXT, lo(next, EOS)));
-            push(feat(T_L_PREV2, lo(prev2, BOS)));
-            push(feat(T_L_NEXT2, lo(next2, EOS)));
+            push(feat(T_L_PREV, lo(pi, BOS)));
+            push(feat(T_L_NEXT, lo(ni, EOS)));
+            push(feat(T_L_PREV2, lo(pi2, BOS)));
+            push(feat(T_L_NEXT2, lo(ni2, EOS)));
             push(feat(T_SH_PREV, sh(prev, BOS)));
             push(feat(T_SH_NEXT, sh(next, EOS)));
             push(feat2(T_SH_PREV_CUR, sh(prev, BOS), t.shape));
             push(feat2(T_SH_CUR_NEXT, t.shape, sh(next, EOS)));
-            push(feat2(T_L_PREV_CUR, lo(prev, BOS), t.lower));
-            push(feat2(T_L_CUR_NEXT, t.lower, lo(next, EOS)));
+            push(feat2(T_L_PREV_CUR, lo(pi, BOS), cur));
+            push(feat2(T_L_CUR_NEXT, cur, lo(ni, EOS)));
             push(feat2(T_FLAGS, u64::from(t.flags), caps));
             push(feat2(
                 T_LEN,
@@ -401,11 +421,38 @@ pub(crate) fn features(
                     ));
                 }
             }
-            if prev.is_some_and(|p| p.lex.title) {
-                push(feat2(T_TITLE_PREV, u64::from(t.is_cap()), caps));
+            if let Some(p) = prev.filter(|p| p.lex.title > 0) {
+                push(feat2(
+                    T_TITLE_PREV,
+                    u64::from(t.is_cap()) | u64::from(p.lex.title) << 1,
+                    caps,
+                ));
             }
-            if prev2.is_some_and(|p| p.lex.title) && prev.is_some_and(TokInfo::is_cap) {
-                push(feat2(T_TITLE_PREV2, u64::from(t.is_cap()), caps));
+            if let Some(p) = prev2.filter(|p| p.lex.title > 0 && prev.is_some_and(TokInfo::is_cap))
+            {
+                push(feat2(
+                    T_TITLE_PREV2,
+                    u64::from(t.is_cap()) | u64::from(p.lex.title) << 1,
+                    caps,
+                ));
+            }
+            // A title before the capitalised run this token ends, possibly across an appositive
+            // comma: "President, JD Vance", "Foreign Secretary David Lammy".
+            if t.is_cap() {
+                let mut k = i;
+                let mut run = 0u64;
+                while k > s && run < 3 && infos[k - 1].is_cap() && infos[k - 1].lex.title == 0 {
+                    k -= 1;
+                    run += 1;
+                }
+                let comma = k > s && infos[k - 1].has(COMMA);
+                if comma {
+                    k -= 1;
+                }
+                if k > s && infos[k - 1].lex.title > 0 {
+                    let cue = u64::from(infos[k - 1].lex.title) | run << 2 | u64::from(comma) << 4;
+                    push(feat2(T_TITLE_CUE, cue, caps));
+                }
             }
             if is_head_at(infos, i + 1, e, si.caps_line) {
                 push(feat2(T_HEAD_NEXT, u64::from(t.is_cap()), caps));
@@ -417,7 +464,7 @@ pub(crate) fn features(
                 push(feat2(T_START, t.shape, gaz_code(t)));
             }
             if si.caps_line {
-                push(feat2(T_CAPSLINE, gaz_code(t), lo(prev, BOS)));
+                push(feat2(T_CAPSLINE, gaz_code(t), lo(pi, BOS)));
             }
             if t.is_alpha() && (t.is_cap() || si.caps_line) {
                 let mut st = stats.get(&t.lower).copied().unwrap_or_default();
@@ -446,6 +493,167 @@ pub(crate) fn features(
                     if on {
                         push(feat2(T_DOC, k, ctx));
                     }
+                }
+            }
+        }
+    }
+    starts.push(rows.len() as u32);
+    Features { rows, starts }
+}
+
+/// A stage-1 tag reduced to what stage 2 uses: 0 `O`, 1 `B-PER`, 2 `I-PER`, 3 other entity.
+fn coarse(tag: u8) -> u64 {
+    match tag {
+        0 => 0,
+        1 => 1,
+        2 => 2,
+        _ => 3,
+    }
+}
+
+/// How stage 1 tagged one word (by folded form) across the document.
+#[derive(Debug, Clone, Copy, Default)]
+struct Stage1Stat {
+    person: u16,
+    other: u16,
+    /// Capitalised mid-sentence but left untagged.
+    plain_cap: u16,
+    /// Last word of a multi-word person name.
+    surname: u16,
+    /// First word of a multi-word person name.
+    given: u16,
+}
+
+impl Stage1Stat {
+    fn add(&mut self, o: &Stage1Stat, sign: i32) {
+        let f =
+            |a: &mut u16, b: u16| *a = (i32::from(*a) + sign * i32::from(b)).clamp(0, 65535) as u16;
+        f(&mut self.person, o.person);
+        f(&mut self.other, o.other);
+        f(&mut self.plain_cap, o.plain_cap);
+        f(&mut self.surname, o.surname);
+        f(&mut self.given, o.given);
+    }
+}
+
+fn stage1_own(
+    infos: &[TokInfo],
+    tags: &[u8],
+    i: usize,
+    sent: &Sentence,
+    si: SentenceInfo,
+) -> Stage1Stat {
+    let c = coarse(tags[i]);
+    let mut s = Stage1Stat::default();
+    match c {
+        1 | 2 => s.person = 1,
+        3 => s.other = 1,
+        _ => {
+            if infos[i].is_cap() && !si.caps_line && i != si.first_word {
+                s.plain_cap = 1;
+            }
+        }
+    }
+    let next_inside = i + 1 < sent.end && coarse(tags[i + 1]) == 2;
+    if c == 2 && !next_inside {
+        s.surname = 1;
+    }
+    if c == 1 && next_inside {
+        s.given = 1;
+    }
+    s
+}
+
+fn bucket(n: u16) -> u64 {
+    u64::from(n.min(2))
+}
+
+// Stage-2 template ids.
+const T_S_TAG: u64 = 101;
+const T_S_TAG3: u64 = 102;
+const T_S_DOC: u64 = 103;
+const T_S_PLAIN: u64 = 104;
+const T_S_NAME: u64 = 105;
+const T_S_NEIGHBOURS: u64 = 106;
+const T_S_COORD: u64 = 107;
+
+/// Stage-2 features: the stage-1 features plus what stage 1 tagged this token and its
+/// neighbours, and how it tagged the same word elsewhere in the document.
+pub(crate) fn stacked(
+    base: &Features,
+    infos: &[TokInfo],
+    sentences: &[Sentence],
+    sinfos: &[SentenceInfo],
+    tags: &[u8],
+    bits: u32,
+) -> Features {
+    let mut stats: HashKeyMap<Stage1Stat> = HashKeyMap::default();
+    for (sent, &si) in sentences.iter().zip(sinfos) {
+        for i in sent.clone() {
+            if infos[i].is_alpha() {
+                let own = stage1_own(infos, tags, i, sent, si);
+                stats.entry(infos[i].lower).or_default().add(&own, 1);
+            }
+        }
+    }
+    let word_evidence = |i: usize| -> u64 {
+        let t = &infos[i];
+        if !t.is_alpha() || !t.is_cap() {
+            return 3;
+        }
+        stats.get(&t.lower).map_or(0, |s| bucket(s.person))
+    };
+    let shift = 64 - bits;
+    let mut rows: Vec<u32> = Vec::with_capacity(base.rows.len() + infos.len() * 8);
+    let mut starts = Vec::with_capacity(infos.len() + 1);
+    for (sent, &si) in sentences.iter().zip(sinfos) {
+        let (s, e) = (sent.start, sent.end);
+        for i in s..e {
+            starts.push(rows.len() as u32);
+            rows.extend_from_slice(base.token(i));
+            let mut push = |h: u64| rows.push((h >> shift) as u32);
+            let t = &infos[i];
+            let c = coarse(tags[i]);
+            let cp = if i > s { coarse(tags[i - 1]) } else { 4 };
+            let cn = if i + 1 < e { coarse(tags[i + 1]) } else { 4 };
+            push(feat(T_S_TAG, c));
+            push(feat(T_S_TAG3, cp | c << 4 | cn << 8));
+            if t.is_alpha() && (t.is_cap() || si.caps_line) {
+                let mut st = stats.get(&t.lower).copied().unwrap_or_default();
+                st.add(&stage1_own(infos, tags, i, sent, si), -1);
+                let ctx: u64 = if si.caps_line {
+                    2
+                } else if i == si.first_word {
+                    1
+                } else {
+                    0
+                };
+                push(feat(
+                    T_S_DOC,
+                    bucket(st.person) | bucket(st.other) << 2 | c << 4,
+                ));
+                push(feat(T_S_PLAIN, bucket(st.plain_cap) | ctx << 2 | c << 4));
+                push(feat(
+                    T_S_NAME,
+                    bucket(st.surname) | bucket(st.given) << 2 | u64::from(st.person > 0) << 4,
+                ));
+                let pe = if i > s { word_evidence(i - 1) } else { 4 };
+                let ne = if i + 1 < e { word_evidence(i + 1) } else { 4 };
+                push(feat(T_S_NEIGHBOURS, pe | ne << 3 | c << 6));
+                // Coordination: "Narendra Modi and Giorgia Meloni" names two of a kind.
+                let joins = |j: usize| infos[j].flags & (COMMA | CONJ) != 0;
+                let before = if i >= s + 2 && joins(i - 1) {
+                    coarse(tags[i - 2])
+                } else {
+                    4
+                };
+                let after = if i + 2 < e && joins(i + 1) {
+                    coarse(tags[i + 2])
+                } else {
+                    4
+                };
+                if before != 4 || after != 4 {
+                    push(feat(T_S_COORD, before | after << 3 | c << 6));
                 }
             }
         }

@@ -11,6 +11,7 @@ use crate::fold::{fold_into, hash_str};
 const FIRST_NAMES: &str = include_str!("../../../data/persons/census1990_first.txt");
 const SURNAMES: &str = include_str!("../../../data/persons/census1990_last.txt");
 const TITLES: &str = include_str!("../../../data/persons/titles.txt");
+const HONORIFICS: &str = include_str!("../../../data/persons/honorifics.txt");
 const HEADS: &str = include_str!("../../../data/persons/non_person_heads.txt");
 
 /// Keys are already well-mixed 64-bit hashes, so hashing them again would be wasted work.
@@ -40,11 +41,13 @@ pub(crate) struct Entry {
     pub first: u8,
     /// Surname frequency bucket, 1 (most common) to 4; 0 when not a census surname.
     pub last: u8,
-    pub title: bool,
+    /// 0 for none, 1 for a title or role ("President", "striker"), 2 for an honorific ("Mr").
+    pub title: u8,
     pub head: bool,
 }
 
-static TITLE_SET: LazyLock<HashSet<String>> = LazyLock::new(|| words(TITLES).collect());
+static TITLE_SET: LazyLock<HashSet<String>> =
+    LazyLock::new(|| words(TITLES).chain(words(HONORIFICS)).collect());
 
 /// Whether a folded word (no trailing period) is a title or honorific ("mr", "president").
 pub(crate) fn is_title(folded: &str) -> bool {
@@ -92,12 +95,20 @@ impl Lexicon {
             map.entry(hash_str(&w)).or_default().last = bucket(rank, [1000, 5000, 20000]);
         }
         for w in words(TITLES) {
-            map.entry(hash_str(&w)).or_default().title = true;
+            map.entry(hash_str(&w)).or_default().title = 1;
+        }
+        for w in words(HONORIFICS) {
+            map.entry(hash_str(&w)).or_default().title = 2;
         }
         for w in words(HEADS) {
             map.entry(hash_str(&w)).or_default().head = true;
         }
         Self { map }
+    }
+
+    /// Honorifics, for the trainer to insert before names.
+    pub fn honorifics() -> Vec<String> {
+        words(HONORIFICS).collect()
     }
 
     /// Looks up a word by the hash of its folded form, without any trailing period.
@@ -123,8 +134,9 @@ mod tests {
         let lex = Lexicon::new();
         assert_eq!(lex.lookup("John").first, 1);
         assert_eq!(lex.lookup("SMITH").last, 1);
-        assert!(lex.lookup("Mr.").title);
-        assert!(lex.lookup("President").title);
+        assert_eq!(lex.lookup("Mr.").title, 2);
+        assert_eq!(lex.lookup("President").title, 1);
+        assert!(is_title("mr") && is_title("president") && !is_title("starmer"));
         assert!(lex.lookup("Road").head);
         assert_eq!(lex.lookup("Zelensky"), Entry::default());
     }

@@ -1,15 +1,17 @@
 //! The tagger's model: hashed feature weights per BIO tag, tag transitions, Viterbi decoding, and
 //! the compact binary file the trainer writes and the extractor embeds.
 //!
-//! File layout (little endian): magic `NDXPERS1`, `bits: u32`, `types: u32`, `scale: f32`,
-//! `start: [f32; tags]`, `trans: [f32; tags * tags]`, then `weights: [i8; 2^bits * tags]`
-//! (row-major: all tags of row 0, then row 1, ...). Tag 0 is `O`; type `k` has `B` at `1 + 2k`
-//! and `I` at `2 + 2k`; type 0 is always the person type.
+//! File layout (little endian): magic `NDXPERS3`, `bits: u32`, `types: u32`, `stages: u32`,
+//! `vocabulary: u32` then that many `u64` hashes of the folded words the model knows (sorted),
+//! then per stage `scale: f32`, `start: [f32; tags]`, `trans: [f32; tags * tags]` and
+//! `weights: [i8; 2^bits * tags]` (row-major: all tags of row 0, then row 1, ...). Tag 0 is `O`;
+//! type `k` has `B` at `1 + 2k` and `I` at `2 + 2k`; type 0 is always the person type.
 
 use crate::Error;
 use crate::features::Features;
+use crate::lexicon::HashKeyMap;
 
-pub(crate) const MAGIC: &[u8; 8] = b"NDXPERS1";
+pub(crate) const MAGIC: &[u8; 8] = b"NDXPERS3";
 
 /// Tag numbering helpers shared by the trainer and the decoder.
 pub(crate) fn tags_for(types: usize) -> usize {
@@ -88,16 +90,114 @@ pub(crate) fn viterbi(emit: &[f32], tags: usize, start: &[f32], trans: &[f32], o
     }
 }
 
-/// A trained, quantised model.
+/// One decoding stage: quantised emission weights plus float transition scores.
+#[derive(Debug, Clone)]
+pub(crate) struct Stage {
+    scale: f32,
+    start: Vec<f32>,
+    trans: Vec<f32>,
+    weights: Vec<i8>,
+}
+
+impl Stage {
+    /// Quantises trained weights (`weights[row * tags + tag]`) to one signed byte each.
+    pub fn from_weights(start: Vec<f32>, trans: Vec<f32>, weights: &[f32]) -> Self {
+        let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+        let q = weights
+            .iter()
+            .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        Self {
+            scale,
+            start,
+            trans,
+            weights: q,
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        for v in self.start.iter().chain(&self.trans) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend(self.weights.iter().map(|&w| w as u8));
+    }
+
+    fn read(b: &mut &[u8], bits: u32, tags: usize) -> Result<Self, Error> {
+        let scale = read_f32(b)?;
+        if !scale.is_finite() || scale <= 0.0 {
+            return Err(Error::Model("bad weight scale".into()));
+        }
+        let mut floats = Vec::with_capacity(tags + tags * tags);
+        for _ in 0..tags + tags * tags {
+            floats.push(read_f32(b)?);
+        }
+        let trans = floats.split_off(tags);
+        let n = (1usize << bits) * tags;
+        let weights = take(b, n)?.iter().map(|&x| x as i8).collect();
+        Ok(Self {
+            scale,
+            start: floats,
+            trans,
+            weights,
+        })
+    }
+
+    /// Tags the tokens `range` (one sentence) of a featurised document.
+    pub fn decode(
+        &self,
+        tags: usize,
+        feats: &Features,
+        range: std::ops::Range<usize>,
+        emit: &mut Vec<f32>,
+        out: &mut Vec<u8>,
+    ) {
+        emit.clear();
+        let mut acc = [0i32; 32];
+        for i in range {
+            acc[..tags].fill(0);
+            for &row in feats.token(i) {
+                let base = row as usize * tags;
+                for (a, &w) in acc[..tags].iter_mut().zip(&self.weights[base..base + tags]) {
+                    *a += i32::from(w);
+                }
+            }
+            emit.extend(acc[..tags].iter().map(|&a| a as f32 * self.scale));
+        }
+        viterbi(emit, tags, &self.start, &self.trans, out);
+    }
+}
+
+impl Stage {
+    /// Tags every sentence of a featurised document.
+    pub fn decode_all(
+        &self,
+        tags: usize,
+        feats: &Features,
+        sentences: &[std::ops::Range<usize>],
+    ) -> Vec<u8> {
+        let mut all = Vec::with_capacity(feats.starts.len());
+        let (mut emit, mut out) = (Vec::new(), Vec::new());
+        for s in sentences {
+            self.decode(tags, feats, s.clone(), &mut emit, &mut out);
+            all.extend_from_slice(&out);
+        }
+        all
+    }
+}
+
+/// A trained model: one stage, or two when the second re-tags with the first one's output
+/// over the whole document as extra features.
 #[derive(Debug, Clone)]
 pub(crate) struct Model {
     pub bits: u32,
     pub types: usize,
     pub tags: usize,
-    scale: f32,
-    start: Vec<f32>,
-    trans: Vec<f32>,
-    weights: Vec<i8>,
+    pub stages: Vec<Stage>,
+    /// Hashes of the folded words seen often enough in training to have weights of their own;
+    /// any other word is "unknown" and uses the weights learned for hidden rare words.
+    pub vocabulary: HashKeyMap<()>,
 }
 
 fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], Error> {
@@ -119,41 +219,25 @@ fn read_f32(bytes: &mut &[u8]) -> Result<f32, Error> {
 }
 
 impl Model {
-    /// Quantises trained weights (`weights[row * tags + tag]`) into a model.
-    pub fn from_weights(
-        bits: u32,
-        types: usize,
-        start: Vec<f32>,
-        trans: Vec<f32>,
-        weights: &[f32],
-    ) -> Self {
-        let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-        let q = weights
-            .iter()
-            .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8)
-            .collect();
-        Self {
-            bits,
-            types,
-            tags: tags_for(types),
-            scale,
-            start,
-            trans,
-            weights: q,
-        }
-    }
-
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.weights.len() + 64 + 4 * self.trans.len());
+        let mut out = Vec::with_capacity(self.stages.len() * ((1 << self.bits) * self.tags + 512));
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.bits.to_le_bytes());
-        out.extend_from_slice(&(self.types as u32).to_le_bytes());
-        out.extend_from_slice(&self.scale.to_le_bytes());
-        for v in self.start.iter().chain(&self.trans) {
+        for v in [
+            self.bits,
+            self.types as u32,
+            self.stages.len() as u32,
+            self.vocabulary.len() as u32,
+        ] {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend(self.weights.iter().map(|&w| w as u8));
+        let mut vocab: Vec<u64> = self.vocabulary.keys().copied().collect();
+        vocab.sort_unstable();
+        for v in vocab {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for s in &self.stages {
+            s.write(&mut out);
+        }
         out
     }
 
@@ -166,23 +250,32 @@ impl Model {
         }
         let bits = read_u32(b)?;
         let types = read_u32(b)? as usize;
-        if !(8..=26).contains(&bits) || !(1..=8).contains(&types) {
+        let n_stages = read_u32(b)? as usize;
+        if !(8..=26).contains(&bits) || !(1..=8).contains(&types) || !(1..=2).contains(&n_stages) {
             return Err(Error::Model(format!(
-                "unsupported shape: {bits} bits, {types} types"
+                "unsupported shape: {bits} bits, {types} types, {n_stages} stages"
             )));
         }
+        let n_vocab = read_u32(b)? as usize;
+        let raw = take(
+            b,
+            n_vocab
+                .checked_mul(8)
+                .ok_or_else(|| Error::Model("bad vocabulary size".into()))?,
+        )?;
+        let vocabulary = raw
+            .chunks_exact(8)
+            .map(|c| {
+                (
+                    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+                    (),
+                )
+            })
+            .collect();
         let tags = tags_for(types);
-        let scale = read_f32(b)?;
-        let mut start = Vec::with_capacity(tags);
-        for _ in 0..tags {
-            start.push(read_f32(b)?);
-        }
-        let mut trans = Vec::with_capacity(tags * tags);
-        for _ in 0..tags * tags {
-            trans.push(read_f32(b)?);
-        }
-        let n = (1usize << bits) * tags;
-        let weights: Vec<i8> = take(b, n)?.iter().map(|&x| x as i8).collect();
+        let stages = (0..n_stages)
+            .map(|_| Stage::read(b, bits, tags))
+            .collect::<Result<Vec<_>, _>>()?;
         if !b.is_empty() {
             return Err(Error::Model("trailing bytes after the weights".into()));
         }
@@ -190,35 +283,9 @@ impl Model {
             bits,
             types,
             tags,
-            scale,
-            start,
-            trans,
-            weights,
+            stages,
+            vocabulary,
         })
-    }
-
-    /// Tags the tokens `range` (one sentence) of a featurised document.
-    pub fn decode(
-        &self,
-        feats: &Features,
-        range: std::ops::Range<usize>,
-        emit: &mut Vec<f32>,
-        out: &mut Vec<u8>,
-    ) {
-        let tags = self.tags;
-        emit.clear();
-        let mut acc = [0i32; 32];
-        for i in range {
-            acc[..tags].fill(0);
-            for &row in feats.token(i) {
-                let base = row as usize * tags;
-                for (a, &w) in acc[..tags].iter_mut().zip(&self.weights[base..base + tags]) {
-                    *a += i32::from(w);
-                }
-            }
-            emit.extend(acc[..tags].iter().map(|&a| a as f32 * self.scale));
-        }
-        viterbi(emit, tags, &self.start, &self.trans, out);
     }
 }
 
@@ -249,11 +316,21 @@ mod tests {
     fn model_round_trips_and_rejects_garbage() {
         let tags = tags_for(1);
         let weights: Vec<f32> = (0..(1 << 8) * tags).map(|i| (i % 7) as f32 - 3.0).collect();
-        let m = Model::from_weights(8, 1, vec![0.5; tags], vec![-0.5; tags * tags], &weights);
+        let stage = Stage::from_weights(vec![0.5; tags], vec![-0.5; tags * tags], &weights);
+        let vocabulary = [7u64, 11].into_iter().map(|k| (k, ())).collect();
+        let m = Model {
+            bits: 8,
+            types: 1,
+            tags,
+            stages: vec![stage.clone(), stage],
+            vocabulary,
+        };
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).expect("round trip");
-        assert_eq!(back.weights, m.weights);
-        assert_eq!(back.trans, m.trans);
+        assert_eq!(back.stages.len(), 2);
+        assert_eq!(back.stages[1].weights, m.stages[1].weights);
+        assert_eq!(back.stages[0].trans, m.stages[0].trans);
+        assert!(back.vocabulary.contains_key(&11) && back.vocabulary.len() == 2);
         assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert!(Model::from_bytes(b"garbage").is_err());
         assert!(Model::from_bytes(&[]).is_err());

@@ -2,11 +2,15 @@
 //! (CoNLL-2003 in practice, read by the caller). Deterministic: a fixed seed drives the only
 //! randomness (the sentence order of each epoch), and every loop runs in a stable order.
 
+use std::collections::HashMap;
+
 use crate::Error;
-use crate::features::{Features, features, sentence_info, token_infos};
-use crate::lexicon::Lexicon;
-use crate::model::{Model, allowed, begin, inside, tags_for, viterbi};
-use crate::tokenize::{Sentence, sentences, tokenize};
+use crate::features::{
+    Features, SentenceInfo, TokInfo, features, sentence_info, stacked, token_infos,
+};
+use crate::lexicon::{HashKeyMap, Lexicon, is_title};
+use crate::model::{Model, Stage, allowed, begin, inside, tags_for, viterbi};
+use crate::tokenize::{Sentence, Token, sentences, tokenize};
 
 /// The kinds of entity a training document marks. Only persons are extracted; the other kinds
 /// teach the tagger what a capitalised non-person looks like.
@@ -34,17 +38,34 @@ pub struct TrainingDoc {
 }
 
 /// Training settings. The defaults are the ones the committed model was trained with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {
     /// log2 of the number of hashed weight rows.
     pub bits: u32,
     /// Passes over the training data.
     pub epochs: usize,
-    /// Seed for the sentence order of each epoch.
+    /// Seed for the sentence order of each epoch and for the inserted honorifics.
     pub seed: u64,
     /// Tag organisations, locations and misc entities as their own types (`true`) or as one
     /// "other entity" type (`false`).
     pub all_types: bool,
+    /// Share of one-word person mentions (surnames) that get an honorific ("Mr", "Dr", ...)
+    /// inserted before them, so the tagger learns the cue that modern British news uses and
+    /// 1996 Reuters copy seldom does.
+    pub honorific_rate: f64,
+    /// Share of dotted initials in person names ("J.D.") written without periods ("JD").
+    pub initials_rate: f64,
+    /// Train a second stage that re-tags with the first stage's tags of the whole document as
+    /// features (document-level consistency, learned). Its training input comes from
+    /// first-stage models that did not see the document (`folds`-fold jackknife).
+    pub stacked: bool,
+    pub folds: usize,
+    /// Words seen fewer times than this in the training data get no weights of their own.
+    pub vocabulary_min: u32,
+    /// Words seen at most this often in the training data count as rare.
+    pub rare_count: u32,
+    /// Share of rare capitalised words whose identity is hidden from the tagger.
+    pub unknown_rate: f64,
 }
 
 impl Default for TrainConfig {
@@ -53,7 +74,14 @@ impl Default for TrainConfig {
             bits: 18,
             epochs: 12,
             seed: 20_030_531,
-            all_types: true,
+            all_types: false,
+            honorific_rate: 0.2,
+            initials_rate: 0.5,
+            stacked: true,
+            folds: 5,
+            vocabulary_min: 2,
+            rare_count: 3,
+            unknown_rate: 0.3,
         }
     }
 }
@@ -67,7 +95,13 @@ pub struct TrainReport {
     /// Gold entities whose edges fall inside a token of ours (they are trained as the tokens
     /// they overlap).
     pub misaligned_entities: usize,
-    /// Sentences decoded wrongly in each epoch (before the update).
+    /// Honorifics inserted before person mentions, and initials stripped of their periods.
+    pub restyled: usize,
+    /// Tokens whose identity was hidden (outside the vocabulary, or rare and hidden at random).
+    pub hidden_words: usize,
+    /// Words in the model's vocabulary.
+    pub vocabulary: usize,
+    /// Sentences decoded wrongly in each epoch of the final model's last stage.
     pub epoch_errors: Vec<usize>,
 }
 
@@ -89,6 +123,9 @@ impl SplitMix {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
     fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
             let j = (self.next() % (i as u64 + 1)) as usize;
@@ -98,9 +135,22 @@ impl SplitMix {
 }
 
 struct PreparedDoc {
-    feats: Features,
+    base: Features,
+    /// Stage-2 features, once stage-1 tags exist.
+    stacked: Option<Features>,
+    infos: Vec<TokInfo>,
+    sinfos: Vec<SentenceInfo>,
     gold: Vec<u8>,
     sentences: Vec<Sentence>,
+}
+
+impl PreparedDoc {
+    fn feats(&self, stage2: bool) -> &Features {
+        match (&self.stacked, stage2) {
+            (Some(f), true) => f,
+            _ => &self.base,
+        }
+    }
 }
 
 fn kind_index(kind: EntityKind, all_types: bool) -> usize {
@@ -113,17 +163,157 @@ fn kind_index(kind: EntityKind, all_types: bool) -> usize {
     }
 }
 
-fn prepare(
+/// Whether `w` is written as initials with periods: `J.`, `P.W.`.
+fn is_dotted_initials(w: &[char]) -> bool {
+    w.len() >= 2
+        && w.len().is_multiple_of(2)
+        && w.chunks(2).all(|p| p[0].is_uppercase() && p[1] == '.')
+}
+
+/// A copy of `doc` rewritten towards today's news style, so the tagger learns cues the 1996
+/// Reuters copy seldom shows: an honorific ("Mr", "Dr", ...) before some one-word person mentions
+/// that do not already follow a capitalised word or a title, and initials without periods
+/// ("JD Vance", "PW Botha") in some person names. Returns the document and the number of edits.
+fn restyle(
     doc: &TrainingDoc,
-    lex: &Lexicon,
+    honorifics: &[String],
     cfg: &TrainConfig,
-    report: &mut TrainReport,
-) -> PreparedDoc {
+    rng: &mut SplitMix,
+) -> (TrainingDoc, usize) {
+    let chars: Vec<char> = doc.text.chars().collect();
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    let mut deleted = vec![false; chars.len()];
+    let mut entities = doc.entities.clone();
+    entities.sort_by_key(|e| e.start);
+    let mut edits = 0;
+    for e in entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person && e.end <= chars.len())
+    {
+        let span = &chars[e.start..e.end];
+        if !span.iter().any(|c| c.is_whitespace()) {
+            // The word before the mention, on the same line.
+            let mut j = e.start;
+            while j > 0 && chars[j - 1] == ' ' {
+                j -= 1;
+            }
+            let mut k = j;
+            while k > 0 && !chars[k - 1].is_whitespace() {
+                k -= 1;
+            }
+            let prev: String = chars[k..j].iter().collect();
+            let blocked = prev.chars().next().is_some_and(char::is_uppercase)
+                || is_title(prev.to_lowercase().trim_end_matches('.'));
+            if !blocked && !honorifics.is_empty() && rng.unit() < cfg.honorific_rate {
+                let h = &honorifics[(rng.next() % honorifics.len() as u64) as usize];
+                let mut word: String = h.chars().take(1).flat_map(char::to_uppercase).collect();
+                word.extend(h.chars().skip(1));
+                // American copy writes "Mr." where British writes "Mr".
+                if matches!(h.as_str(), "mr" | "mrs" | "ms" | "dr") && rng.unit() < 0.3 {
+                    word.push('.');
+                }
+                inserts.push((e.start, word + " "));
+                edits += 1;
+            }
+            continue;
+        }
+        // Initials: drop their periods.
+        let mut w = e.start;
+        while w < e.end {
+            let mut x = w;
+            while x < e.end && !chars[x].is_whitespace() {
+                x += 1;
+            }
+            if is_dotted_initials(&chars[w..x]) && rng.unit() < cfg.initials_rate {
+                for (i, c) in chars.iter().enumerate().take(x).skip(w) {
+                    if *c == '.' {
+                        deleted[i] = true;
+                    }
+                }
+                edits += 1;
+            }
+            w = x + 1;
+        }
+    }
+    if edits == 0 {
+        return (doc.clone(), 0);
+    }
+    // Rebuild the text, mapping old positions to new ones: a start moves past text inserted at
+    // its position, an end does not.
+    let mut text = String::with_capacity(doc.text.len() + inserts.len() * 4);
+    let mut start_at = vec![0; chars.len() + 1];
+    let mut end_at = vec![0; chars.len() + 1];
+    let mut next = inserts.iter().peekable();
+    let mut len = 0;
+    for i in 0..=chars.len() {
+        end_at[i] = len;
+        while let Some((pos, w)) = next.next_if(|(pos, _)| *pos == i) {
+            let _ = pos;
+            text.push_str(w);
+            len += w.chars().count();
+        }
+        start_at[i] = len;
+        if i < chars.len() && !deleted[i] {
+            text.push(chars[i]);
+            len += 1;
+        }
+    }
+    let entities = doc
+        .entities
+        .iter()
+        .map(|e| Entity {
+            start: start_at[e.start.min(chars.len())],
+            end: end_at[e.end.min(chars.len())],
+            kind: e.kind,
+        })
+        .collect();
+    (TrainingDoc { text, entities }, edits)
+}
+
+/// A document tokenised, before features.
+struct Analysed {
+    tokens: Vec<Token>,
+    sents: Vec<Sentence>,
+    infos: Vec<TokInfo>,
+}
+
+fn analyse(doc: &TrainingDoc, lex: &Lexicon) -> Analysed {
     let tokens = tokenize(&doc.text);
     let sents = sentences(&doc.text, &tokens);
     let infos = token_infos(&doc.text, &tokens, lex);
+    Analysed {
+        tokens,
+        sents,
+        infos,
+    }
+}
+
+fn prepare(
+    doc: &TrainingDoc,
+    a: Analysed,
+    counts: &HashMap<u64, u32>,
+    rng: &mut SplitMix,
+    cfg: &TrainConfig,
+    report: &mut TrainReport,
+) -> PreparedDoc {
+    let Analysed {
+        tokens,
+        sents,
+        infos,
+    } = a;
     let sinfos: Vec<_> = sents.iter().map(|s| sentence_info(&infos, s)).collect();
-    let feats = features(&infos, &sents, &sinfos, cfg.bits);
+    // Words outside the vocabulary are unknown, as they will be at run time; some rare
+    // capitalised words inside it are hidden too, since those are what unseen names look like.
+    let unknown: Vec<bool> = infos
+        .iter()
+        .map(|t| {
+            let n = counts.get(&t.lower_hash()).copied().unwrap_or(0);
+            n < cfg.vocabulary_min
+                || (t.is_cap() && n <= cfg.rare_count && rng.unit() < cfg.unknown_rate)
+        })
+        .collect();
+    report.hidden_words += unknown.iter().filter(|&&u| u).count();
+    let base = features(&infos, &sents, &sinfos, cfg.bits, Some(&unknown));
     let mut gold = vec![0u8; tokens.len()];
     for e in &doc.entities {
         let k = kind_index(e.kind, cfg.all_types);
@@ -154,7 +344,10 @@ fn prepare(
     report.sentences += sents.len();
     report.tokens += tokens.len();
     PreparedDoc {
-        feats,
+        base,
+        stacked: None,
+        infos,
+        sinfos,
         gold,
         sentences: sents,
     }
@@ -187,65 +380,76 @@ impl Averaged {
     }
 }
 
-/// Trains a model on `docs`.
-pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Error> {
-    if !(8..=24).contains(&cfg.bits) {
-        return Err(Error::Training(format!(
-            "bits must be 8..=24, got {}",
-            cfg.bits
-        )));
+/// Averaged float weights of one trained stage.
+struct Fitted {
+    weights: Vec<f32>,
+    start: Vec<f32>,
+    trans: Vec<f32>,
+}
+
+fn emissions(weights: &[f32], tags: usize, feats: &Features, range: Sentence, emit: &mut Vec<f32>) {
+    emit.clear();
+    for i in range {
+        let base = emit.len();
+        emit.resize(base + tags, 0.0);
+        for &row in feats.token(i) {
+            let r = row as usize * tags;
+            for (e, w) in emit[base..].iter_mut().zip(&weights[r..r + tags]) {
+                *e += w;
+            }
+        }
     }
-    let lex = Lexicon::new();
-    let mut report = TrainReport::default();
-    let prepared: Vec<PreparedDoc> = docs
-        .iter()
-        .map(|d| prepare(d, &lex, cfg, &mut report))
-        .collect();
-    if report.tokens == 0 {
-        return Err(Error::Training(
-            "no tokens in the training documents".into(),
-        ));
+}
+
+impl Fitted {
+    fn tag(&self, tags: usize, doc: &PreparedDoc, stage2: bool) -> Vec<u8> {
+        let mut all = Vec::with_capacity(doc.gold.len());
+        let (mut emit, mut out) = (Vec::new(), Vec::new());
+        for s in &doc.sentences {
+            emissions(&self.weights, tags, doc.feats(stage2), s.clone(), &mut emit);
+            viterbi(&emit, tags, &self.start, &self.trans, &mut out);
+            all.extend_from_slice(&out);
+        }
+        all
     }
-    let types = if cfg.all_types { 4 } else { 2 };
-    let tags = tags_for(types);
+}
+
+/// Trains one stage on the documents `which` with the averaged perceptron.
+fn fit(
+    docs: &[PreparedDoc],
+    which: &[usize],
+    stage2: bool,
+    tags: usize,
+    cfg: &TrainConfig,
+    errors: &mut Vec<usize>,
+) -> Fitted {
     let mut weights = Averaged::new((1usize << cfg.bits) * tags);
     let mut start = Averaged::new(tags);
     let mut trans = Averaged::new(tags * tags);
-
-    let mut order: Vec<(usize, usize)> = prepared
+    let mut order: Vec<(usize, usize)> = which
         .iter()
-        .enumerate()
-        .flat_map(|(d, p)| (0..p.sentences.len()).map(move |s| (d, s)))
+        .flat_map(|&d| (0..docs[d].sentences.len()).map(move |s| (d, s)))
         .collect();
-    let mut rng = SplitMix(cfg.seed);
+    let mut rng = SplitMix(cfg.seed ^ u64::from(stage2));
     let mut clock = 1.0f64;
-    let mut emit = Vec::new();
-    let mut pred = Vec::new();
+    let (mut emit, mut pred) = (Vec::new(), Vec::new());
+    errors.clear();
     for _ in 0..cfg.epochs {
         rng.shuffle(&mut order);
-        let mut errors = 0;
+        let mut wrong = 0;
         for &(d, s) in &order {
-            let doc = &prepared[d];
+            let doc = &docs[d];
+            let feats = doc.feats(stage2);
             let range = doc.sentences[s].clone();
-            emit.clear();
-            for i in range.clone() {
-                let base = emit.len();
-                emit.resize(base + tags, 0.0);
-                for &row in doc.feats.token(i) {
-                    let r = row as usize * tags;
-                    for t in 0..tags {
-                        emit[base + t] += weights.w[r + t];
-                    }
-                }
-            }
+            emissions(&weights.w, tags, feats, range.clone(), &mut emit);
             viterbi(&emit, tags, &start.w, &trans.w, &mut pred);
             let gold = &doc.gold[range.clone()];
             if pred != gold {
-                errors += 1;
+                wrong += 1;
                 for (k, i) in range.clone().enumerate() {
                     let (g, p) = (gold[k] as usize, pred[k] as usize);
                     if g != p {
-                        for &row in doc.feats.token(i) {
+                        for &row in feats.token(i) {
                             let r = row as usize * tags;
                             weights.update(r + g, 1.0, clock);
                             weights.update(r + p, -1.0, clock);
@@ -270,15 +474,102 @@ pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Er
             }
             clock += 1.0;
         }
-        report.epoch_errors.push(errors);
+        errors.push(wrong);
     }
-    let model = Model::from_weights(
-        cfg.bits,
+    Fitted {
+        weights: weights.averaged(clock),
+        start: start.averaged(clock),
+        trans: trans.averaged(clock),
+    }
+}
+
+/// Trains a model on `docs`.
+pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Error> {
+    if !(8..=24).contains(&cfg.bits) {
+        return Err(Error::Training(format!(
+            "bits must be 8..=24, got {}",
+            cfg.bits
+        )));
+    }
+    if cfg.stacked && cfg.folds < 2 {
+        return Err(Error::Training(
+            "a stacked model needs at least 2 folds".into(),
+        ));
+    }
+    let lex = Lexicon::new();
+    let honorifics = Lexicon::honorifics();
+    let mut report = TrainReport::default();
+    let mut rng = SplitMix(cfg.seed.wrapping_add(1));
+    let mut analysed = Vec::with_capacity(docs.len());
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    for d in docs {
+        let (doc, n) = restyle(d, &honorifics, cfg, &mut rng);
+        report.restyled += n;
+        let a = analyse(&doc, &lex);
+        for t in &a.infos {
+            *counts.entry(t.lower_hash()).or_default() += 1;
+        }
+        analysed.push((doc, a));
+    }
+    let mut prepared = Vec::with_capacity(docs.len());
+    for (doc, a) in analysed {
+        prepared.push(prepare(&doc, a, &counts, &mut rng, cfg, &mut report));
+    }
+    if report.tokens == 0 {
+        return Err(Error::Training(
+            "no tokens in the training documents".into(),
+        ));
+    }
+    let types = if cfg.all_types { 4 } else { 2 };
+    let tags = tags_for(types);
+    let all: Vec<usize> = (0..prepared.len()).collect();
+    let mut errors = Vec::new();
+    let first = fit(&prepared, &all, false, tags, cfg, &mut errors);
+    let mut stages = vec![first];
+    if cfg.stacked {
+        // Stage-1 tags for each document from a model trained without it, so that stage 2
+        // learns how far to trust stage 1 on unseen text.
+        let mut stage1_tags: Vec<Vec<u8>> = vec![Vec::new(); prepared.len()];
+        for fold in 0..cfg.folds {
+            let train_on: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|d| d % cfg.folds != fold)
+                .collect();
+            let m = fit(&prepared, &train_on, false, tags, cfg, &mut Vec::new());
+            for d in all.iter().copied().filter(|d| d % cfg.folds == fold) {
+                stage1_tags[d] = m.tag(tags, &prepared[d], false);
+            }
+        }
+        for (doc, t) in prepared.iter_mut().zip(&stage1_tags) {
+            doc.stacked = Some(stacked(
+                &doc.base,
+                &doc.infos,
+                &doc.sentences,
+                &doc.sinfos,
+                t,
+                cfg.bits,
+            ));
+        }
+        stages.push(fit(&prepared, &all, true, tags, cfg, &mut errors));
+    }
+    report.epoch_errors = errors;
+    let vocabulary: HashKeyMap<()> = counts
+        .iter()
+        .filter(|&(_, &n)| n >= cfg.vocabulary_min)
+        .map(|(&k, _)| (k, ()))
+        .collect();
+    report.vocabulary = vocabulary.len();
+    let model = Model {
+        bits: cfg.bits,
         types,
-        start.averaged(clock),
-        trans.averaged(clock),
-        &weights.averaged(clock),
-    );
+        tags,
+        vocabulary,
+        stages: stages
+            .into_iter()
+            .map(|f| Stage::from_weights(f.start, f.trans, &f.weights))
+            .collect(),
+    };
     Ok(TrainedModel {
         bytes: model.to_bytes(),
         report,

@@ -31,6 +31,18 @@ struct Args {
     /// Tag ORG, LOC and MISC as their own types instead of one "other entity" type.
     #[arg(long)]
     all_types: bool,
+    /// Share of one-word person mentions that get an honorific inserted before them.
+    #[arg(long, default_value_t = TrainConfig::default().honorific_rate)]
+    honorific_rate: f64,
+    /// Words seen fewer times than this in training get no weights of their own.
+    #[arg(long, default_value_t = TrainConfig::default().vocabulary_min)]
+    vocabulary_min: u32,
+    /// Share of rare capitalised training words whose identity is hidden.
+    #[arg(long, default_value_t = TrainConfig::default().unknown_rate)]
+    unknown_rate: f64,
+    /// Train one stage only (no document-level second stage).
+    #[arg(long)]
+    single_stage: bool,
     /// Score the new model on the validation split afterwards.
     #[arg(long)]
     eval: bool,
@@ -48,17 +60,27 @@ fn main() -> anyhow::Result<()> {
         epochs: args.epochs,
         seed: args.seed,
         all_types: args.all_types,
+        honorific_rate: args.honorific_rate,
+        stacked: !args.single_stage,
+        unknown_rate: args.unknown_rate,
+        vocabulary_min: args.vocabulary_min,
+        ..TrainConfig::default()
     };
     let t0 = std::time::Instant::now();
     let model = train(&docs, &cfg)?;
     let r = &model.report;
     println!(
-        "trained on {} documents, {} sentences, {} tokens in {:.1} s ({} misaligned entities)",
+        "trained on {} documents, {} sentences, {} tokens in {:.1} s ({} misaligned entities, {} restyling edits)",
         r.documents,
         r.sentences,
         r.tokens,
         t0.elapsed().as_secs_f64(),
-        r.misaligned_entities
+        r.misaligned_entities,
+        r.restyled
+    );
+    println!(
+        "vocabulary {} words, {} tokens hidden",
+        r.vocabulary, r.hidden_words
     );
     println!("wrong sentences per epoch: {:?}", r.epoch_errors);
     std::fs::write(&args.out, &model.bytes)

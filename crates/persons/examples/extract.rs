@@ -1,0 +1,28 @@
+//! Prints the persons named in the text on standard input, one per line with their mentions:
+//! `cargo run --release -p newsdex-persons --example extract [MODEL] < article.txt` (MODEL: a
+//! model file to use instead of the compiled-in one).
+#![allow(clippy::print_stdout)]
+
+use std::io::Read;
+
+fn main() -> std::io::Result<()> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    let extractor = match std::env::args_os().nth(1) {
+        Some(path) => {
+            let bytes = std::fs::read(path)?;
+            newsdex_persons::Extractor::from_model_bytes(&bytes, newsdex_persons::Config::default())
+                .map_err(std::io::Error::other)?
+        }
+        None => newsdex_persons::Extractor::new(),
+    };
+    for p in extractor.extract(&text) {
+        let forms: Vec<String> = p
+            .mentions
+            .iter()
+            .map(|m| format!("{}@{}", m.text, m.start))
+            .collect();
+        println!("{} ({}): {}", p.name, p.count(), forms.join(", "));
+    }
+    Ok(())
+}
