@@ -65,7 +65,10 @@ fn main() {
     let mut persons = 0;
     for _ in 0..RUNS {
         let t = Instant::now();
-        persons = texts.iter().map(|x| extractor.extract(x).len()).sum::<usize>();
+        persons = texts
+            .iter()
+            .map(|x| extractor.extract(x).len())
+            .sum::<usize>();
         rates.push(tokens as f64 / t.elapsed().as_secs_f64());
     }
     rates.sort_by(f64::total_cmp);

@@ -201,8 +201,14 @@ impl Extractor {
         if r.len() == 1 && d.infos[r.start].lex.title > 0 {
             return None;
         }
-        // "Starmer Road", "Trump Tower": a place or an organisation named after a person.
+        // "Starmer Road", "Trump Tower": a place or an organisation named after a person, whether
+        // the head word follows the name or was tagged with it. "John Hall" stays a person: a
+        // given name before a head word makes it a surname.
         if self.place_follows(d, r.end) {
+            return None;
+        }
+        let last = &d.infos[r.end - 1];
+        if r.len() >= 2 && last.lex.head && last.is_cap() && d.infos[r.start].lex.first == 0 {
             return None;
         }
         Some(r)
@@ -235,6 +241,22 @@ impl Extractor {
         if names.is_empty() {
             return;
         }
+        // Surnames of the full names found: a one-word "organisation" or "place" spelled like
+        // one is that person ("Ukraine's Zelensky" after "Volodymyr Zelensky").
+        let surnames: HashKeyMap<()> = spans
+            .iter()
+            .filter(|r| r.len() >= 2)
+            .map(|r| (d.infos[r.end - 1].lower_hash(), ()))
+            .collect();
+        let lone_entity = |i: usize| {
+            let single =
+                !is_inside(d.tags[i]) && (i + 1 == d.tags.len() || !is_inside(d.tags[i + 1]));
+            kind_of(d.tags[i]).is_some_and(|k| k != 0)
+                && single
+                && d.infos[i].is_cap()
+                && surnames.contains_key(&d.infos[i].lower_hash())
+                && !self.place_follows(d, i + 1)
+        };
         let candidate = |i: usize| {
             let t = &d.infos[i];
             let si = &d.sinfos[d.sentence_of[i] as usize];
@@ -243,7 +265,10 @@ impl Extractor {
                 && (t.is_cap() || si.caps_line)
                 && names.contains_key(&t.lower_hash())
         };
-        let mut added = Vec::new();
+        let mut added: Vec<Range<usize>> = (0..d.tags.len())
+            .filter(|&i| lone_entity(i))
+            .map(|i| i..i + 1)
+            .collect();
         for s in &d.sentences {
             let mut i = s.start;
             while i < s.end {

@@ -16,6 +16,7 @@ const HYPHEN: u16 = 1 << 6;
 const APOS: u16 = 1 << 7;
 const COMMA: u16 = 1 << 8;
 const CONJ: u16 = 1 << 9; // "and", "or", "&", "nor"
+const PRON: u16 = 1 << 10; // a personal pronoun or "who": persons are referred to by them
 
 /// What the features need to know about one token, computed once per token.
 #[derive(Debug, Clone, Copy, Default)]
@@ -141,6 +142,23 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
     }
     if matches!(tok, "and" | "or" | "&" | "nor" | "And" | "AND" | "OR") {
         flags |= CONJ;
+    }
+    if matches!(
+        tok,
+        "he" | "she"
+            | "his"
+            | "her"
+            | "him"
+            | "who"
+            | "whose"
+            | "himself"
+            | "herself"
+            | "He"
+            | "She"
+            | "His"
+            | "Her"
+    ) {
+        flags |= PRON;
     }
     s.folded.clear();
     fold_into(tok, &mut s.folded);
@@ -295,6 +313,8 @@ const T_DOC: u64 = 30;
 const T_FLAGS: u64 = 31;
 const T_LEN: u64 = 32;
 const T_TITLE_CUE: u64 = 33;
+const T_PRON_NEXT: u64 = 34;
+const T_UNKNOWN_RUN: u64 = 35;
 
 const BOS: u64 = 0x5354_4152_5400_0001;
 const EOS: u64 = 0x454e_4400_0000_0002;
@@ -453,6 +473,29 @@ pub(crate) fn features(
                     let cue = u64::from(infos[k - 1].lex.title) | run << 2 | u64::from(comma) << 4;
                     push(feat2(T_TITLE_CUE, cue, caps));
                 }
+            }
+            // An unknown capitalised word and what stands beside it: two unknown capitalised
+            // words in a row are more often a foreign name than anything else.
+            if hidden(i) && t.is_cap() {
+                let side = |j: Option<usize>| match j {
+                    None => 0u64,
+                    Some(j) if hidden(j) && infos[j].is_cap() => 1,
+                    Some(j) if infos[j].is_cap() => {
+                        2 + u64::from(infos[j].lex.first > 0 || infos[j].lex.last > 0)
+                    }
+                    Some(_) => 4,
+                };
+                push(feat2(
+                    T_UNKNOWN_RUN,
+                    side(pi) | side(ni) << 3,
+                    caps | u64::from(i == si.first_word) << 1,
+                ));
+            }
+            // "Meloni said she ...", "Badenoch, who ...": a pronoun or "who" just after.
+            if t.is_cap()
+                && let Some(d) = (i + 1..e.min(i + 4)).find(|&j| infos[j].has(PRON))
+            {
+                push(feat2(T_PRON_NEXT, (d - i) as u64, caps));
             }
             if is_head_at(infos, i + 1, e, si.caps_line) {
                 push(feat2(T_HEAD_NEXT, u64::from(t.is_cap()), caps));

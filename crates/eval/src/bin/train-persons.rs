@@ -28,9 +28,10 @@ struct Args {
     /// Seed for the sentence order.
     #[arg(long, default_value_t = TrainConfig::default().seed)]
     seed: u64,
-    /// Tag ORG, LOC and MISC as their own types instead of one "other entity" type.
+    /// Tag organisations, places and misc entities as one "other entity" type instead of
+    /// three.
     #[arg(long)]
-    all_types: bool,
+    merge_types: bool,
     /// Share of one-word person mentions that get an honorific inserted before them.
     #[arg(long, default_value_t = TrainConfig::default().honorific_rate)]
     honorific_rate: f64,
@@ -40,12 +41,21 @@ struct Args {
     /// Share of rare capitalised training words whose identity is hidden.
     #[arg(long, default_value_t = TrainConfig::default().unknown_rate)]
     unknown_rate: f64,
+    /// Share of census name-list hits hidden in training.
+    #[arg(long, default_value_t = TrainConfig::default().gazetteer_dropout)]
+    gazetteer_dropout: f64,
+    /// Perceptrons averaged into each stage.
+    #[arg(long, default_value_t = TrainConfig::default().ensemble)]
+    ensemble: usize,
     /// Train one stage only (no document-level second stage).
     #[arg(long)]
     single_stage: bool,
     /// Score the new model on the validation split afterwards.
     #[arg(long)]
     eval: bool,
+    /// Do not train: score the model file at --out (implies --eval).
+    #[arg(long)]
+    score_only: bool,
     /// With --eval, how many of the worst documents to print.
     #[arg(long, default_value_t = 10)]
     worst: usize,
@@ -53,16 +63,23 @@ struct Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.score_only {
+        let bytes = std::fs::read(&args.out)
+            .with_context(|| format!("cannot read `{}`", args.out.display()))?;
+        return score_model(&bytes, &args);
+    }
     let path = args.shared.join("data/conll2003/train.txt");
     let docs: Vec<_> = read_conll(&path)?.into_iter().map(|d| d.doc).collect();
     let cfg = TrainConfig {
         bits: args.bits,
         epochs: args.epochs,
         seed: args.seed,
-        all_types: args.all_types,
+        all_types: !args.merge_types,
         honorific_rate: args.honorific_rate,
         stacked: !args.single_stage,
         unknown_rate: args.unknown_rate,
+        gazetteer_dropout: args.gazetteer_dropout,
+        ensemble: args.ensemble,
         vocabulary_min: args.vocabulary_min,
         ..TrainConfig::default()
     };
@@ -87,9 +104,16 @@ fn main() -> anyhow::Result<()> {
         .with_context(|| format!("cannot write `{}`", args.out.display()))?;
     println!("wrote {} ({} bytes)", args.out.display(), model.bytes.len());
     if args.eval {
+        score_model(&model.bytes, &args)?;
+    }
+    Ok(())
+}
+
+fn score_model(bytes: &[u8], args: &Args) -> anyhow::Result<()> {
+    {
         let valid = read_conll(&valid_path(&args.shared))?;
         let plain = Extractor::from_model_bytes(
-            &model.bytes,
+            bytes,
             Config {
                 document_consistency: false,
             },
@@ -101,7 +125,7 @@ fn main() -> anyhow::Result<()> {
             s.precision(),
             s.recall()
         );
-        let extractor = Extractor::from_model_bytes(&model.bytes, Config::default())?;
+        let extractor = Extractor::from_model_bytes(bytes, Config::default())?;
         print_report(&score(&extractor, &valid), args.worst);
     }
     Ok(())
