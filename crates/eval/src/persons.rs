@@ -338,6 +338,7 @@ pub fn run(args: &PersonsEvalArgs) -> anyhow::Result<()> {
     let docs = read_conll(&path)?;
     let config = Config {
         document_consistency: !args.no_consistency,
+        ..Config::default()
     };
     let extractor = match &args.model {
         Some(p) => {

@@ -1,6 +1,6 @@
 //! Prints the persons named in the text on standard input, one per line with their mentions:
-//! `cargo run --release -p newsdex-persons --example extract [MODEL] < article.txt` (MODEL: a
-//! model file to use instead of the compiled-in one).
+//! `cargo run --release -p newsdex-persons --example extract [MODEL [PERSON_BIAS]] < article.txt`
+//! (MODEL: a model file to use instead of the compiled-in one).
 #![allow(clippy::print_stdout)]
 
 use std::io::Read;
@@ -11,7 +11,15 @@ fn main() -> std::io::Result<()> {
     let extractor = match std::env::args_os().nth(1) {
         Some(path) => {
             let bytes = std::fs::read(path)?;
-            newsdex_persons::Extractor::from_model_bytes(&bytes, newsdex_persons::Config::default())
+            let bias = std::env::args()
+                .nth(2)
+                .and_then(|b| b.parse().ok())
+                .unwrap_or_default();
+            let config = newsdex_persons::Config {
+                person_bias: bias,
+                ..Default::default()
+            };
+            newsdex_persons::Extractor::from_model_bytes(&bytes, config)
                 .map_err(std::io::Error::other)?
         }
         None => newsdex_persons::Extractor::new(),

@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::Error;
-use crate::features::{SentenceInfo, TokInfo, features, sentence_info, stacked, token_infos};
+use crate::features::{SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos};
 use crate::lexicon::{HashKeyMap, Lexicon};
 use crate::model::{Model, is_inside, kind_of};
 use crate::resolve::{NameMention, resolve};
@@ -16,17 +16,21 @@ use crate::{Mention, Person};
 const MODEL: &[u8] = include_bytes!("../../../data/persons/model.bin");
 
 /// Extraction settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Tag every other capitalised occurrence of a word the model tagged as part of a person's
     /// name elsewhere in the same text (headlines and lists are where the model misses them).
     pub document_consistency: bool,
+    /// Added to the tagger's score for person tags (the last stage's): above 0 trades
+    /// precision for recall on names the tagger is unsure of.
+    pub person_bias: f32,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
             document_consistency: true,
+            person_bias: 0.0,
         }
     }
 }
@@ -118,7 +122,7 @@ impl Extractor {
         let tokens = tokenize(text);
         let sents = sentences(text, &tokens);
         let infos = token_infos(text, &tokens, &self.lex);
-        let sinfos: Vec<SentenceInfo> = sents.iter().map(|s| sentence_info(&infos, s)).collect();
+        let sinfos = sentence_infos(text, &tokens, &infos, &sents);
         let bits = self.model.bits;
         let unknown: Vec<bool> = infos
             .iter()
@@ -126,11 +130,16 @@ impl Extractor {
             .collect();
         let base = features(&infos, &sents, &sinfos, bits, Some(&unknown));
         let first = &self.model.stages[0];
-        let mut tags = first.decode_all(self.model.tags, &base, &sents);
-        if let Some(second) = self.model.stages.get(1) {
-            let feats = stacked(&base, &infos, &sents, &sinfos, &tags, bits);
-            tags = second.decode_all(self.model.tags, &feats, &sents);
-        }
+        let bias = self.config.person_bias;
+        let tagging = match self.model.stages.get(1) {
+            Some(second) => {
+                let first = first.decode_all(self.model.tags, &base, &sents, 0.0);
+                let feats = stacked(&base, &infos, &sents, &sinfos, &first, bits);
+                second.decode_all(self.model.tags, &feats, &sents, bias)
+            }
+            None => first.decode_all(self.model.tags, &base, &sents, bias),
+        };
+        let tags = tagging.tags;
         let mut sentence_of = Vec::with_capacity(tokens.len());
         for (k, s) in sents.iter().enumerate() {
             sentence_of.extend(std::iter::repeat_n(k as u32, s.len()));
@@ -228,8 +237,9 @@ impl Extractor {
     /// Document-level consistency: a capitalised word the model tagged as (part of) a person's
     /// name is a name wherever else it is capitalised and left untagged in the same text.
     fn propagate(&self, d: &Tagged<'_>, spans: &mut Vec<Range<usize>>) {
+        let headline = |i: usize| d.sinfos[d.sentence_of[i] as usize].headline;
         let mut names: HashKeyMap<()> = HashKeyMap::default();
-        for r in spans.iter() {
+        for r in spans.iter().filter(|r| !headline(r.start)) {
             for i in r.clone() {
                 let t = &d.infos[i];
                 if t.is_alpha() && t.lex.title == 0 && d.tokens[i].text(d.text).chars().count() > 1
@@ -245,8 +255,20 @@ impl Extractor {
         // one is that person ("Ukraine's Zelensky" after "Volodymyr Zelensky").
         let surnames: HashKeyMap<()> = spans
             .iter()
-            .filter(|r| r.len() >= 2)
+            .filter(|r| r.len() >= 2 && !headline(r.start))
             .map(|r| (d.infos[r.end - 1].lower_hash(), ()))
+            .collect();
+        // Words that were a whole person mention after an honorific ("Mr Starmer ... Starmer
+        // said"): as sure a sign of a surname as a full name is.
+        let honoured = |r: &Range<usize>| {
+            r.start > 0
+                && d.infos[r.start - 1].lex.title == 2
+                && d.sentence_of[r.start - 1] == d.sentence_of[r.start]
+        };
+        let spelled_alone: HashKeyMap<()> = spans
+            .iter()
+            .filter(|r| r.len() == 1 && !headline(r.start) && honoured(r))
+            .map(|r| (d.infos[r.start].lower_hash(), ()))
             .collect();
         let lone_entity = |i: usize| {
             let single =
@@ -254,13 +276,16 @@ impl Extractor {
             kind_of(d.tags[i]).is_some_and(|k| k != 0)
                 && single
                 && d.infos[i].is_cap()
-                && surnames.contains_key(&d.infos[i].lower_hash())
+                && (surnames.contains_key(&d.infos[i].lower_hash())
+                    || spelled_alone.contains_key(&d.infos[i].lower_hash()))
                 && !self.place_follows(d, i + 1)
         };
+        // In a title-case headline the tagger's other entities are as unsure as its capitals are
+        // uninformative, so names found in the body override them there.
         let candidate = |i: usize| {
             let t = &d.infos[i];
             let si = &d.sinfos[d.sentence_of[i] as usize];
-            d.tags[i] == 0
+            (d.tags[i] == 0 || (si.headline && kind_of(d.tags[i]) != Some(0)))
                 && t.is_alpha()
                 && (t.is_cap() || si.caps_line)
                 && names.contains_key(&t.lower_hash())
@@ -282,10 +307,11 @@ impl Extractor {
                 }
                 // Only words that stand alone: next to another capitalised word they are
                 // likely part of some other name ("Clinton Foundation", "New York").
-                // In an all-caps headline every word is capitalised, so this says nothing there.
+                // In a headline every word is capitalised, so this says nothing there.
                 let si = &d.sinfos[d.sentence_of[i] as usize];
                 let cap_at = |k: usize| d.infos[k].is_cap() && d.infos[k].lex.title == 0;
                 let touches = !si.caps_line
+                    && !si.headline
                     && ((i > s.start && cap_at(i - 1) && i - 1 != si.first_word)
                         || (j < s.end && cap_at(j)));
                 if !touches && !self.place_follows(d, j) {

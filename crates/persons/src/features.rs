@@ -4,6 +4,7 @@
 
 use crate::fold::{fmix, fold_into, hash_str};
 use crate::lexicon::{Entry, HashKeyMap, Lexicon};
+use crate::model::Tagging;
 use crate::tokenize::{Sentence, Token};
 
 const CAP: u16 = 1; // first letter upper case
@@ -196,6 +197,7 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
 }
 
 /// Per-token information for a whole text.
+/// Per-token information for a whole text.
 pub(crate) fn token_infos(text: &str, tokens: &[Token], lex: &Lexicon) -> Vec<TokInfo> {
     let mut scratch = Scratch::default();
     tokens
@@ -204,14 +206,66 @@ pub(crate) fn token_infos(text: &str, tokens: &[Token], lex: &Lexicon) -> Vec<To
         .collect()
 }
 
+/// A whole line with at least four capitalised words, no lower-case word longer than three
+/// letters ("of", "the", "and" may stay lower case) and no full stop at the end.
+pub(crate) fn is_title_case_headline(
+    text: &str,
+    tokens: &[Token],
+    s: &Sentence,
+    infos: &[TokInfo],
+) -> bool {
+    if s.is_empty() {
+        return false;
+    }
+    let own_line = (s.start == 0
+        || text[tokens[s.start - 1].end..tokens[s.start].start].contains('\n'))
+        && (s.end == tokens.len()
+            || text[tokens[s.end - 1].end..tokens[s.end].start].contains('\n'));
+    if !own_line || matches!(tokens[s.end - 1].text(text), "." | "!" | "?") {
+        return false;
+    }
+    let mut capitalised = 0;
+    for t in &infos[s.clone()] {
+        if !t.is_alpha() {
+            continue;
+        }
+        if t.is_cap() {
+            capitalised += 1;
+        } else if t.letters > 3 {
+            return false;
+        }
+    }
+    capitalised >= 4
+}
+
 /// Where a sentence's first word is, and whether the sentence is an all-caps headline.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SentenceInfo {
     pub first_word: usize,
     pub caps_line: bool,
+    /// A title-case headline: capitals that say little, and a tagging that is less sure, so
+    /// it does not count as evidence about the rest of the document.
+    pub headline: bool,
 }
 
-pub(crate) fn sentence_info(infos: &[TokInfo], sent: &Sentence) -> SentenceInfo {
+/// Sentence information for every sentence of a text.
+pub(crate) fn sentence_infos(
+    text: &str,
+    tokens: &[Token],
+    infos: &[TokInfo],
+    sentences: &[Sentence],
+) -> Vec<SentenceInfo> {
+    sentences
+        .iter()
+        .map(|s| {
+            let mut si = sentence_info(infos, s);
+            si.headline = !si.caps_line && is_title_case_headline(text, tokens, s, infos);
+            si
+        })
+        .collect()
+}
+
+fn sentence_info(infos: &[TokInfo], sent: &Sentence) -> SentenceInfo {
     let toks = &infos[sent.clone()];
     let first_word = toks
         .iter()
@@ -228,6 +282,7 @@ pub(crate) fn sentence_info(infos: &[TokInfo], sent: &Sentence) -> SentenceInfo 
     SentenceInfo {
         first_word,
         caps_line: n >= 2 && caps == n,
+        headline: false,
     }
 }
 
@@ -259,7 +314,7 @@ fn is_head_at(infos: &[TokInfo], j: usize, end: usize, caps_line: bool) -> bool 
 fn own_stat(infos: &[TokInfo], i: usize, sent: &Sentence, si: SentenceInfo) -> DocStat {
     let t = &infos[i];
     let mut s = DocStat::default();
-    if !t.is_alpha() {
+    if !t.is_alpha() || si.headline {
         return s;
     }
     if t.is_lower() {
@@ -588,6 +643,9 @@ fn stage1_own(
 ) -> Stage1Stat {
     let c = coarse(tags[i]);
     let mut s = Stage1Stat::default();
+    if si.headline {
+        return s;
+    }
     match c {
         1 | 2 => s.person = 1,
         3 => s.other = 1,
@@ -619,6 +677,59 @@ const T_S_PLAIN: u64 = 104;
 const T_S_NAME: u64 = 105;
 const T_S_NEIGHBOURS: u64 = 106;
 const T_S_COORD: u64 = 107;
+const T_S_MARGIN: u64 = 108;
+const T_S_DOC_MARGIN: u64 = 109;
+
+/// A stage-1 score difference in one of six bands.
+fn margin_bucket(x: f32) -> u64 {
+    match x {
+        x if x < -30.0 => 0,
+        x if x < -10.0 => 1,
+        x if x < 0.0 => 2,
+        x if x < 10.0 => 3,
+        x if x < 30.0 => 4,
+        _ => 5,
+    }
+}
+
+/// The two highest and two lowest margins of a word, with the tokens they came from.
+#[derive(Debug, Clone, Copy)]
+struct MarginStat {
+    hi: [(f32, usize); 2],
+    lo: [(f32, usize); 2],
+}
+
+impl Default for MarginStat {
+    fn default() -> Self {
+        Self {
+            hi: [(f32::NEG_INFINITY, usize::MAX); 2],
+            lo: [(f32::INFINITY, usize::MAX); 2],
+        }
+    }
+}
+
+impl MarginStat {
+    fn add(&mut self, m: f32, i: usize) {
+        if m > self.hi[0].0 {
+            self.hi = [(m, i), self.hi[0]];
+        } else if m > self.hi[1].0 {
+            self.hi[1] = (m, i);
+        }
+        if m < self.lo[0].0 {
+            self.lo = [(m, i), self.lo[0]];
+        } else if m < self.lo[1].0 {
+            self.lo[1] = (m, i);
+        }
+    }
+    /// Highest and lowest margins among the word's other occurrences.
+    fn others(&self, i: usize) -> (Option<f32>, Option<f32>) {
+        let pick = |pair: [(f32, usize); 2]| {
+            let (v, _) = if pair[0].1 == i { pair[1] } else { pair[0] };
+            v.is_finite().then_some(v)
+        };
+        (pick(self.hi), pick(self.lo))
+    }
+}
 
 /// Stage-2 features: the stage-1 features plus what stage 1 tagged this token and its
 /// neighbours, and how it tagged the same word elsewhere in the document.
@@ -627,9 +738,24 @@ pub(crate) fn stacked(
     infos: &[TokInfo],
     sentences: &[Sentence],
     sinfos: &[SentenceInfo],
-    tags: &[u8],
+    stage1: &Tagging,
     bits: u32,
 ) -> Features {
+    let tags = &stage1.tags[..];
+    let margins = &stage1.margins[..];
+    // The two strongest and two weakest person-versus-other margins of each word, so that any
+    // occurrence can see the extremes among the others.
+    let mut extremes: HashKeyMap<MarginStat> = HashKeyMap::default();
+    for (sent, si) in sentences.iter().zip(sinfos) {
+        for i in sent.clone().filter(|_| !si.headline) {
+            if infos[i].is_alpha() {
+                extremes
+                    .entry(infos[i].lower)
+                    .or_default()
+                    .add(margins[i][0], i);
+            }
+        }
+    }
     let mut stats: HashKeyMap<Stage1Stat> = HashKeyMap::default();
     for (sent, &si) in sentences.iter().zip(sinfos) {
         for i in sent.clone() {
@@ -661,6 +787,11 @@ pub(crate) fn stacked(
             let cn = if i + 1 < e { coarse(tags[i + 1]) } else { 4 };
             push(feat(T_S_TAG, c));
             push(feat(T_S_TAG3, cp | c << 4 | cn << 8));
+            let [vs_other, vs_none] = margins[i];
+            push(feat(
+                T_S_MARGIN,
+                margin_bucket(vs_other) | margin_bucket(vs_none) << 3 | c << 6,
+            ));
             if t.is_alpha() && (t.is_cap() || si.caps_line) {
                 let mut st = stats.get(&t.lower).copied().unwrap_or_default();
                 st.add(&stage1_own(infos, tags, i, sent, si), -1);
@@ -676,6 +807,9 @@ pub(crate) fn stacked(
                     bucket(st.person) | bucket(st.other) << 2 | c << 4,
                 ));
                 push(feat(T_S_PLAIN, bucket(st.plain_cap) | ctx << 2 | c << 4));
+                let (hi, lo) = extremes.get(&t.lower).map_or((None, None), |m| m.others(i));
+                let side = |x: Option<f32>| x.map_or(6, margin_bucket);
+                push(feat(T_S_DOC_MARGIN, side(hi) | side(lo) << 3 | c << 6));
                 push(feat(
                     T_S_NAME,
                     bucket(st.surname) | bucket(st.given) << 2 | u64::from(st.person > 0) << 4,

@@ -150,6 +150,7 @@ impl Stage {
         tags: usize,
         feats: &Features,
         range: std::ops::Range<usize>,
+        person_bias: f32,
         emit: &mut Vec<f32>,
         out: &mut Vec<u8>,
     ) {
@@ -163,7 +164,10 @@ impl Stage {
                     *a += i32::from(w);
                 }
             }
+            let base = emit.len();
             emit.extend(acc[..tags].iter().map(|&a| a as f32 * self.scale));
+            emit[base + 1] += person_bias;
+            emit[base + 2] += person_bias;
         }
         viterbi(emit, tags, &self.start, &self.trans, out);
     }
@@ -171,19 +175,48 @@ impl Stage {
 
 impl Stage {
     /// Tags every sentence of a featurised document.
+    /// Tags every sentence of a featurised document; `person_bias` is added to the person
+    /// tags' scores.
     pub fn decode_all(
         &self,
         tags: usize,
         feats: &Features,
         sentences: &[std::ops::Range<usize>],
-    ) -> Vec<u8> {
-        let mut all = Vec::with_capacity(feats.starts.len());
+        person_bias: f32,
+    ) -> Tagging {
+        let mut all = Tagging::default();
         let (mut emit, mut out) = (Vec::new(), Vec::new());
         for s in sentences {
-            self.decode(tags, feats, s.clone(), &mut emit, &mut out);
-            all.extend_from_slice(&out);
+            self.decode(tags, feats, s.clone(), person_bias, &mut emit, &mut out);
+            all.push(&out, &emit, tags);
         }
         all
+    }
+}
+
+/// A stage's output for a document: the tags, and per token how strongly its own evidence
+/// favoured a person over another entity and over no entity (emission score differences),
+/// which the next stage weighs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tagging {
+    pub tags: Vec<u8>,
+    pub margins: Vec<[f32; 2]>,
+}
+
+impl Tagging {
+    /// Appends one sentence: its tags and its emission scores (`tags` per token).
+    pub fn push(&mut self, out: &[u8], emit: &[f32], tags: usize) {
+        self.tags.extend_from_slice(out);
+        for e in emit.chunks_exact(tags) {
+            let person = e[1].max(e[2]);
+            let other = e[3..].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let vs_other = if other.is_finite() {
+                person - other
+            } else {
+                0.0
+            };
+            self.margins.push([vs_other, person - e[0]]);
+        }
     }
 }
 

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use crate::Error;
 use crate::features::{
-    Features, SentenceInfo, TokInfo, features, sentence_info, stacked, token_infos,
+    Features, SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos,
 };
 use crate::lexicon::{HashKeyMap, Lexicon, is_title};
-use crate::model::{Model, Stage, allowed, begin, inside, tags_for, viterbi};
+use crate::model::{Model, Stage, Tagging, allowed, begin, inside, tags_for, viterbi};
 use crate::tokenize::{Sentence, Token, sentences, tokenize};
 
 /// The kinds of entity a training document marks. Only persons are extracted; the other kinds
@@ -315,7 +315,7 @@ fn prepare(
             t.lex.last = 0;
         }
     }
-    let sinfos: Vec<_> = sents.iter().map(|s| sentence_info(&infos, s)).collect();
+    let sinfos = sentence_infos(&doc.text, &tokens, &infos, &sents);
     // Words outside the vocabulary are unknown, as they will be at run time; some rare
     // capitalised words inside it are hidden too, since those are what unseen names look like.
     let unknown: Vec<bool> = infos
@@ -416,13 +416,13 @@ fn emissions(weights: &[f32], tags: usize, feats: &Features, range: Sentence, em
 }
 
 impl Fitted {
-    fn tag(&self, tags: usize, doc: &PreparedDoc, stage2: bool) -> Vec<u8> {
-        let mut all = Vec::with_capacity(doc.gold.len());
+    fn tag(&self, tags: usize, doc: &PreparedDoc, stage2: bool) -> Tagging {
+        let mut all = Tagging::default();
         let (mut emit, mut out) = (Vec::new(), Vec::new());
         for s in &doc.sentences {
             emissions(&self.weights, tags, doc.feats(stage2), s.clone(), &mut emit);
             viterbi(&emit, tags, &self.start, &self.trans, &mut out);
-            all.extend_from_slice(&out);
+            all.push(&out, &emit, tags);
         }
         all
     }
@@ -585,7 +585,7 @@ pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Er
     if cfg.stacked {
         // Stage-1 tags for each document from a model trained without it, so that stage 2
         // learns how far to trust stage 1 on unseen text.
-        let mut stage1_tags: Vec<Vec<u8>> = vec![Vec::new(); prepared.len()];
+        let mut stage1_tags: Vec<Tagging> = vec![Tagging::default(); prepared.len()];
         for fold in 0..cfg.folds {
             let train_on: Vec<usize> = all
                 .iter()

@@ -141,10 +141,15 @@ fn mentions_of_one_person_resolve_together() {
 
 #[test]
 fn possessive_country_before_a_name_is_not_part_of_it() {
-    let text = "Volodymyr Zelensky arrived on Monday. Ukraine's Zelensky thanked Mr Macron.";
+    let text = "Volodymyr Zelensky met Donald Trump at the White House on Monday. Ukraine's Zelensky \
+                later thanked Mr Trump for the talks.";
     let persons = EXTRACTOR.extract(text);
     let z = person(&persons, "Volodymyr Zelensky");
     assert_eq!(mention_texts(z), vec!["Volodymyr Zelensky", "Zelensky"]);
+    assert_eq!(
+        mention_texts(person(&persons, "Donald Trump")),
+        vec!["Donald Trump", "Trump"]
+    );
     assert!(persons.iter().all(|p| !p.name.contains("Ukraine")));
 }
 
@@ -165,6 +170,30 @@ fn places_and_organisations_named_like_people_are_not_persons() {
         names("John Hall and Margaret Court met."),
         vec!["John Hall", "Margaret Court"]
     );
+}
+
+#[test]
+fn headlines_in_title_case_or_sentence_case_do_not_hide_the_body() {
+    for headline in [
+        "Keir Starmer Vows Boots On The Ground As Zelensky Visits London",
+        "Starmer vows boots on the ground as Zelensky visits London",
+    ] {
+        let text = format!(
+            "{headline}\n\nKeir Starmer said on Tuesday that Britain would send troops. \
+             Volodymyr Zelensky met the Prime Minister in Downing Street."
+        );
+        let persons = EXTRACTOR.extract(&text);
+        let mut got: Vec<(&str, usize)> = persons
+            .iter()
+            .map(|p| (p.name.as_str(), p.count()))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            vec![("Keir Starmer", 2), ("Volodymyr Zelensky", 2)],
+            "{text:?}"
+        );
+    }
 }
 
 #[test]

@@ -53,6 +53,9 @@ struct Args {
     /// Score the new model on the validation split afterwards.
     #[arg(long)]
     eval: bool,
+    /// With --eval, the extractor's person bias.
+    #[arg(long, default_value_t = Config::default().person_bias)]
+    person_bias: f32,
     /// Do not train: score the model file at --out (implies --eval).
     #[arg(long)]
     score_only: bool,
@@ -116,6 +119,7 @@ fn score_model(bytes: &[u8], args: &Args) -> anyhow::Result<()> {
             bytes,
             Config {
                 document_consistency: false,
+                person_bias: args.person_bias,
             },
         )?;
         let s = score(&plain, &valid);
@@ -125,7 +129,11 @@ fn score_model(bytes: &[u8], args: &Args) -> anyhow::Result<()> {
             s.precision(),
             s.recall()
         );
-        let extractor = Extractor::from_model_bytes(bytes, Config::default())?;
+        let config = Config {
+            person_bias: args.person_bias,
+            ..Config::default()
+        };
+        let extractor = Extractor::from_model_bytes(bytes, config)?;
         print_report(&score(&extractor, &valid), args.worst);
     }
     Ok(())
