@@ -290,3 +290,34 @@ fn tags_json_lines() {
     ));
     assert_eq!(tag_mentions(&EXTRACTOR, "").len(), 0);
 }
+
+#[test]
+fn random_text_never_panics_and_offsets_stay_valid() {
+    // A fixed pseudo-random stream over characters that stress the tokenizer: apostrophes,
+    // periods, dashes, combining marks, capitals, newlines.
+    let alphabet: Vec<char> =
+        "Aa Bb Zz ' ’ . , - – — \n\n é \u{301} ß İ ı Ω 1 9 ( ) \" “ ” Mr Dr ’s J. U.S. St."
+            .chars()
+            .collect();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let len = (next() % 200) as usize;
+        let text: String = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let n = text.chars().count();
+        for p in EXTRACTOR.extract(&text) {
+            for m in &p.mentions {
+                assert!(m.start < m.end && m.end <= n, "{m:?} in {text:?}");
+                let slice: String = text.chars().skip(m.start).take(m.end - m.start).collect();
+                assert_eq!(slice, m.text);
+            }
+        }
+    }
+}
