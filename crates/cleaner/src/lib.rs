@@ -135,7 +135,25 @@ impl Cleaner {
 
         let extractor = Extractor::new(doc, &self.patterns, &title);
         let kept = extractor.run();
-        let blocks = self.blocks(doc, &kept, base);
+        let mut blocks = self.blocks(doc, &kept, base);
+        // Single-page apps may ship the text only as JSON-LD `articleBody`.
+        if let Some(body) = ld.body.as_deref() {
+            let extracted: usize = blocks.iter().map(|b| b.text.chars().count()).sum();
+            let ld_chars = body.chars().count();
+            if ld_chars >= 200 && extracted * 2 < ld_chars {
+                blocks = body
+                    .split('\n')
+                    .map(meta::clean_text)
+                    .filter(|p| !p.is_empty())
+                    .map(|text| Block {
+                        kind: BlockKind::Paragraph,
+                        quote: false,
+                        text,
+                        links: Vec::new(),
+                    })
+                    .collect();
+            }
+        }
         let text = blocks
             .iter()
             .map(|b| b.text.as_str())
@@ -350,6 +368,18 @@ impl Cleaner {
             ld.title.clone()
         } else {
             None
+        };
+        let article_title = match (&article_title, &ld.alt_title, &doc.head.title) {
+            (Some(headline), Some(name), Some(document)) => {
+                let doc_words = extract::words(document);
+                let closer = |t: &str| extract::similarity(&doc_words, &extract::words(t));
+                Some(if closer(name) > closer(headline) {
+                    name.clone()
+                } else {
+                    headline.clone()
+                })
+            }
+            _ => article_title,
         };
         let from_meta = article_title
             .or_else(|| {

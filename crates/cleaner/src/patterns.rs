@@ -52,7 +52,9 @@ const HINTS: &[(u32, &str)] = &[
     ),
     (
         flag::AD,
-        r"(^|[-_ ])(ad|ads|adv|advert|adverts|advertisement|advertising|adsense|adslot|adunit|ad-slot|ad-unit|dfp|gpt|taboola|outbrain|teads|sponsored|commercial|anzeige|werbung|reklama|publicite|pub)([-_ 0-9]|$)",
+        // A class named for an ad ("ad", "ad-slot", "dfp-unit", "sidebar-ad"), but not a BEM
+        // modifier saying a section may hold ads ("section--ads").
+        r"^(ad|ads|adv|advert|adverts|advertisement|advertising|adsense|adslot|adunit|dfp|gpt|taboola|outbrain|teads|sponsored|commercial|anzeige|werbung|reklama|publicite|pub)([-_0-9]|$)|[^-]-ads?$|[-_]ad[-_]|_ads?$|adslot|ad-slot|ad-unit|adunit|ad-container|ad-wrapper|advertisement",
     ),
     (
         flag::RELATED,
