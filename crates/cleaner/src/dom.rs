@@ -245,6 +245,10 @@ pub(crate) struct Block {
     pub link_chars: u32,
     pub commas: u32,
     pub links: Vec<Span>,
+    /// Characters inside `em`/`i`: editor's notes and disclaimers are set in italics.
+    pub emph_chars: u32,
+    /// The block holds a `<time>` element.
+    pub has_time: bool,
 }
 
 /// What the head (and any `<meta>`, `<link>`, `<time>` or JSON-LD in the body) says.
@@ -334,6 +338,7 @@ struct Frame {
     link: Option<(usize, u64, String)>,
     /// A `rel=tag` link, whose text is a tag.
     tag_link: bool,
+    emph: bool,
     sink: Option<Sink>,
     time: Option<u32>,
 }
@@ -355,6 +360,7 @@ struct Builder<'p> {
     pre_depth: u32,
     list_depth: u32,
     link_depth: u32,
+    emph_depth: u32,
     sink: Sink,
     buf: String,
     cur: Block,
@@ -447,6 +453,7 @@ impl<'p> Builder<'p> {
             pre_depth: 0,
             list_depth: 0,
             link_depth: 0,
+            emph_depth: 0,
             sink: Sink::Body,
             buf: String::new(),
             cur: empty_block(),
@@ -609,7 +616,10 @@ impl<'p> Builder<'p> {
                 self.resolve_pending_space();
                 (self.cur.text.len(), self.generation, href.trim().to_owned())
             });
+        let emph = matches!(name, "em" | "i");
+        self.emph_depth += u32::from(emph);
         if name == "time" {
+            self.cur.has_time = true;
             self.time_text.clear();
             if let Some(dt) = el.attr("datetime") {
                 self.head.times.push((index, dt.to_owned()));
@@ -640,6 +650,7 @@ impl<'p> Builder<'p> {
             list,
             link,
             tag_link: tag == Tag::A && is_tag_link(el),
+            emph,
             sink: time.map(|_| Sink::Body),
             time,
         });
@@ -658,6 +669,7 @@ impl<'p> Builder<'p> {
             list: false,
             link: None,
             tag_link: false,
+            emph: false,
             sink: Some(previous),
             time: None,
         });
@@ -709,6 +721,7 @@ impl<'p> Builder<'p> {
             self.kinds.pop();
         }
         self.quote_depth -= u32::from(frame.quote);
+        self.emph_depth -= u32::from(frame.emph);
         self.pre_depth -= u32::from(frame.pre);
         self.list_depth -= u32::from(frame.list);
         self.open.pop();
@@ -790,6 +803,9 @@ impl<'p> Builder<'p> {
     fn push_char(&mut self, ch: char, in_link: bool) {
         self.cur.text.push(ch);
         self.cur.chars += 1;
+        if self.emph_depth > 0 {
+            self.cur.emph_chars += 1;
+        }
         if in_link {
             self.cur.link_chars += 1;
         }
@@ -922,6 +938,8 @@ fn empty_block() -> Block {
         link_chars: 0,
         commas: 0,
         links: Vec::new(),
+        emph_chars: 0,
+        has_time: false,
     }
 }
 

@@ -654,7 +654,9 @@ impl<'a> Extractor<'a> {
             let chars = block.chars;
             let dangling = matches!(block.kind, Kind::Heading(_))
                 || (chars <= 40 && last.text.trim_end().ends_with([':', '：']))
-                || (chars <= 120 && share(block.link_chars, chars) >= 0.5);
+                || (chars <= 120 && share(block.link_chars, chars) >= 0.5)
+                // Editor's notes and disclaimers after the story are set in italics.
+                || (chars <= 300 && share(block.emph_chars, chars) >= 0.9);
             if !dangling {
                 break;
             }
@@ -673,9 +675,17 @@ impl<'a> Extractor<'a> {
             *title_seen = true;
             return None;
         }
-        if self
-            .patterns
-            .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
+        let link_share = share(block.link_chars, block.chars);
+        if self.patterns.is_boilerplate_text(&block.text, link_share) {
+            return None;
+        }
+        if self.patterns.is_meta_line(&block.text) || (block.has_time && block.chars <= 80) {
+            return None;
+        }
+        // A short line that is all link is navigation ("Back to all news", a teaser headline).
+        if link_share >= 0.9
+            && block.chars < 80
+            && matches!(block.kind, Kind::Paragraph | Kind::Loose)
         {
             return None;
         }
