@@ -848,10 +848,10 @@ impl<'p> Builder<'p> {
             return;
         }
         self.cur.text.truncate(trimmed_end);
-        self.cur.links.retain(|l| l.start < l.end);
         for link in &mut self.cur.links {
             link.end = link.end.min(trimmed_end);
         }
+        self.cur.links.retain(|l| l.start < l.end);
         let owner = self
             .owners
             .last()

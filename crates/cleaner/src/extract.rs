@@ -92,7 +92,20 @@ impl<'a> Extractor<'a> {
                 best = kept;
             }
         }
-        best
+        // No container holds an article-sized text (many short paragraphs, or text loose in
+        // the body): take the whole body, cleaned of its boxes, if that holds far more.
+        let strict = ATTEMPTS[0];
+        let whole = self.collect(
+            &[self.doc.body],
+            &vec![f32::NAN; self.doc.elems.len()],
+            strict,
+        );
+        let whole_chars: u32 = whole.iter().map(|k| self.doc.blocks[k.block].chars).sum();
+        if whole_chars > 2 * best_chars.max(100) {
+            whole
+        } else {
+            best
+        }
     }
 
     fn elem(&self, i: u32) -> &Elem {
@@ -130,7 +143,12 @@ impl<'a> Extractor<'a> {
             Tag::H(_) | Tag::Th => -5.0,
             _ => 0.0,
         };
-        let semantic = if e.has(flag::ARTICLE_BODY) { 25.0 } else { 0.0 };
+        // A body marking counts for a container with real text, not for a stray snippet.
+        let semantic = if e.has(flag::ARTICLE_BODY) && e.stats.chars >= 400 {
+            25.0
+        } else {
+            0.0
+        };
         let weight = if attempt.weight_classes {
             e.class_weight as f32
         } else {

@@ -14,6 +14,7 @@
 
 mod article;
 mod decode;
+mod depth;
 mod dom;
 mod extract;
 mod lang;
@@ -38,6 +39,9 @@ pub struct Config {
     pub keep_captions: bool,
     /// Detect the language from the text when the markup does not say.
     pub detect_language: bool,
+    /// Elements nested deeper than this are unwrapped before parsing, as browsers do: the
+    /// HTML parser's cost grows with the square of the nesting depth.
+    pub max_depth: usize,
 }
 
 impl Default for Config {
@@ -46,6 +50,7 @@ impl Default for Config {
             max_bytes: 64 * 1024 * 1024,
             keep_captions: false,
             detect_language: true,
+            max_depth: 512,
         }
     }
 }
@@ -104,6 +109,7 @@ impl Cleaner {
             .map(str::to_owned);
         let html = decode::decode(body, content_type, tld.as_deref());
         // `scraper::Html` is !Send: it lives and dies inside this call.
+        let html = depth::cap_depth(&html, self.config.max_depth);
         let parsed = scraper::Html::parse_document(&html);
         drop(html);
         let doc = dom::build(&parsed, &self.patterns);
