@@ -52,6 +52,9 @@ pub(crate) fn decode(body: &[u8], content_type: Option<&str>, tld: Option<&str>)
 /// page with many valid sequences is UTF-8 even with a few corrupt bytes (truncated or spliced
 /// content), and decoding it lossily as UTF-8 beats decoding all of it wrongly.
 fn mostly_utf8(body: &[u8]) -> bool {
+    if std::str::from_utf8(body).is_ok() {
+        return true;
+    }
     let mut multibyte = 0usize;
     let mut invalid = 0usize;
     for chunk in body.utf8_chunks() {

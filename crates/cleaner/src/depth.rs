@@ -60,18 +60,33 @@ fn raw_text(name: &[u8]) -> bool {
     )
 }
 
+/// A tag name, lower-cased, in a fixed buffer (longer names are cut, which only matters for
+/// custom elements, and those all count as nesting anyway).
+#[derive(Clone, Copy)]
+struct Name {
+    bytes: [u8; 12],
+    len: usize,
+}
+
+impl std::ops::Deref for Name {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 enum Token {
-    /// A start tag from `start` to `end` (exclusive); `counted` if it nests.
+    /// A start tag from `start` to `end` (exclusive).
     Start {
         start: usize,
         end: usize,
-        name_lower: Vec<u8>,
+        name_lower: Name,
         self_closing: bool,
     },
     End {
         start: usize,
         end: usize,
-        name_lower: Vec<u8>,
+        name_lower: Name,
     },
     /// Anything else up to `end`: text, comments, doctype.
     Other { end: usize },
@@ -105,10 +120,17 @@ fn next_token(bytes: &[u8], at: usize) -> Option<Token> {
         // A lone `<` in text.
         return Some(Token::Other { end: at + 1 });
     }
-    let name_lower: Vec<u8> = bytes[name_start..name_start + name_len]
-        .iter()
-        .map(u8::to_ascii_lowercase)
-        .collect();
+    let mut name_lower = Name {
+        bytes: [0; 12],
+        len: name_len.min(12),
+    };
+    for (dst, src) in name_lower
+        .bytes
+        .iter_mut()
+        .zip(&bytes[name_start..name_start + name_lower.len])
+    {
+        *dst = src.to_ascii_lowercase();
+    }
     // Scan to the closing `>`, skipping quoted attribute values.
     let mut i = name_start + name_len;
     let mut quote: Option<u8> = None;
@@ -253,11 +275,11 @@ fn exceeds(bytes: &[u8], max_depth: usize) -> bool {
 }
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
+    memchr::memchr(needle, haystack)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]

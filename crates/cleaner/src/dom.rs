@@ -5,7 +5,7 @@
 
 use scraper::{Html, Node};
 
-use crate::patterns::Patterns;
+use crate::patterns::{ClassCache, Patterns};
 
 /// "No element": the parent of the root, the end of a sibling chain.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -345,6 +345,7 @@ struct Frame {
 
 struct Builder<'p> {
     patterns: &'p Patterns,
+    class_cache: ClassCache,
     elems: Vec<Elem>,
     blocks: Vec<Block>,
     head: HeadData,
@@ -441,6 +442,7 @@ impl<'p> Builder<'p> {
     fn new(patterns: &'p Patterns) -> Self {
         Builder {
             patterns,
+            class_cache: ClassCache::new(),
             elems: Vec::new(),
             blocks: Vec::new(),
             head: HeadData::default(),
@@ -565,7 +567,8 @@ impl<'p> Builder<'p> {
         if parent != NONE {
             self.elems[parent as usize].children += 1;
         }
-        let (flags, class_weight, class_key) = self.patterns.classify(tag, el);
+        let (flags, class_weight, class_key) =
+            self.patterns.classify(tag, el, &mut self.class_cache);
         self.elems.push(Elem {
             tag,
             parent,

@@ -54,6 +54,9 @@ pub(crate) struct Kept {
 
 pub(crate) struct Extractor<'a> {
     doc: &'a Doc,
+    /// Per block: 0 not yet checked, 1 prose, 2 boilerplate by wording (checked once, used by
+    /// every attempt).
+    boiler: Vec<std::cell::Cell<u8>>,
     patterns: &'a Patterns,
     title_words: Vec<String>,
     /// Flags of each element's descendants (not itself), ORed.
@@ -71,6 +74,7 @@ impl<'a> Extractor<'a> {
         }
         Extractor {
             doc,
+            boiler: vec![std::cell::Cell::new(0); doc.blocks.len()],
             patterns,
             title_words: words(title),
             below,
@@ -106,6 +110,18 @@ impl<'a> Extractor<'a> {
         } else {
             best
         }
+    }
+
+    fn boilerplate(&self, index: usize) -> bool {
+        let memo = &self.boiler[index];
+        if memo.get() == 0 {
+            let b = &self.doc.blocks[index];
+            let is = self
+                .patterns
+                .is_boilerplate_text(&b.text, share(b.link_chars, b.chars));
+            memo.set(if is { 2 } else { 1 });
+        }
+        memo.get() == 2
     }
 
     fn elem(&self, i: u32) -> &Elem {
@@ -164,7 +180,7 @@ impl<'a> Extractor<'a> {
         let mut score = vec![f32::NAN; n];
         let mut candidates: Vec<u32> = Vec::new();
 
-        for block in &doc.blocks {
+        for (index, block) in doc.blocks.iter().enumerate() {
             let owner = block.owner;
             if excluded[owner as usize]
                 || block.chars < 25
@@ -178,11 +194,7 @@ impl<'a> Extractor<'a> {
             ) {
                 continue;
             }
-            if block.chars < 320
-                && self
-                    .patterns
-                    .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
-            {
+            if block.chars < 320 && self.boilerplate(index) {
                 continue;
             }
             let content = 1.0 + (block.commas + 1) as f32 + (block.chars / 100).min(3) as f32;
@@ -694,7 +706,7 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let link_share = share(block.link_chars, block.chars);
-        if self.patterns.is_boilerplate_text(&block.text, link_share) {
+        if self.boilerplate(index) {
             return None;
         }
         if self.patterns.is_meta_line(&block.text) || (block.has_time && block.chars <= 80) {
