@@ -28,7 +28,7 @@ fn main() {
         let text = String::from_utf8_lossy(body);
         parse.push(fastest(3, || drop(scraper::Html::parse_document(&text))));
         clean.push(fastest(3, || {
-            drop(cleaner.clean(body, "https://example.com/", None))
+            drop(cleaner.clean(body, "https://example.com/", None));
         }));
     }
     let report = |name: &str, mut times: Vec<Duration>| {
