@@ -5,7 +5,7 @@
 
 use scraper::{Html, Node};
 
-use crate::patterns::Patterns;
+use crate::patterns::{ClassCache, Patterns};
 
 /// "No element": the parent of the root, the end of a sibling chain.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -245,6 +245,10 @@ pub(crate) struct Block {
     pub link_chars: u32,
     pub commas: u32,
     pub links: Vec<Span>,
+    /// Characters inside `em`/`i`: editor's notes and disclaimers are set in italics.
+    pub emph_chars: u32,
+    /// The block holds a `<time>` element.
+    pub has_time: bool,
 }
 
 /// What the head (and any `<meta>`, `<link>`, `<time>` or JSON-LD in the body) says.
@@ -334,12 +338,14 @@ struct Frame {
     link: Option<(usize, u64, String)>,
     /// A `rel=tag` link, whose text is a tag.
     tag_link: bool,
+    emph: bool,
     sink: Option<Sink>,
     time: Option<u32>,
 }
 
 struct Builder<'p> {
     patterns: &'p Patterns,
+    class_cache: ClassCache,
     elems: Vec<Elem>,
     blocks: Vec<Block>,
     head: HeadData,
@@ -355,6 +361,7 @@ struct Builder<'p> {
     pre_depth: u32,
     list_depth: u32,
     link_depth: u32,
+    emph_depth: u32,
     sink: Sink,
     buf: String,
     cur: Block,
@@ -435,6 +442,7 @@ impl<'p> Builder<'p> {
     fn new(patterns: &'p Patterns) -> Self {
         Builder {
             patterns,
+            class_cache: ClassCache::new(),
             elems: Vec::new(),
             blocks: Vec::new(),
             head: HeadData::default(),
@@ -447,6 +455,7 @@ impl<'p> Builder<'p> {
             pre_depth: 0,
             list_depth: 0,
             link_depth: 0,
+            emph_depth: 0,
             sink: Sink::Body,
             buf: String::new(),
             cur: empty_block(),
@@ -558,7 +567,8 @@ impl<'p> Builder<'p> {
         if parent != NONE {
             self.elems[parent as usize].children += 1;
         }
-        let (flags, class_weight, class_key) = self.patterns.classify(tag, el);
+        let (flags, class_weight, class_key) =
+            self.patterns.classify(tag, el, &mut self.class_cache);
         self.elems.push(Elem {
             tag,
             parent,
@@ -609,7 +619,10 @@ impl<'p> Builder<'p> {
                 self.resolve_pending_space();
                 (self.cur.text.len(), self.generation, href.trim().to_owned())
             });
+        let emph = matches!(name, "em" | "i");
+        self.emph_depth += u32::from(emph);
         if name == "time" {
+            self.cur.has_time = true;
             self.time_text.clear();
             if let Some(dt) = el.attr("datetime") {
                 self.head.times.push((index, dt.to_owned()));
@@ -640,6 +653,7 @@ impl<'p> Builder<'p> {
             list,
             link,
             tag_link: tag == Tag::A && is_tag_link(el),
+            emph,
             sink: time.map(|_| Sink::Body),
             time,
         });
@@ -658,6 +672,7 @@ impl<'p> Builder<'p> {
             list: false,
             link: None,
             tag_link: false,
+            emph: false,
             sink: Some(previous),
             time: None,
         });
@@ -709,6 +724,7 @@ impl<'p> Builder<'p> {
             self.kinds.pop();
         }
         self.quote_depth -= u32::from(frame.quote);
+        self.emph_depth -= u32::from(frame.emph);
         self.pre_depth -= u32::from(frame.pre);
         self.list_depth -= u32::from(frame.list);
         self.open.pop();
@@ -790,6 +806,9 @@ impl<'p> Builder<'p> {
     fn push_char(&mut self, ch: char, in_link: bool) {
         self.cur.text.push(ch);
         self.cur.chars += 1;
+        if self.emph_depth > 0 {
+            self.cur.emph_chars += 1;
+        }
         if in_link {
             self.cur.link_chars += 1;
         }
@@ -832,10 +851,10 @@ impl<'p> Builder<'p> {
             return;
         }
         self.cur.text.truncate(trimmed_end);
-        self.cur.links.retain(|l| l.start < l.end);
         for link in &mut self.cur.links {
             link.end = link.end.min(trimmed_end);
         }
+        self.cur.links.retain(|l| l.start < l.end);
         let owner = self
             .owners
             .last()
@@ -922,6 +941,8 @@ fn empty_block() -> Block {
         link_chars: 0,
         commas: 0,
         links: Vec::new(),
+        emph_chars: 0,
+        has_time: false,
     }
 }
 

@@ -54,6 +54,9 @@ pub(crate) struct Kept {
 
 pub(crate) struct Extractor<'a> {
     doc: &'a Doc,
+    /// Per block: 0 not yet checked, 1 prose, 2 boilerplate by wording (checked once, used by
+    /// every attempt).
+    boiler: Vec<std::cell::Cell<u8>>,
     patterns: &'a Patterns,
     title_words: Vec<String>,
     /// Flags of each element's descendants (not itself), ORed.
@@ -71,6 +74,7 @@ impl<'a> Extractor<'a> {
         }
         Extractor {
             doc,
+            boiler: vec![std::cell::Cell::new(0); doc.blocks.len()],
             patterns,
             title_words: words(title),
             below,
@@ -92,7 +96,32 @@ impl<'a> Extractor<'a> {
                 best = kept;
             }
         }
-        best
+        // No container holds an article-sized text (many short paragraphs, or text loose in
+        // the body): take the whole body, cleaned of its boxes, if that holds far more.
+        let strict = ATTEMPTS[0];
+        let whole = self.collect(
+            &[self.doc.body],
+            &vec![f32::NAN; self.doc.elems.len()],
+            strict,
+        );
+        let whole_chars: u32 = whole.iter().map(|k| self.doc.blocks[k.block].chars).sum();
+        if whole_chars > 2 * best_chars.max(100) {
+            whole
+        } else {
+            best
+        }
+    }
+
+    fn boilerplate(&self, index: usize) -> bool {
+        let memo = &self.boiler[index];
+        if memo.get() == 0 {
+            let b = &self.doc.blocks[index];
+            let is = self
+                .patterns
+                .is_boilerplate_text(&b.text, share(b.link_chars, b.chars));
+            memo.set(if is { 2 } else { 1 });
+        }
+        memo.get() == 2
     }
 
     fn elem(&self, i: u32) -> &Elem {
@@ -130,7 +159,12 @@ impl<'a> Extractor<'a> {
             Tag::H(_) | Tag::Th => -5.0,
             _ => 0.0,
         };
-        let semantic = if e.has(flag::ARTICLE_BODY) { 25.0 } else { 0.0 };
+        // A body marking counts for a container with real text, not for a stray snippet.
+        let semantic = if e.has(flag::ARTICLE_BODY) && e.stats.chars >= 400 {
+            25.0
+        } else {
+            0.0
+        };
         let weight = if attempt.weight_classes {
             e.class_weight as f32
         } else {
@@ -146,7 +180,7 @@ impl<'a> Extractor<'a> {
         let mut score = vec![f32::NAN; n];
         let mut candidates: Vec<u32> = Vec::new();
 
-        for block in &doc.blocks {
+        for (index, block) in doc.blocks.iter().enumerate() {
             let owner = block.owner;
             if excluded[owner as usize]
                 || block.chars < 25
@@ -160,11 +194,7 @@ impl<'a> Extractor<'a> {
             ) {
                 continue;
             }
-            if block.chars < 320
-                && self
-                    .patterns
-                    .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
-            {
+            if block.chars < 320 && self.boilerplate(index) {
                 continue;
             }
             let content = 1.0 + (block.commas + 1) as f32 + (block.chars / 100).min(3) as f32;
@@ -206,6 +236,63 @@ impl<'a> Extractor<'a> {
         let top = self.pick_top(&candidates, &score);
         let roots = self.roots(top, &score);
         self.collect(&roots, &score, attempt)
+    }
+
+    #[cfg(test)]
+    pub fn explain(&self) -> String {
+        use std::fmt::Write;
+        let attempt = ATTEMPTS[0];
+        let excluded = self.excluded(attempt);
+        let mut out = String::new();
+        let n = self.doc.elems.len();
+        let mut score = vec![f32::NAN; n];
+        let mut candidates = Vec::new();
+        for block in &self.doc.blocks {
+            if excluded[block.owner as usize] || block.chars < 25 {
+                continue;
+            }
+            let mut at = self.elem(block.owner).parent;
+            for level in 0..SCORE_LEVELS {
+                if at == NONE {
+                    break;
+                }
+                if score[at as usize].is_nan() {
+                    score[at as usize] = self.initial_score(self.elem(at), attempt);
+                    candidates.push(at);
+                }
+                let content = 1.0 + (block.commas + 1) as f32 + (block.chars / 100).min(3) as f32;
+                score[at as usize] += content / [1.0, 2.0, 6.0, 9.0, 12.0][level];
+                at = self.elem(at).parent;
+            }
+        }
+        for &c in &candidates {
+            score[c as usize] *= 1.0 - self.elem(c).stats.link_density();
+        }
+        candidates.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
+        for &c in candidates.iter().take(12) {
+            let e = self.elem(c);
+            let _ = writeln!(
+                out,
+                "cand {c} {:?} score {:.1} chars {} ld {:.2} flags {:#x} w {}",
+                e.tag,
+                score[c as usize],
+                e.stats.chars,
+                e.stats.link_density(),
+                e.flags,
+                e.class_weight
+            );
+        }
+        let top = self.pick_top(&candidates, &score);
+        let _ = writeln!(out, "top {top} {:?}", self.elem(top).tag);
+        for r in self.roots(top, &score) {
+            let _ = writeln!(
+                out,
+                "root {r} {:?} chars {}",
+                self.elem(r).tag,
+                self.elem(r).stats.chars
+            );
+        }
+        out
     }
 
     fn pick_top(&self, candidates: &[u32], score: &[f32]) -> u32 {
@@ -268,6 +355,61 @@ impl<'a> Extractor<'a> {
             at = self.elem(at).parent;
         }
 
+        // The page's own marking of its body (`itemprop=articleBody`, `entry-content`, ...)
+        // wins when scoring agrees that the article is in there: page builders split a body
+        // into many sections that scoring alone would not join up.
+        if let Some(body) = std::iter::once(top)
+            .chain(self.doc.ancestors(top))
+            .find(|&a| self.elem(a).has(flag::ARTICLE_BODY))
+        {
+            top = body;
+            // Several marked parts (one `itemprop=articleBody` per section): their common
+            // ancestor holds the whole body.
+            let parts: Vec<u32> = (0..self.doc.elems.len() as u32)
+                .filter(|&i| {
+                    i != body
+                        && self.elem(i).has(flag::ARTICLE_BODY)
+                        && !self.doc.contains(i, body)
+                        && !self.doc.contains(body, i)
+                })
+                .filter(|&i| self.prose_chars(i) >= 100)
+                .collect();
+            for part in parts {
+                if let Some(common) = self
+                    .common_ancestor(top, part)
+                    .filter(|&c| self.joinable(c, top, part))
+                {
+                    top = common;
+                }
+            }
+        } else if let Some(body) = self.best_marked_body()
+            && !self.doc.contains(body, top)
+            && self.prose_chars(body) as f32 >= 0.5 * self.prose_chars(top) as f32
+        {
+            top = body;
+        }
+
+        // Another strong candidate elsewhere (the body split over sections or columns): take
+        // the container of both, when it is prose rather than the page around it.
+        let top_score = score[top as usize];
+        for &other in &ranked {
+            let s = score[other as usize];
+            if other == top
+                || s.is_nan()
+                || s < 0.45 * top_score
+                || doc.contains(other, top)
+                || doc.contains(top, other)
+            {
+                continue;
+            }
+            if let Some(common) = self
+                .common_ancestor(top, other)
+                .filter(|&c| self.joinable(c, top, other))
+            {
+                top = common;
+            }
+        }
+
         // A lone child is no better than its parent.
         loop {
             let parent = self.elem(top).parent;
@@ -292,6 +434,37 @@ impl<'a> Extractor<'a> {
             top = article;
         }
         top
+    }
+
+    fn common_ancestor(&self, a: u32, b: u32) -> Option<u32> {
+        std::iter::once(a)
+            .chain(self.doc.ancestors(a))
+            .find(|&x| self.doc.contains(x, b))
+    }
+
+    /// Whether `common`, the container of `a` and `b`, is the article rather than the page:
+    /// not the body, little link text, and not much more text than the two together.
+    fn joinable(&self, common: u32, a: u32, b: u32) -> bool {
+        let c = self.elem(common);
+        if matches!(c.tag, Tag::Body | Tag::Html) {
+            return false;
+        }
+        let both = self.elem(a).stats.chars + self.elem(b).stats.chars;
+        c.stats.link_density() < 0.3 && c.stats.chars <= 2 * both + 500
+    }
+
+    /// Characters of text outside links.
+    fn prose_chars(&self, i: u32) -> u32 {
+        let s = &self.elem(i).stats;
+        s.chars.saturating_sub(s.link_chars)
+    }
+
+    /// The element marked as the article body that holds the most prose.
+    fn best_marked_body(&self) -> Option<u32> {
+        let best = (0..self.doc.elems.len() as u32)
+            .filter(|&i| self.elem(i).has(flag::ARTICLE_BODY))
+            .max_by_key(|&i| self.prose_chars(i))?;
+        (self.prose_chars(best) >= 200).then_some(best)
     }
 
     /// The top candidate plus the siblings that belong to the same article.
@@ -492,7 +665,33 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+        self.trim_tail(&mut kept);
         kept
+    }
+
+    /// Drops what dangles at the end of an article once the boxes after it are gone: section
+    /// headings and lead-ins with nothing under them ("More on this:", "Your reactions") and
+    /// short link lines ("Back to all news").
+    fn trim_tail(&self, kept: &mut Vec<Kept>) {
+        let prose =
+            |k: &Kept| matches!(self.doc.blocks[k.block].kind, Kind::Paragraph | Kind::Loose);
+        while let Some(last) = kept.last() {
+            // Never trim a page down to nothing: only what follows its last real paragraph.
+            if !kept[..kept.len() - 1].iter().any(prose) {
+                break;
+            }
+            let block = &self.doc.blocks[last.block];
+            let chars = block.chars;
+            let dangling = matches!(block.kind, Kind::Heading(_))
+                || (chars <= 40 && last.text.trim_end().ends_with([':', '：']))
+                || (chars <= 120 && share(block.link_chars, chars) >= 0.5)
+                // Editor's notes and disclaimers after the story are set in italics.
+                || (chars <= 300 && share(block.emph_chars, chars) >= 0.9);
+            if !dangling {
+                break;
+            }
+            kept.pop();
+        }
     }
 
     fn keep_block(&self, index: usize, block: &Block, title_seen: &mut bool) -> Option<Kept> {
@@ -506,9 +705,17 @@ impl<'a> Extractor<'a> {
             *title_seen = true;
             return None;
         }
-        if self
-            .patterns
-            .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
+        let link_share = share(block.link_chars, block.chars);
+        if self.boilerplate(index) {
+            return None;
+        }
+        if self.patterns.is_meta_line(&block.text) || (block.has_time && block.chars <= 80) {
+            return None;
+        }
+        // A short line that is all link is navigation ("Back to all news", a teaser headline).
+        if link_share >= 0.9
+            && block.chars < 80
+            && matches!(block.kind, Kind::Paragraph | Kind::Loose)
         {
             return None;
         }
@@ -569,4 +776,23 @@ pub(crate) fn similarity(a: &[String], b: &[String]) -> f32 {
         .map(|w| w.len() + 1)
         .sum();
     1.0 - missing as f32 / total as f32
+}
+
+#[cfg(test)]
+mod tests {
+    /// `NEWSDEX_EXPLAIN=page.html cargo test -p newsdex-cleaner explain -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a debugging aid, run by hand"]
+    #[allow(clippy::print_stdout)]
+    fn explain() {
+        let Ok(path) = std::env::var("NEWSDEX_EXPLAIN") else {
+            return;
+        };
+        let body = std::fs::read(&path).unwrap_or_default();
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(&body));
+        let patterns = crate::patterns::Patterns::new();
+        let doc = crate::dom::build(&html, &patterns);
+        let ex = super::Extractor::new(&doc, &patterns, "");
+        println!("{}", ex.explain());
+    }
 }

@@ -14,6 +14,7 @@
 
 mod article;
 mod decode;
+mod depth;
 mod dom;
 mod extract;
 mod lang;
@@ -38,6 +39,9 @@ pub struct Config {
     pub keep_captions: bool,
     /// Detect the language from the text when the markup does not say.
     pub detect_language: bool,
+    /// Elements nested deeper than this are unwrapped before parsing, as browsers do: the
+    /// HTML parser's cost grows with the square of the nesting depth.
+    pub max_depth: usize,
 }
 
 impl Default for Config {
@@ -46,6 +50,7 @@ impl Default for Config {
             max_bytes: 64 * 1024 * 1024,
             keep_captions: false,
             detect_language: true,
+            max_depth: 512,
         }
     }
 }
@@ -104,6 +109,7 @@ impl Cleaner {
             .map(str::to_owned);
         let html = decode::decode(body, content_type, tld.as_deref());
         // `scraper::Html` is !Send: it lives and dies inside this call.
+        let html = depth::cap_depth(&html, self.config.max_depth);
         let parsed = scraper::Html::parse_document(&html);
         drop(html);
         let doc = dom::build(&parsed, &self.patterns);
@@ -135,7 +141,25 @@ impl Cleaner {
 
         let extractor = Extractor::new(doc, &self.patterns, &title);
         let kept = extractor.run();
-        let blocks = self.blocks(doc, &kept, base);
+        let mut blocks = self.blocks(doc, &kept, base);
+        // Single-page apps may ship the text only as JSON-LD `articleBody`.
+        if let Some(body) = ld.body.as_deref() {
+            let extracted: usize = blocks.iter().map(|b| b.text.chars().count()).sum();
+            let ld_chars = body.chars().count();
+            if ld_chars >= 200 && extracted * 2 < ld_chars {
+                blocks = body
+                    .split('\n')
+                    .map(meta::clean_text)
+                    .filter(|p| !p.is_empty())
+                    .map(|text| Block {
+                        kind: BlockKind::Paragraph,
+                        quote: false,
+                        text,
+                        links: Vec::new(),
+                    })
+                    .collect();
+            }
+        }
         let text = blocks
             .iter()
             .map(|b| b.text.as_str())
@@ -350,6 +374,18 @@ impl Cleaner {
             ld.title.clone()
         } else {
             None
+        };
+        let article_title = match (&article_title, &ld.alt_title, &doc.head.title) {
+            (Some(headline), Some(name), Some(document)) => {
+                let doc_words = extract::words(document);
+                let closer = |t: &str| extract::similarity(&doc_words, &extract::words(t));
+                Some(if closer(name) > closer(headline) {
+                    name.clone()
+                } else {
+                    headline.clone()
+                })
+            }
+            _ => article_title,
         };
         let from_meta = article_title
             .or_else(|| {

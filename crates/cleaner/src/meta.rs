@@ -34,6 +34,8 @@ pub(crate) struct JsonLd {
     /// Whether the object read is an article type (not a bare `WebPage`).
     pub is_article: bool,
     pub title: Option<String>,
+    /// A `name` that differs from the `headline`.
+    pub alt_title: Option<String>,
     pub authors: Vec<String>,
     pub published: Option<String>,
     pub modified: Option<String>,
@@ -43,6 +45,8 @@ pub(crate) struct JsonLd {
     pub tags: Vec<String>,
     pub image: Option<String>,
     pub url: Option<String>,
+    /// `articleBody`: the whole text, which single-page apps sometimes carry only here.
+    pub body: Option<String>,
 }
 
 /// Parses the page's JSON-LD scripts leniently and reads the first article-like object.
@@ -229,12 +233,19 @@ fn read_article(map: &serde_json::Map<String, Value>) -> JsonLd {
         Some(Value::Array(items)) => items.iter().filter_map(text_of).collect(),
         _ => Vec::new(),
     };
+    // Wikipedia-style objects have a `name` (the title) and a `headline` (a description): the
+    // caller picks whichever is closer to the page's `<title>`.
+    let headline = map.get("headline").and_then(text_of);
+    let name = map.get("name").and_then(text_of);
     JsonLd {
         is_article: false,
-        title: map
-            .get("headline")
-            .and_then(text_of)
-            .or_else(|| map.get("name").and_then(text_of)),
+        title: headline.clone().or_else(|| name.clone()),
+        alt_title: if headline.is_some() && name.is_some() && headline != name {
+            name
+        } else {
+            None
+        },
+        body: map.get("articleBody").and_then(text_of),
         authors,
         published: map
             .get("datePublished")
