@@ -84,6 +84,19 @@ pub enum SourceKind {
     HomePage,
 }
 
+impl SourceKind {
+    /// A short name for messages and reports (`feed`, `sitemap index`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Feed => "feed",
+            Self::Sitemap => "sitemap",
+            Self::SitemapIndex => "sitemap index",
+            Self::Robots => "robots.txt",
+            Self::HomePage => "home page",
+        }
+    }
+}
+
 /// Why a page was deliberately not fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {
@@ -305,30 +318,12 @@ impl Shared {
     // ---- admission -------------------------------------------------------------------------
 
     async fn admit_seed(self: &Arc<Self>, seed: Seed, out: &mpsc::Sender<Outcome>) {
-        let (text, job) = match seed {
+        let text = match &seed {
             Seed::Page(text) => {
-                self.admit_page(&text, None, out, true).await;
+                self.admit_page(text, None, out, true).await;
                 return;
             }
-            Seed::Feed(text) => (
-                text,
-                Job::Feed {
-                    scope: String::new(),
-                },
-            ),
-            Seed::Sitemap(text) => (
-                text,
-                Job::Sitemap {
-                    scope: String::new(),
-                    depth: 0,
-                },
-            ),
-            Seed::Discover(text) => (
-                text,
-                Job::Discover {
-                    scope: String::new(),
-                },
-            ),
+            Seed::Feed(text) | Seed::Sitemap(text) | Seed::Discover(text) => text.clone(),
         };
         let url = match parse_http_url(&text) {
             Ok(url) => url,
@@ -338,13 +333,13 @@ impl Shared {
             }
         };
         let scope = site_of(&url);
-        let job = match job {
-            Job::Feed { .. } => Job::Feed { scope },
-            Job::Sitemap { .. } if matches!(url.path(), "/" | "/robots.txt") => {
+        let job = match seed {
+            Seed::Feed(_) => Job::Feed { scope },
+            Seed::Sitemap(_) if matches!(url.path(), "/" | "/robots.txt") => {
                 Job::RobotsSitemaps { scope }
             }
-            Job::Sitemap { .. } => Job::Sitemap { scope, depth: 0 },
-            _ => Job::Discover { scope },
+            Seed::Sitemap(_) => Job::Sitemap { scope, depth: 0 },
+            Seed::Discover(_) | Seed::Page(_) => Job::Discover { scope },
         };
         self.admit_source(url, job, out);
     }

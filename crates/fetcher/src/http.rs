@@ -40,10 +40,7 @@ pub(crate) struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        newsdex_store::find_header(&self.headers, name)
     }
 
     /// `Retry-After` in seconds or as an HTTP date, as a wait from now.
@@ -136,7 +133,10 @@ impl Client {
         if !(200..300).contains(&status) {
             return Ok(result);
         }
-        if skip_non_html && is_not_html(&result) {
+        let labelled_not_html = result
+            .header("content-type")
+            .is_some_and(|content_type| !newsdex_store::is_html_content_type(content_type));
+        if skip_non_html && labelled_not_html {
             return Ok(result);
         }
         let (cap, truncate) = match limit {
@@ -189,18 +189,6 @@ fn check_target(url: &Url, allow_private: bool) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// A content type is given and it is not HTML (the same rule as `RawPage::is_html`).
-fn is_not_html(response: &Response) -> bool {
-    let mut probe = newsdex_store::RawPage::new(String::new(), response.status, Vec::new());
-    probe.headers = response
-        .headers
-        .iter()
-        .filter(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .cloned()
-        .collect();
-    probe.content_type().is_some() && !probe.is_html()
 }
 
 fn classify(url: &Url, err: &reqwest::Error) -> Error {

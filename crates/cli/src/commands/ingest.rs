@@ -615,7 +615,7 @@ fn consume(
                     kind,
                     found,
                     queued,
-                } => tally.source(&url, &format!("{kind:?}"), found, queued),
+                } => tally.source(&url, kind.name(), found, queued),
             },
         }
         tally.progress(expected.load(Ordering::Relaxed));
@@ -881,10 +881,9 @@ impl Tally {
     }
 
     fn source(&mut self, url: &str, kind: &str, found: usize, queued: usize) {
-        let kind = kind.to_ascii_lowercase();
         tracing::info!("{url}: {kind} lists {found} URLs, {queued} queued");
         let mut line = ReportLine::new(url, "read");
-        line.kind = Some(&kind);
+        line.kind = Some(kind);
         line.found = Some(found);
         line.queued = Some(queued);
         self.write(&line);
