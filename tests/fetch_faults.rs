@@ -56,6 +56,12 @@ fn faults_are_retried_reported_or_refused() {
     server.route("/moved", Reply::redirect("/moved-here"));
     server.route("/moved-here", Reply::html(article("Moved page", "bilby")));
     server.route("/gone", Reply::status(404));
+    for hop in 0..12 {
+        server.route(
+            &format!("/hop/{hop}"),
+            Reply::redirect(&format!("/hop/{}", hop + 1)),
+        );
+    }
     server.route(
         "/gzip",
         Reply::gzip_html(article("Zipped page", "platypus").as_bytes()),
@@ -94,6 +100,7 @@ fn faults_are_retried_reported_or_refused() {
         "/loop-a",
         "/moved",
         "/gone",
+        "/hop/0",
         "/gzip",
         "/brotli",
         "/latin",
@@ -110,7 +117,7 @@ fn faults_are_retried_reported_or_refused() {
     assert_eq!(run.code, 1, "failures make the exit code 1\n{run:?}");
     assert_eq!(
         run.stdout.lines().next().unwrap(),
-        "ingested 8, unchanged 0, skipped 2, failed 6",
+        "ingested 8, unchanged 0, skipped 2, failed 7",
         "{run:?}"
     );
     let error_for = |path: &str| -> String {
@@ -127,6 +134,7 @@ fn faults_are_retried_reported_or_refused() {
     assert!(error_for("/bomb").contains("body larger than"));
     assert!(error_for("/loop-a").contains("redirect loop"));
     assert!(error_for("/gone").contains("HTTP 404"));
+    assert!(error_for("/hop/0").contains("more than 10 redirects"));
     assert!(run.stderr.contains("application/pdf"), "{}", run.stderr);
     assert!(
         run.stdout.contains("skipped: 1 duplicate, 1 not HTML"),
@@ -155,6 +163,11 @@ fn faults_are_retried_reported_or_refused() {
         "one fetch for both spellings"
     );
     assert_eq!(server.hits("/loop-a").len(), 1);
+    assert!(
+        server.hits("/hop/11").is_empty(),
+        "ten hops followed, no more"
+    );
+    assert_eq!(server.hits("/hop/10").len(), 1);
     assert!(server.log().iter().all(|hit| hit.path.starts_with('/')));
 
     // The report has one line per URL.

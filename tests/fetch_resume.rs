@@ -168,3 +168,59 @@ fn refresh_revalidates_and_keeps_unchanged_pages() {
     assert_eq!(tagged[0].status, 304);
     assert_eq!(archive.json(&["stats", "--json"])["articles"], 2);
 }
+
+#[test]
+fn ctrl_c_stops_fetching_and_commits_what_was_ingested() {
+    let server = FaultServer::start();
+    let urls: Vec<String> = (0..PAGES)
+        .map(|n| {
+            let path = format!("/p/{n:02}");
+            server.route(
+                &path,
+                Reply::html(article(&format!("Interrupted story {n}"), "sigintword")),
+            );
+            server.url(&path)
+        })
+        .collect();
+    server.stall_after("/p/", SERVED_BEFORE_STALL);
+    let archive = Archive::new();
+    let report = archive.path().join("report.jsonl");
+    let mut args: Vec<&str> = vec!["ingest", "--report", report.to_str().unwrap()];
+    args.extend(FAST);
+    args.extend(urls.iter().map(String::as_str));
+    let child = archive
+        .command()
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("newsdex starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(&report).map_or(0, |text| text.lines().count())
+        < SERVED_BEFORE_STALL
+    {
+        assert!(Instant::now() < deadline, "the ingest made no progress");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let interrupt = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupt.success());
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with(&format!(
+            "ingested {SERVED_BEFORE_STALL}, unchanged 0, skipped 0, failed 0"
+        )),
+        "{stdout}"
+    );
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // Committed before exiting, although --commit-every was never reached.
+    assert_eq!(
+        archive.json(&["stats", "--json"])["articles"],
+        SERVED_BEFORE_STALL
+    );
+}
