@@ -3,8 +3,9 @@
 //! hosts (names resolved to 127.0.0.1 with `--resolve`, no per-site pause), and its peak
 //! memory, at growing page counts so that a leak or unbounded buffer would show.
 //!
-//! Prints one line per page count: the median of three runs, in pages per second, and the
-//! largest peak RSS seen. `NEWSDEX_BENCH_PAGES=500,2000` changes the counts.
+//! Prints one line per page count: the median of three runs, in pages per second, the
+//! largest peak RSS seen, and the largest anonymous (heap) RSS sampled, which leaves out the
+//! index files the process maps. `NEWSDEX_BENCH_PAGES=500,2000` changes the counts.
 
 #![allow(clippy::print_stdout)]
 
@@ -136,15 +137,24 @@ fn serve() -> u16 {
     rx.recv().expect("server starts")
 }
 
-/// Peak resident memory of a running process (Linux), in KiB.
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// A `/proc/PID/status` field of a running process (Linux), in KiB.
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|line| line.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// One ingest of `pages` pages into a fresh data dir: (seconds, peak RSS in KiB).
-fn run(port: u16, pages: usize) -> (f64, u64) {
+/// Memory seen during one run, in KiB.
+#[derive(Default, Clone, Copy)]
+struct Memory {
+    /// Peak resident set (`VmHWM`), file-backed pages (the mmapped index) included.
+    peak: u64,
+    /// Largest anonymous resident memory sampled (`RssAnon`): the process's own buffers.
+    anon: u64,
+}
+
+/// One ingest of `pages` pages into a fresh data dir: (seconds, memory).
+fn run(port: u16, pages: usize) -> (f64, Memory) {
     let dir = tempfile::tempdir().expect("temp dir");
     let list = dir.path().join("urls.txt");
     let mut file = std::fs::File::create(&list).expect("url list");
@@ -167,9 +177,14 @@ fn run(port: u16, pages: usize) -> (f64, u64) {
     }
     let started = Instant::now();
     let mut child = command.spawn().expect("newsdex runs");
-    let mut peak = 0;
+    let mut memory = Memory::default();
     while child.try_wait().expect("wait").is_none() {
-        peak = peak.max(peak_rss_kib(child.id()).unwrap_or(0));
+        memory.peak = memory
+            .peak
+            .max(status_kib(child.id(), "VmHWM:").unwrap_or(0));
+        memory.anon = memory
+            .anon
+            .max(status_kib(child.id(), "RssAnon:").unwrap_or(0));
         std::thread::sleep(Duration::from_millis(20));
     }
     let seconds = started.elapsed().as_secs_f64();
@@ -180,7 +195,7 @@ fn run(port: u16, pages: usize) -> (f64, u64) {
         "ingest failed: {stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    (seconds, peak)
+    (seconds, memory)
 }
 
 fn main() {
@@ -196,22 +211,21 @@ fn main() {
     println!("ingest benchmark: {HOSTS} hosts, --delay 0, median of {RUNS} runs (release build)");
     for pages in counts {
         let mut rates = Vec::new();
-        let mut peak = 0;
+        let mut memory = Memory::default();
         for _ in 0..RUNS {
-            let (seconds, rss) = run(port, pages);
+            let (seconds, seen) = run(port, pages);
             rates.push(pages as f64 / seconds);
-            peak = peak.max(rss);
+            memory.peak = memory.peak.max(seen.peak);
+            memory.anon = memory.anon.max(seen.anon);
         }
         rates.sort_by(f64::total_cmp);
+        let runs: Vec<String> = rates.iter().map(|rate| format!("{rate:.0}")).collect();
         println!(
-            "{pages:>6} pages: {:>7.1} pages/s (runs {}), peak RSS {:.1} MiB",
+            "{pages:>6} pages: {:>7.1} pages/s (runs {}), peak RSS {:.1} MiB, anonymous {:.1} MiB",
             rates[RUNS / 2],
-            rates
-                .iter()
-                .map(|r| format!("{r:.0}"))
-                .collect::<Vec<_>>()
-                .join("/"),
-            peak as f64 / 1024.0
+            runs.join("/"),
+            memory.peak as f64 / 1024.0,
+            memory.anon as f64 / 1024.0
         );
     }
 }
