@@ -156,6 +156,8 @@ pub(crate) mod flag {
     pub const PROMO: u32 = 1 << 12;
     /// An `<article>` element or `itemtype=...Article`.
     pub const ARTICLE: u32 = 1 << 13;
+    /// A standfirst, lead or intro paragraph ("lead", "standfirst", "chapo", "Vorspann").
+    pub const LEAD: u32 = 1 << 14;
 }
 
 /// Counts over an element's subtree.

@@ -234,8 +234,62 @@ impl<'a> Extractor<'a> {
             score[c as usize] *= 1.0 - ld;
         }
         let top = self.pick_top(&candidates, &score);
-        let roots = self.roots(top, &score);
+        let mut roots = self.roots(top, &score);
+        self.add_leads(&mut roots);
         self.collect(&roots, &score, attempt)
+    }
+
+    /// Standfirsts and intros set apart from the body (in the article header, or just before
+    /// the body in its own box) belong to the article: adds those that come before the first
+    /// root within the same article, or within a few levels of it.
+    fn add_leads(&self, roots: &mut Vec<u32>) {
+        let Some(&first) = roots.first() else { return };
+        if matches!(self.elem(first).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        // The region a lead may come from: the enclosing <article>, else the root's
+        // grandparent-or-so container.
+        let region = self
+            .doc
+            .ancestors(first)
+            .take(8)
+            .find(|&a| self.elem(a).has(flag::ARTICLE))
+            .or_else(|| self.doc.ancestors(first).take(3).last())
+            .unwrap_or(first);
+        if matches!(self.elem(region).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        let boxed = flag::BOILER_TAG
+            | flag::RELATED
+            | flag::PROMO
+            | flag::COMMENTS
+            | flag::SHARE
+            | flag::AD
+            | flag::CAPTION;
+        let mut leads = Vec::new();
+        let mut i = region;
+        while i < first {
+            let e = self.elem(i);
+            let inside_root = roots.iter().any(|&r| self.doc.contains(r, i));
+            if inside_root || e.has(boxed) {
+                // Skip the whole subtree.
+                i = e.end;
+                continue;
+            }
+            if e.has(flag::LEAD) && !self.doc.contains(i, first) {
+                let s = &e.stats;
+                if (30..=1500).contains(&s.chars) && s.link_density() < 0.5 {
+                    leads.push(i);
+                }
+                i = e.end;
+                continue;
+            }
+            i += 1;
+        }
+        if !leads.is_empty() {
+            leads.extend(roots.iter().copied());
+            *roots = leads;
+        }
     }
 
     #[cfg(test)]
@@ -600,6 +654,9 @@ impl<'a> Extractor<'a> {
         }
         // A box holding most of the article is part of it, whatever its class says.
         let minor = (e.stats.chars as f32) < 0.35 * root_chars as f32;
+        // A box whose class names it (comments, related, promo) goes unless it is most of the
+        // article.
+        let named_minor = (e.stats.chars as f32) < 0.5 * root_chars as f32;
         if e.has(flag::BOILER_TAG | flag::CAPTION) {
             return true;
         }
@@ -607,7 +664,7 @@ impl<'a> Extractor<'a> {
         if e.tag == Tag::Figure && e.stats.quotes == 0 && e.stats.chars < 400 {
             return true;
         }
-        if minor
+        if named_minor
             && e.has(
                 flag::COMMENTS | flag::PROMO | flag::SHARE | flag::AD | flag::RELATED | flag::TAGS,
             )
@@ -620,7 +677,7 @@ impl<'a> Extractor<'a> {
         if e.has(flag::BYLINE) && (e.stats.chars <= 200 || e.stats.link_density() > 0.5) {
             return true;
         }
-        if e.has(flag::DATE) && e.stats.chars <= 80 {
+        if e.has(flag::DATE) && e.stats.chars <= 150 {
             return true;
         }
         attempt.clean_conditionally && minor && self.looks_like_junk(i, e, score, attempt)

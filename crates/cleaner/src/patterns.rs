@@ -31,6 +31,10 @@ const UNLIKELY_ROLES: &[&str] = &[
 /// Specific hints, each mapped to a flag.
 const HINTS: &[(u32, &str)] = &[
     (
+        flag::LEAD,
+        r"(^|[-_ ])(lead|lede|leadin|lead-?text|teaser-?text|teaser__text|intro|intro-?text|introduction|standfirst|stand-?first|summary|subtitle|sub-?title|sub-?headline|subline|deck|dek|excerpt|abstract|vorspann|chapo|chapeau|entradilla|sumario|bajada|zajawka|sottotitolo|description)([-_ ]|$)",
+    ),
+    (
         flag::HEADERISH,
         r"(^|[-_ ])(header|masthead|topbar|top-bar)([-_ ]|$)",
     ),
@@ -58,11 +62,11 @@ const HINTS: &[(u32, &str)] = &[
     ),
     (
         flag::RELATED,
-        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj",
+        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj|list-?posts|teaser-?list|article-?list|news-?list|you-?may|might-?like",
     ),
     (
         flag::DATE,
-        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date)([-_ ]|$)",
+        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date|postmetadata|post-?meta|entry-?meta|article-?meta|news-?meta|meta-?info|metadata)([-_ ]|$)",
     ),
     (
         flag::COMMENTS,
@@ -74,7 +78,7 @@ const HINTS: &[(u32, &str)] = &[
     ),
     (
         flag::PROMO,
-        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|bio-?box|author-?card|popup|modal|overlay|banner",
+        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|author-?description|author-?details|author-?about|entry-author|bio-?box|author-?card|popup|modal|overlay|banner|disclaimer|community-?notice|editor-?note|rating|ratings",
     ),
 ];
 
@@ -216,6 +220,12 @@ impl Patterns {
             }
             if itemprop.contains("date") {
                 flags |= flag::DATE;
+            }
+            if itemprop == "description"
+                || itemprop == "alternativeheadline"
+                || itemprop == "abstract"
+            {
+                flags |= flag::LEAD;
             }
         }
         if el.attr("itemtype").is_some_and(|t| {
