@@ -232,11 +232,12 @@ impl Cleaner {
         let mut authors = ld.authors.clone();
         if authors.is_empty() {
             for value in [
+                "dc:creator",
+                "dcterm:creator",
+                "dc.creator",
+                "dcterms.creator",
                 "author",
                 "article:author",
-                "dc.creator",
-                "dc:creator",
-                "dcterms.creator",
                 "parsely-author",
                 "sailthru.author",
                 "byl",
@@ -375,14 +376,17 @@ impl Cleaner {
         } else {
             None
         };
+        // Some sites put their own name in JSON-LD `name` and the headline in `headline`, others
+        // (Wikipedia) a description in `headline`: keep the one that covers the page's
+        // `<title>`, preferring `name` when both or neither do (Readability's rule).
         let article_title = match (&article_title, &ld.alt_title, &doc.head.title) {
             (Some(headline), Some(name), Some(document)) => {
-                let doc_words = extract::words(document);
-                let closer = |t: &str| extract::similarity(&doc_words, &extract::words(t));
-                Some(if closer(name) > closer(headline) {
-                    name.clone()
-                } else {
+                let document = extract::words(&meta::title_from_document(document, site_name));
+                let covers = |t: &str| extract::similarity(&extract::words(t), &document) > 0.75;
+                Some(if covers(headline) && !covers(name) {
                     headline.clone()
+                } else {
+                    name.clone()
                 })
             }
             _ => article_title,

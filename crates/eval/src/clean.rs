@@ -33,7 +33,9 @@ in the text is a true positive, missing a false negative; a `without` snippet fo
 positive, absent a true negative. Counts are summed over the set; precision, recall and F1 come
 from the sums, accuracy = (TP + TN) / all snippets (trafilatura's own evaluation).
 
-Metadata (readability): title exact (whitespace-normalised), byline (each extracted author occurs
+Metadata (readability): title exact (whitespace-normalised); title exact ignoring a trailing site
+part (the gold equals the extracted title plus ` | `, ` - `, ` – `, ` — ` or ` · ` and at most four
+words: the cleaner drops site-name suffixes, which Readability keeps); byline (each extracted author occurs
 in the gold byline, case-insensitive), published time (same instant, or same day when either has
 no time), site name (case-insensitive), language (same primary subtag). Each field is scored on
 the pages whose gold value is present.";
@@ -326,6 +328,21 @@ impl FieldScore {
     }
 }
 
+/// Whether `gold` is `got` plus a separator and a short site name ("Title | Site").
+pub fn title_ok_ignoring_site(got: &str, gold: &str) -> bool {
+    let (got, gold) = (normalise_ws(got), normalise_ws(gold));
+    if got == gold {
+        return true;
+    }
+    let Some(rest) = gold.strip_prefix(&got) else {
+        return false;
+    };
+    [" | ", " - ", " – ", " — ", " · "].iter().any(|sep| {
+        rest.strip_prefix(sep)
+            .is_some_and(|site| !site.is_empty() && site.split_whitespace().count() <= 4)
+    })
+}
+
 fn byline_ok(authors: &[String], byline: &str) -> bool {
     let gold = byline.to_lowercase();
     !authors.is_empty() && authors.iter().all(|a| gold.contains(&a.to_lowercase()))
@@ -367,6 +384,7 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         names.truncate(limit);
     }
     let mut pages = Vec::new();
+    let mut title_loose = FieldScore::default();
     let (mut title, mut byline, mut published, mut site, mut lang) = (
         FieldScore::default(),
         FieldScore::default(),
@@ -402,6 +420,11 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
                 .as_deref()
                 .map(|t| normalise_ws(t) == normalise_ws(&article.title));
             title.add(title_ok);
+            title_loose.add(
+                meta.title
+                    .as_deref()
+                    .map(|t| title_ok_ignoring_site(&article.title, t)),
+            );
             byline.add(
                 meta.byline
                     .as_deref()
@@ -425,6 +448,7 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             );
         } else if let Some(meta) = &meta {
             title.add(meta.title.as_ref().map(|_| false));
+            title_loose.add(meta.title.as_ref().map(|_| false));
         }
         pages.push(PageScore {
             set: "readability",
@@ -449,8 +473,9 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         "body", summary.precision, summary.recall, summary.f1
     );
     println!(
-        "metadata: title {}  byline {}  published {}  site {}  lang {}",
+        "metadata: title {} (ignoring a trailing site name: {})  byline {}  published {}  site {}  lang {}",
         title.show(),
+        title_loose.show(),
         byline.show(),
         published.show(),
         site.show(),
@@ -700,6 +725,23 @@ mod tests {
     fn gold_text_takes_outermost_blocks() {
         let html = "<div><p>First para</p><ul><li><p>Item one</p></li></ul><figure><figcaption>Caption</figcaption></figure><blockquote><p>Quoted</p></blockquote></div>";
         assert_eq!(gold_text(html), "First para\nItem one\nQuoted");
+    }
+
+    #[test]
+    fn titles_differing_only_by_a_site_suffix() {
+        assert!(title_ok_ignoring_site(
+            "How to Build a Terrarium",
+            "How to Build a Terrarium | eHow"
+        ));
+        assert!(title_ok_ignoring_site("A b", "A  b"));
+        assert!(!title_ok_ignoring_site(
+            "How to Build",
+            "How to Build a Terrarium | eHow"
+        ));
+        assert!(!title_ok_ignoring_site(
+            "Title",
+            "Title - and a long subtitle of many more words"
+        ));
     }
 
     #[test]
