@@ -134,7 +134,10 @@ impl<'a> Extractor<'a> {
         let mut excluded = vec![false; elems.len()];
         for (i, e) in elems.iter().enumerate() {
             let inherited = e.parent != NONE && excluded[e.parent as usize];
-            let guards_body = self.below[i] & (flag::ARTICLE_BODY | flag::ARTICLE) != 0;
+            // A box holding the marked body is not a sidebar, whatever its class says; a comment
+            // section is comments, whatever its comments are marked as.
+            let guards_body =
+                self.below[i] & (flag::ARTICLE_BODY | flag::ARTICLE) != 0 && !e.has(flag::COMMENTS);
             let own = !guards_body
                 && (e.has(flag::BOILER_TAG | flag::CAPTION)
                     || (attempt.strip_unlikely
@@ -173,7 +176,8 @@ impl<'a> Extractor<'a> {
         base + weight + semantic
     }
 
-    fn attempt(&self, attempt: Attempt) -> Vec<Kept> {
+    /// Readability-style scores of the containers of paragraphs, and the scored elements.
+    fn score(&self, attempt: Attempt) -> (Vec<f32>, Vec<u32>) {
         let doc = self.doc;
         let excluded = self.excluded(attempt);
         let n = doc.elems.len();
@@ -233,6 +237,11 @@ impl<'a> Extractor<'a> {
             let ld = self.elem(c).stats.link_density();
             score[c as usize] *= 1.0 - ld;
         }
+        (score, candidates)
+    }
+
+    fn attempt(&self, attempt: Attempt) -> Vec<Kept> {
+        let (score, candidates) = self.score(attempt);
         let top = self.pick_top(&candidates, &score);
         let mut roots = self.roots(top, &score);
         self.add_leads(&mut roots);
@@ -296,32 +305,8 @@ impl<'a> Extractor<'a> {
     pub fn explain(&self) -> String {
         use std::fmt::Write;
         let attempt = ATTEMPTS[0];
-        let excluded = self.excluded(attempt);
         let mut out = String::new();
-        let n = self.doc.elems.len();
-        let mut score = vec![f32::NAN; n];
-        let mut candidates = Vec::new();
-        for block in &self.doc.blocks {
-            if excluded[block.owner as usize] || block.chars < 25 {
-                continue;
-            }
-            let mut at = self.elem(block.owner).parent;
-            for level in 0..SCORE_LEVELS {
-                if at == NONE {
-                    break;
-                }
-                if score[at as usize].is_nan() {
-                    score[at as usize] = self.initial_score(self.elem(at), attempt);
-                    candidates.push(at);
-                }
-                let content = 1.0 + (block.commas + 1) as f32 + (block.chars / 100).min(3) as f32;
-                score[at as usize] += content / [1.0, 2.0, 6.0, 9.0, 12.0][level];
-                at = self.elem(at).parent;
-            }
-        }
-        for &c in &candidates {
-            score[c as usize] *= 1.0 - self.elem(c).stats.link_density();
-        }
+        let (score, mut candidates) = self.score(attempt);
         candidates.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
         for &c in candidates.iter().take(12) {
             let e = self.elem(c);
@@ -337,6 +322,11 @@ impl<'a> Extractor<'a> {
             );
         }
         let top = self.pick_top(&candidates, &score);
+        for (n, attempt) in ATTEMPTS.iter().enumerate() {
+            let kept = self.attempt(*attempt);
+            let chars: u32 = kept.iter().map(|k| self.doc.blocks[k.block].chars).sum();
+            let _ = writeln!(out, "attempt {n}: {} blocks, {chars} chars", kept.len());
+        }
         let _ = writeln!(out, "top {top} {:?}", self.elem(top).tag);
         for r in self.roots(top, &score) {
             let _ = writeln!(
@@ -501,6 +491,20 @@ impl<'a> Extractor<'a> {
     fn joinable(&self, common: u32, a: u32, b: u32) -> bool {
         let c = self.elem(common);
         if matches!(c.tag, Tag::Body | Tag::Html) {
+            return false;
+        }
+        // Parts inside two different <article> elements are two articles (a post and the
+        // teasers listed under it), not one article in two parts.
+        let article_of = |x: u32| {
+            std::iter::once(x)
+                .chain(self.doc.ancestors(x))
+                .find(|&y| self.elem(y).has(flag::ARTICLE))
+        };
+        let (article_a, article_b) = (article_of(a), article_of(b));
+        if article_a != article_b
+            && (article_a.is_some_and(|x| x != common && self.doc.contains(common, x))
+                || article_b.is_some_and(|x| x != common && self.doc.contains(common, x)))
+        {
             return false;
         }
         let both = self.elem(a).stats.chars + self.elem(b).stats.chars;

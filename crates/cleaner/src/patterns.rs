@@ -212,7 +212,8 @@ impl Patterns {
         }
         if let Some(itemprop) = el.attr("itemprop") {
             let itemprop = itemprop.to_ascii_lowercase();
-            if itemprop.contains("articlebody") || itemprop == "text" || itemprop == "reviewbody" {
+            // Not `itemprop=text`: WordPress marks every comment's body with it.
+            if itemprop.contains("articlebody") || itemprop == "reviewbody" {
                 flags |= flag::ARTICLE_BODY;
             }
             if itemprop.contains("author") || itemprop.contains("creator") {
