@@ -691,6 +691,7 @@ impl<'a> Extractor<'a> {
         let doc = self.doc;
         let mut kept = Vec::new();
         let mut title_seen = false;
+        let mut prose_seen = false;
         for &root in roots {
             let r = self.elem(root);
             let root_chars = r.stats.chars;
@@ -721,7 +722,9 @@ impl<'a> Extractor<'a> {
                     continue;
                 }
                 let block = &doc.blocks[b as usize];
-                if let Some(k) = self.keep_block(b as usize, block, &mut title_seen) {
+                if let Some(k) =
+                    self.keep_block(b as usize, block, &mut title_seen, &mut prose_seen)
+                {
                     kept.push(k);
                 }
             }
@@ -755,13 +758,20 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn keep_block(&self, index: usize, block: &Block, title_seen: &mut bool) -> Option<Kept> {
+    fn keep_block(
+        &self,
+        index: usize,
+        block: &Block,
+        title_seen: &mut bool,
+        prose_seen: &mut bool,
+    ) -> Option<Kept> {
         if block.kind == Kind::Caption {
             return None;
         }
-        if let Kind::Heading(_) = block.kind
+        // The article's own headline, before any paragraph: the title is metadata, not body.
+        if let Kind::Heading(level) = block.kind
             && !*title_seen
-            && self.duplicates_title(&block.text)
+            && (self.duplicates_title(&block.text) || (level == 1 && !*prose_seen))
         {
             *title_seen = true;
             return None;
@@ -785,6 +795,9 @@ impl<'a> Extractor<'a> {
         let text = stripped.trim();
         if text.is_empty() {
             return None;
+        }
+        if matches!(block.kind, Kind::Paragraph | Kind::Loose) {
+            *prose_seen = true;
         }
         Some(Kept {
             block: index,

@@ -88,6 +88,32 @@ pub struct PageScore {
     pub error: Option<String>,
 }
 
+/// Results on the readability set: body summary and metadata accuracy per field.
+#[derive(Debug)]
+pub struct ReadabilityScores {
+    pub body: BodySummary,
+    pub title: FieldScore,
+    pub title_ignoring_site: FieldScore,
+    pub byline: FieldScore,
+    pub published: FieldScore,
+    pub site: FieldScore,
+    pub lang: FieldScore,
+    pub pages: Vec<PageScore>,
+    pub bytes: usize,
+    pub spent: Duration,
+}
+
+/// Results on the trafilatura set.
+#[derive(Debug)]
+pub struct SnippetScores {
+    pub counts: SnippetCounts,
+    pub pages: Vec<PageScore>,
+    pub bytes: usize,
+    pub spent: Duration,
+    /// Pages listed in expectations.json whose file is missing.
+    pub missing: usize,
+}
+
 /// Summary of the readability set.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BodySummary {
@@ -304,10 +330,11 @@ struct ExpectedMeta {
     published_time: Option<String>,
 }
 
+/// How many pages got a metadata field right, of those whose gold has it.
 #[derive(Debug, Default)]
-struct FieldScore {
-    right: usize,
-    total: usize,
+pub struct FieldScore {
+    pub right: usize,
+    pub total: usize,
 }
 
 impl FieldScore {
@@ -316,6 +343,10 @@ impl FieldScore {
             self.total += 1;
             self.right += usize::from(ok);
         }
+    }
+
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.right, self.total)
     }
 
     fn show(&self) -> String {
@@ -369,18 +400,22 @@ fn lang_ok(got: Option<&str>, want: &str) -> bool {
     got.is_some_and(|g| primary(g) == primary(want))
 }
 
-fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
-    let dir = args.shared.join("fixtures/readability-test-pages");
+/// Scores the cleaner on Readability's test pages under `shared`; `None` when they are absent.
+pub fn score_readability(
+    cleaner: &Cleaner,
+    shared: &Path,
+    limit: Option<usize>,
+) -> Result<Option<ReadabilityScores>> {
+    let dir = shared.join("fixtures/readability-test-pages");
     if !dir.is_dir() {
-        absent("readability", &dir);
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("source.html").is_file() && p.join("expected.html").is_file())
         .collect();
     names.sort();
-    if let Some(limit) = args.limit {
+    if let Some(limit) = limit {
         names.truncate(limit);
     }
     let mut pages = Vec::new();
@@ -461,11 +496,33 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             error,
         });
     }
-    let summary = summarise(&pages);
+    Ok(Some(ReadabilityScores {
+        body: summarise(&pages),
+        title,
+        title_ignoring_site: title_loose,
+        byline,
+        published,
+        site,
+        lang,
+        pages,
+        bytes,
+        spent,
+    }))
+}
+
+fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
+    let Some(r) = score_readability(cleaner, &args.shared, args.limit)? else {
+        absent(
+            "readability",
+            &args.shared.join("fixtures/readability-test-pages"),
+        );
+        return Ok(Vec::new());
+    };
+    let summary = &r.body;
     println!(
         "\n== readability-test-pages ({} pages, {:.1} MB)",
         summary.pages,
-        bytes as f64 / 1e6
+        r.bytes as f64 / 1e6
     );
     println!("{:<12} {:>9} {:>9} {:>9}", "", "precision", "recall", "F1");
     println!(
@@ -474,16 +531,16 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
     );
     println!(
         "metadata: title {} (ignoring a trailing site name: {})  byline {}  published {}  site {}  lang {}",
-        title.show(),
-        title_loose.show(),
-        byline.show(),
-        published.show(),
-        site.show(),
-        lang.show()
+        r.title.show(),
+        r.title_ignoring_site.show(),
+        r.byline.show(),
+        r.published.show(),
+        r.site.show(),
+        r.lang.show()
     );
-    print_speed(spent, pages.len(), bytes);
-    print_worst(&pages, args.worst);
-    Ok(pages)
+    print_speed(r.spent, r.pages.len(), r.bytes);
+    print_worst(&r.pages, args.worst);
+    Ok(r.pages)
 }
 
 /// Macro-averaged precision and recall, F1 from the means.
@@ -542,12 +599,16 @@ struct Expectation {
     without: Vec<String>,
 }
 
-fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
-    let dir = args.shared.join("fixtures/trafilatura-eval");
+/// Scores the cleaner on trafilatura's evaluation pages under `shared`; `None` when absent.
+pub fn score_trafilatura(
+    cleaner: &Cleaner,
+    shared: &Path,
+    limit: Option<usize>,
+) -> Result<Option<SnippetScores>> {
+    let dir = shared.join("fixtures/trafilatura-eval");
     let index = dir.join("expectations.json");
     if !index.is_file() {
-        absent("trafilatura", &index);
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let raw = std::fs::read_to_string(&index)
         .with_context(|| format!("cannot read `{}`", index.display()))?;
@@ -558,7 +619,7 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
     let mut spent = Duration::ZERO;
     let mut bytes = 0usize;
     let mut missing = 0;
-    for (rel, exp) in expectations.iter().take(args.limit.unwrap_or(usize::MAX)) {
+    for (rel, exp) in expectations.iter().take(limit.unwrap_or(usize::MAX)) {
         let Ok(body) = std::fs::read(dir.join(rel)) else {
             missing += 1;
             continue;
@@ -584,6 +645,28 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             error,
         });
     }
+    Ok(Some(SnippetScores {
+        counts: total,
+        pages,
+        bytes,
+        spent,
+        missing,
+    }))
+}
+
+fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
+    let Some(r) = score_trafilatura(cleaner, &args.shared, args.limit)? else {
+        absent(
+            "trafilatura",
+            &args
+                .shared
+                .join("fixtures/trafilatura-eval/expectations.json"),
+        );
+        return Ok(Vec::new());
+    };
+    let total = r.counts;
+    let missing = r.missing;
+    let pages = r.pages;
     println!(
         "\n== trafilatura-eval ({} pages{})",
         pages.len(),
@@ -609,7 +692,7 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         total.f1(),
         total.accuracy()
     );
-    print_speed(spent, pages.len(), bytes);
+    print_speed(r.spent, pages.len(), r.bytes);
     println!("(worst pages ranked by share of snippets right)");
     print_worst(&pages, args.worst);
     Ok(pages)
