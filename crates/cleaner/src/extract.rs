@@ -750,7 +750,12 @@ impl<'a> Extractor<'a> {
                 || (chars <= 40 && last.text.trim_end().ends_with([':', '：']))
                 || (chars <= 120 && share(block.link_chars, chars) >= 0.5)
                 // Editor's notes and disclaimers after the story are set in italics.
-                || (chars <= 300 && share(block.emph_chars, chars) >= 0.9);
+                || (chars <= 300 && share(block.emph_chars, chars) >= 0.9)
+                // A short line that is no sentence: the title of a box that is gone, a
+                // question widget ("Was this useful?"), agency initials ("aja/PAP").
+                || (chars <= 40
+                    && matches!(block.kind, Kind::Paragraph | Kind::Loose)
+                    && !last.text.trim_end().ends_with(['.', '!', '…', '"', '”', '»', ')', '“']));
             if !dangling {
                 break;
             }
