@@ -311,6 +311,10 @@ impl Patterns {
             for i in self.hints.matches(name).iter() {
                 name_flags |= self.hint_flags[i];
             }
+            // "teaser-text", "lead-teaser": a lead, not a teaser list.
+            if name_flags & flag::LEAD != 0 {
+                name_flags &= !flag::RELATED;
+            }
             if name_flags == flag::ARTICLE_BODY {
                 body = true;
             } else {
