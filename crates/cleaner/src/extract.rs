@@ -729,8 +729,30 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+        self.trim_head(&mut kept);
         self.trim_tail(&mut kept);
         kept
+    }
+
+    /// Drops labels before the story starts: a kicker or section name ("Aktuell", "Corte
+    /// Suprema") left above the first paragraph.
+    fn trim_head(&self, kept: &mut Vec<Kept>) {
+        let label = |k: &Kept| {
+            let b = &self.doc.blocks[k.block];
+            b.chars <= 30
+                && matches!(b.kind, Kind::Paragraph | Kind::Loose)
+                && !k
+                    .text
+                    .trim_end()
+                    .ends_with(['.', '!', '?', '…', '"', '”', '»', ':'])
+        };
+        let leading = kept.iter().take_while(|k| label(k)).count();
+        let prose_follows = kept
+            .get(leading)
+            .is_some_and(|k| self.doc.blocks[k.block].chars >= 80);
+        if leading > 0 && prose_follows {
+            kept.drain(..leading);
+        }
     }
 
     /// Drops what dangles at the end of an article once the boxes after it are gone: section
