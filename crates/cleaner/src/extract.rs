@@ -730,8 +730,28 @@ impl<'a> Extractor<'a> {
             }
         }
         self.trim_head(&mut kept);
+        self.drop_orphans(&mut kept);
         self.trim_tail(&mut kept);
         kept
+    }
+
+    /// Drops lead-ins whose content was removed: a short "Contact:" line followed by a gap
+    /// (dropped blocks) or by nothing.
+    fn drop_orphans(&self, kept: &mut Vec<Kept>) {
+        let mut keep = vec![true; kept.len()];
+        for i in 0..kept.len() {
+            let block = &self.doc.blocks[kept[i].block];
+            let next = kept.get(i + 1);
+            let gap = next.is_none_or(|n| n.block > kept[i].block + 1);
+            if !gap {
+                continue;
+            }
+            if block.chars <= 40 && kept[i].text.trim_end().ends_with([':', '：']) {
+                keep[i] = false;
+            }
+        }
+        let mut flags = keep.into_iter();
+        kept.retain(|_| flags.next().unwrap_or(true));
     }
 
     /// Drops labels before the story starts: a kicker or section name ("Aktuell", "Corte
