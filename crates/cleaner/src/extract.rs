@@ -823,6 +823,16 @@ impl<'a> Extractor<'a> {
             *title_seen = true;
             return None;
         }
+        // Some pages set the headline in a plain paragraph or div above the story.
+        if !*title_seen
+            && !*prose_seen
+            && matches!(block.kind, Kind::Paragraph | Kind::Loose)
+            && block.chars <= 200
+            && self.duplicates_title(&block.text)
+        {
+            *title_seen = true;
+            return None;
+        }
         let link_share = share(block.link_chars, block.chars);
         if self.boilerplate(index) {
             return None;
@@ -832,7 +842,7 @@ impl<'a> Extractor<'a> {
         }
         // A short line that is all link is navigation ("Back to all news", a teaser headline).
         if link_share >= 0.9
-            && block.chars < 80
+            && block.chars < 120
             && matches!(block.kind, Kind::Paragraph | Kind::Loose)
         {
             return None;
