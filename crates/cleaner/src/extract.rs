@@ -54,6 +54,8 @@ pub(crate) struct Kept {
 
 pub(crate) struct Extractor<'a> {
     doc: &'a Doc,
+    /// Keep figure captions (`Config::keep_captions`); their credits still go.
+    keep_captions: bool,
     /// Per block: 0 not yet checked, 1 prose, 2 boilerplate by wording (checked once, used by
     /// every attempt).
     boiler: Vec<std::cell::Cell<u8>>,
@@ -64,7 +66,7 @@ pub(crate) struct Extractor<'a> {
 }
 
 impl<'a> Extractor<'a> {
-    pub fn new(doc: &'a Doc, patterns: &'a Patterns, title: &str) -> Self {
+    pub fn new(doc: &'a Doc, patterns: &'a Patterns, title: &str, keep_captions: bool) -> Self {
         let mut below = vec![0u32; doc.elems.len()];
         for i in (0..doc.elems.len()).rev() {
             let e = &doc.elems[i];
@@ -74,6 +76,7 @@ impl<'a> Extractor<'a> {
         }
         Extractor {
             doc,
+            keep_captions,
             boiler: vec![std::cell::Cell::new(0); doc.blocks.len()],
             patterns,
             title_words: words(title),
@@ -661,11 +664,12 @@ impl<'a> Extractor<'a> {
         // A box whose class names it (comments, related, promo) goes unless it is most of the
         // article.
         let named_minor = (e.stats.chars as f32) < 0.5 * root_chars as f32;
-        if e.has(flag::BOILER_TAG | flag::CAPTION) {
+        if e.has(flag::BOILER_TAG) || (e.has(flag::CAPTION) && !self.keep_captions) {
             return true;
         }
         // A figure's own text is its caption and credit, unless it wraps a quote or a table.
-        if e.tag == Tag::Figure && e.stats.quotes == 0 && e.stats.chars < 400 {
+        if !self.keep_captions && e.tag == Tag::Figure && e.stats.quotes == 0 && e.stats.chars < 400
+        {
             return true;
         }
         if named_minor
@@ -812,7 +816,7 @@ impl<'a> Extractor<'a> {
         title_seen: &mut bool,
         prose_seen: &mut bool,
     ) -> Option<Kept> {
-        if block.kind == Kind::Caption {
+        if block.kind == Kind::Caption && !self.keep_captions {
             return None;
         }
         // The article's own headline, before any paragraph: the title is metadata, not body.
@@ -923,7 +927,7 @@ mod tests {
         let html = scraper::Html::parse_document(&String::from_utf8_lossy(&body));
         let patterns = crate::patterns::Patterns::new();
         let doc = crate::dom::build(&html, &patterns);
-        let ex = super::Extractor::new(&doc, &patterns, "");
+        let ex = super::Extractor::new(&doc, &patterns, "", false);
         println!("{}", ex.explain());
     }
 }

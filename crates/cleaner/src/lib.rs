@@ -34,8 +34,8 @@ use crate::patterns::Patterns;
 pub struct Config {
     /// Pages larger than this are refused with [`Error::TooLarge`] rather than parsed.
     pub max_bytes: usize,
-    /// Keep image captions (`<figcaption>`) in the text. Off: captions and credits are not
-    /// article prose, and credits name photographers who are not in the story.
+    /// Keep image captions (`<figcaption>`) in the text (without their credits). Off: captions
+    /// are not article prose, and their credits name photographers who are not in the story.
     pub keep_captions: bool,
     /// Detect the language from the text when the markup does not say.
     pub detect_language: bool,
@@ -139,7 +139,7 @@ impl Cleaner {
             .filter(|s| !s.is_empty());
         let title = self.title(doc, &ld, site_name.as_deref());
 
-        let extractor = Extractor::new(doc, &self.patterns, &title);
+        let extractor = Extractor::new(doc, &self.patterns, &title, self.config.keep_captions);
         let kept = extractor.run();
         let mut blocks = self.blocks(doc, &kept, base);
         // Single-page apps may ship the text only as JSON-LD `articleBody`.
@@ -433,7 +433,6 @@ impl Cleaner {
 
     fn blocks(&self, doc: &Doc, kept: &[Kept], base: Option<&Url>) -> Vec<Block> {
         kept.iter()
-            .filter(|k| self.config.keep_captions || doc.blocks[k.block].kind != Kind::Caption)
             .map(|k| {
                 let source = &doc.blocks[k.block];
                 let kind = match source.kind {
