@@ -62,7 +62,7 @@ bench-persons:
 
 # cleaner speed on every fixture page, against dom_smoothie and the trafilatura crate (one core)
 bench-clean:
-    cd bench/clean-compare && cargo bench --bench compare
+    cargo bench --manifest-path bench/clean-compare/Cargo.toml --bench compare -- --rounds 3
 
 # every benchmark
 bench: bench-clean bench-persons

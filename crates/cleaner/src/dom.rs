@@ -156,6 +156,8 @@ pub(crate) mod flag {
     pub const PROMO: u32 = 1 << 12;
     /// An `<article>` element or `itemtype=...Article`.
     pub const ARTICLE: u32 = 1 << 13;
+    /// A standfirst, lead or intro paragraph ("lead", "standfirst", "chapo", "Vorspann").
+    pub const LEAD: u32 = 1 << 14;
 }
 
 /// Counts over an element's subtree.
@@ -263,8 +265,6 @@ pub(crate) struct HeadData {
     pub json_ld: Vec<String>,
     /// `(element index, datetime attribute or text)` of `<time>` elements in the body.
     pub times: Vec<(u32, String)>,
-    /// `(element index, href)` of `rel=author` links.
-    pub author_links: Vec<(u32, String)>,
     /// The text of `rel=tag` links (WordPress and other CMSs' tag lists).
     pub tag_links: Vec<String>,
 }
@@ -627,13 +627,6 @@ impl<'p> Builder<'p> {
             if let Some(dt) = el.attr("datetime") {
                 self.head.times.push((index, dt.to_owned()));
             }
-        }
-        if (el.attr("rel").is_some_and(|r| {
-            r.split_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("author"))
-        })) && let Some(href) = el.attr("href")
-        {
-            self.head.author_links.push((index, href.to_owned()));
         }
         if el.attr("itemprop").is_some()
             && let Some(content) = el.attr("content")

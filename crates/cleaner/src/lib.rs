@@ -34,8 +34,8 @@ use crate::patterns::Patterns;
 pub struct Config {
     /// Pages larger than this are refused with [`Error::TooLarge`] rather than parsed.
     pub max_bytes: usize,
-    /// Keep image captions (`<figcaption>`) in the text. Off: captions and credits are not
-    /// article prose, and credits name photographers who are not in the story.
+    /// Keep image captions (`<figcaption>`) in the text (without their credits). Off: captions
+    /// are not article prose, and their credits name photographers who are not in the story.
     pub keep_captions: bool,
     /// Detect the language from the text when the markup does not say.
     pub detect_language: bool,
@@ -139,7 +139,7 @@ impl Cleaner {
             .filter(|s| !s.is_empty());
         let title = self.title(doc, &ld, site_name.as_deref());
 
-        let extractor = Extractor::new(doc, &self.patterns, &title);
+        let extractor = Extractor::new(doc, &self.patterns, &title, self.config.keep_captions);
         let kept = extractor.run();
         let mut blocks = self.blocks(doc, &kept, base);
         // Single-page apps may ship the text only as JSON-LD `articleBody`.
@@ -232,11 +232,12 @@ impl Cleaner {
         let mut authors = ld.authors.clone();
         if authors.is_empty() {
             for value in [
+                "dc:creator",
+                "dcterm:creator",
+                "dc.creator",
+                "dcterms.creator",
                 "author",
                 "article:author",
-                "dc.creator",
-                "dc:creator",
-                "dcterms.creator",
                 "parsely-author",
                 "sailthru.author",
                 "byl",
@@ -375,14 +376,17 @@ impl Cleaner {
         } else {
             None
         };
+        // Some sites put their own name in JSON-LD `name` and the headline in `headline`, others
+        // (Wikipedia) a description in `headline`: keep the one that covers the page's
+        // `<title>`, preferring `name` when both or neither do (Readability's rule).
         let article_title = match (&article_title, &ld.alt_title, &doc.head.title) {
             (Some(headline), Some(name), Some(document)) => {
-                let doc_words = extract::words(document);
-                let closer = |t: &str| extract::similarity(&doc_words, &extract::words(t));
-                Some(if closer(name) > closer(headline) {
-                    name.clone()
-                } else {
+                let document = extract::words(&meta::title_from_document(document, site_name));
+                let covers = |t: &str| extract::similarity(&extract::words(t), &document) > 0.75;
+                Some(if covers(headline) && !covers(name) {
                     headline.clone()
+                } else {
+                    name.clone()
                 })
             }
             _ => article_title,
@@ -429,7 +433,6 @@ impl Cleaner {
 
     fn blocks(&self, doc: &Doc, kept: &[Kept], base: Option<&Url>) -> Vec<Block> {
         kept.iter()
-            .filter(|k| self.config.keep_captions || doc.blocks[k.block].kind != Kind::Caption)
             .map(|k| {
                 let source = &doc.blocks[k.block];
                 let kind = match source.kind {

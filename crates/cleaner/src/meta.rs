@@ -447,10 +447,14 @@ pub(crate) fn split_people(byline: &str) -> Vec<String> {
             .collect();
     }
     for part in parts {
+        let part = cut_at_date(&part);
         let name = part
             .trim()
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
             .trim();
+        if !looks_like_name(name) {
+            continue;
+        }
         if name.is_empty() || name.len() > 80 || is_role(name) {
             continue;
         }
@@ -467,6 +471,106 @@ pub(crate) fn split_people(byline: &str) -> Vec<String> {
     people
 }
 
+/// Cuts a byline part where a date or time begins ("Dan Goodin - Apr 16", "Jane Doe • 8h").
+fn cut_at_date(part: &str) -> String {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "updated",
+        "published",
+        "posted",
+    ];
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let mut kept = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let bare = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        // "Jan", "May" and "June" are names too: a month starts a date only before a number.
+        let month = MONTHS.contains(&bare.as_str())
+            && words
+                .get(i + 1)
+                .is_none_or(|next| next.chars().any(|c| c.is_ascii_digit()));
+        if ["•", "-", "–", "|"].contains(word) || bare.chars().any(|c| c.is_ascii_digit()) || month
+        {
+            break;
+        }
+        kept.push(*word);
+    }
+    kept.join(" ")
+}
+
+/// A person's or agency's name: one to five words, mostly capitalised, no site chrome or
+/// domain names.
+fn looks_like_name(name: &str) -> bool {
+    const CHROME: &[&str] = &[
+        "sign",
+        "subscribe",
+        "menu",
+        "log",
+        "login",
+        "share",
+        "follow",
+        "comments",
+        "home",
+        "search",
+        "newsletter",
+        "more",
+        "view",
+        "show",
+        "name",
+    ];
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 {
+        return false;
+    }
+    if words
+        .iter()
+        .any(|w| CHROME.contains(&w.to_lowercase().as_str()))
+    {
+        return false;
+    }
+    // Domains ("blog.example.com") are not people.
+    if words.len() == 1
+        && words[0].matches('.').count() >= 1
+        && words[0].len() > 4
+        && !words[0].ends_with('.')
+    {
+        return false;
+    }
+    let capitalised = words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+        })
+        .count();
+    capitalised * 2 >= words.len()
+}
+
 /// Job titles and desk names that follow a name in bylines.
 const ROLE_WORDS: &[&str] = &[
     "reporter",
@@ -479,6 +583,7 @@ const ROLE_WORDS: &[&str] = &[
     "contributor",
     "producer",
     "analyst",
+    "contributing",
     "critic",
     "photographer",
     "chief",
@@ -566,11 +671,13 @@ pub(crate) fn markup_authors(doc: &Doc) -> Vec<String> {
         }
         let text = doc.text_of(i as u32);
         for name in split_people(&text) {
-            if name.split_whitespace().count() <= 5 && !out.contains(&name) {
+            if !out.contains(&name) {
                 out.push(name);
             }
         }
-        if out.len() >= 6 {
+        // The first byline that names someone is the article's; later ones belong to
+        // teasers and comments.
+        if !out.is_empty() {
             break;
         }
     }

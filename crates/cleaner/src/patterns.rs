@@ -31,6 +31,10 @@ const UNLIKELY_ROLES: &[&str] = &[
 /// Specific hints, each mapped to a flag.
 const HINTS: &[(u32, &str)] = &[
     (
+        flag::LEAD,
+        r"(^|[-_ ])(lead|lede|leadin|lead-?text|teaser-?text|teaser__text|intro|intro-?text|introduction|standfirst|stand-?first|summary|subtitle|sub-?title|sub-?headline|subline|deck|dek|excerpt|abstract|vorspann|chapo|chapeau|entradilla|sumario|bajada|zajawka|sottotitolo|description)([-_ ]|$)",
+    ),
+    (
         flag::HEADERISH,
         r"(^|[-_ ])(header|masthead|topbar|top-bar)([-_ ]|$)",
     ),
@@ -58,11 +62,11 @@ const HINTS: &[(u32, &str)] = &[
     ),
     (
         flag::RELATED,
-        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj",
+        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj|list-?posts|teaser-?list|article-?list|news-?list|you-?may|might-?like",
     ),
     (
         flag::DATE,
-        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date)([-_ ]|$)",
+        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date|postmetadata|post-?meta|entry-?meta|article-?meta|news-?meta|meta-?info|metadata)([-_ ]|$)",
     ),
     (
         flag::COMMENTS,
@@ -74,7 +78,7 @@ const HINTS: &[(u32, &str)] = &[
     ),
     (
         flag::PROMO,
-        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|bio-?box|author-?card|popup|modal|overlay|banner",
+        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|author-?description|author-?details|author-?about|entry-author|bio-?box|author-?card|popup|modal|overlay|banner|disclaimer|community-?notice|editor-?note|rating|ratings",
     ),
 ];
 
@@ -137,19 +141,19 @@ impl Patterns {
             hints,
             hint_flags: HINTS.iter().map(|(f, _)| *f).collect(),
             credit_inline: re(
-                r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]",
+                r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]|\s*[\(\[][^()\[\]]{0,60}(?:istock|getty images|shutterstock|imago|pixelio|adobe ?stock|unsplash|pixabay|picture[- ]alliance)[^()\[\]]{0,40}[\)\]]|\s*\|?\s*©\s*[^©.!?]{1,60}$",
             ),
             credit_line: re(
-                r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$",
+                r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$",
             ),
             link_lead: re(
-                r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook|auch lesen|weiterlesen|mehr dazu|mehr lesen|weiterführende links?|das thema könnte (?:dich|sie) auch interessieren|(?:das )?könnte (?:dich|sie) auch interessieren|vous aimerez aussi|à voir aussi|a voir aussi|le puede interesar|te puede interesar|también te puede interesar|leia também|leia mais|lees meer|läs också|les også|przeczytaj też|przeczytaj także|explore further|further reading|more stories|more news|latest news|sponsored content|in other news)(?:$|[^\p{L}\p{N}])\s*[:：\-–—|»>]*",
+                r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook|auch lesen|weiterlesen|mehr dazu|mehr lesen|weiterführende links?|das thema könnte (?:dich|sie) auch interessieren|(?:das )?könnte (?:dich|sie) auch interessieren|vous aimerez aussi|à voir aussi|a voir aussi|le puede interesar|te puede interesar|también te puede interesar|leia também|leia mais|lees meer|läs också|les også|przeczytaj też|przeczytaj także|explore further|further reading|more stories|more news|latest news|sponsored content|in other news|lea más|lee más|lea también|mire|vea también|ver también|te recomendamos|relacionado|relacionada|noticias relacionadas|leggi pure|sur le même sujet|à lire|a lire|siehe auch|passend dazu|weitere infos|mehr infos|veja também|saiba mais|zie ook|schon gelesen|noch mehr infos|also on|more coverage|dig deeper|go deeper|lea|lesen sie hier|puedes ver|también puedes ver|ver más|mira también|dowiedz się więcej|więcej|zobacz|audios et vidéos sur le sujet|weitere beiträge aus der kolumne|quellenangaben)(?:$|[^\p{L}\p{N}])\s*[:：\-–—|»>]*",
             ),
             chrome_line: re(
-                r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter)\s*[.!:]?\s*$",
+                r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter|bild anzeigen(?: bild schließen)?|quellen (?:ausblenden|einblenden|anzeigen)|(?:.{0,30} )?als pdf herunterladen|download (?:as )?pdf|vergrößern|enlarge (?:image|photo)|pin it|vorlesen|artikel anhören|listen to (?:this )?article)\s*[.!:]?\s*$",
             ),
             plug: re(
-                r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete)",
+                r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
             ),
             byline_line: re(
                 r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
@@ -208,7 +212,8 @@ impl Patterns {
         }
         if let Some(itemprop) = el.attr("itemprop") {
             let itemprop = itemprop.to_ascii_lowercase();
-            if itemprop.contains("articlebody") || itemprop == "text" || itemprop == "reviewbody" {
+            // Not `itemprop=text`: WordPress marks every comment's body with it.
+            if itemprop.contains("articlebody") || itemprop == "reviewbody" {
                 flags |= flag::ARTICLE_BODY;
             }
             if itemprop.contains("author") || itemprop.contains("creator") {
@@ -216,6 +221,12 @@ impl Patterns {
             }
             if itemprop.contains("date") {
                 flags |= flag::DATE;
+            }
+            if itemprop == "description"
+                || itemprop == "alternativeheadline"
+                || itemprop == "abstract"
+            {
+                flags |= flag::LEAD;
             }
         }
         if el.attr("itemtype").is_some_and(|t| {
@@ -299,6 +310,10 @@ impl Patterns {
             let mut name_flags = 0;
             for i in self.hints.matches(name).iter() {
                 name_flags |= self.hint_flags[i];
+            }
+            // "teaser-text", "lead-teaser": a lead, not a teaser list.
+            if name_flags & flag::LEAD != 0 {
+                name_flags &= !flag::RELATED;
             }
             if name_flags == flag::ARTICLE_BODY {
                 body = true;
@@ -402,12 +417,16 @@ mod tests {
             "Getty Images",
             "POOL/AFP via Getty Images",
             "Image source, Getty Images",
+            "Titelbild: Geyres Christophe/ABACA/picture-alliance",
+            "Quelle: Landesregierung",
             "Sign up here.",
             "© Jane Doe",
             "Sign up to our free politics newsletter for the latest news",
             "Join our Mirror politics WhatsApp group to get the latest updates from Westminster",
             "We use cookies to improve your experience on our site.",
             "Subscribe to continue reading this article.",
+            "This post contains affiliate links, and we may earn a commission.",
+            "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
         ] {
             assert!(p.is_boilerplate_text(line, 0.0), "{line}");
         }

@@ -33,7 +33,9 @@ in the text is a true positive, missing a false negative; a `without` snippet fo
 positive, absent a true negative. Counts are summed over the set; precision, recall and F1 come
 from the sums, accuracy = (TP + TN) / all snippets (trafilatura's own evaluation).
 
-Metadata (readability): title exact (whitespace-normalised), byline (each extracted author occurs
+Metadata (readability): title exact (whitespace-normalised); title exact ignoring a trailing site
+part (the gold equals the extracted title plus ` | `, ` - `, ` – `, ` — ` or ` · ` and at most four
+words: the cleaner drops site-name suffixes, which Readability keeps); byline (each extracted author occurs
 in the gold byline, case-insensitive), published time (same instant, or same day when either has
 no time), site name (case-insensitive), language (same primary subtag). Each field is scored on
 the pages whose gold value is present.";
@@ -84,6 +86,32 @@ pub struct PageScore {
     pub title_ok: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// Results on the readability set: body summary and metadata accuracy per field.
+#[derive(Debug)]
+pub struct ReadabilityScores {
+    pub body: BodySummary,
+    pub title: FieldScore,
+    pub title_ignoring_site: FieldScore,
+    pub byline: FieldScore,
+    pub published: FieldScore,
+    pub site: FieldScore,
+    pub lang: FieldScore,
+    pub pages: Vec<PageScore>,
+    pub bytes: usize,
+    pub spent: Duration,
+}
+
+/// Results on the trafilatura set.
+#[derive(Debug)]
+pub struct SnippetScores {
+    pub counts: SnippetCounts,
+    pub pages: Vec<PageScore>,
+    pub bytes: usize,
+    pub spent: Duration,
+    /// Pages listed in expectations.json whose file is missing.
+    pub missing: usize,
 }
 
 /// Summary of the readability set.
@@ -302,10 +330,11 @@ struct ExpectedMeta {
     published_time: Option<String>,
 }
 
+/// How many pages got a metadata field right, of those whose gold has it.
 #[derive(Debug, Default)]
-struct FieldScore {
-    right: usize,
-    total: usize,
+pub struct FieldScore {
+    pub right: usize,
+    pub total: usize,
 }
 
 impl FieldScore {
@@ -316,6 +345,10 @@ impl FieldScore {
         }
     }
 
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.right, self.total)
+    }
+
     fn show(&self) -> String {
         format!(
             "{:.3} ({}/{})",
@@ -324,6 +357,21 @@ impl FieldScore {
             self.total
         )
     }
+}
+
+/// Whether `gold` is `got` plus a separator and a short site name ("Title | Site").
+pub fn title_ok_ignoring_site(got: &str, gold: &str) -> bool {
+    let (got, gold) = (normalise_ws(got), normalise_ws(gold));
+    if got == gold {
+        return true;
+    }
+    let Some(rest) = gold.strip_prefix(&got) else {
+        return false;
+    };
+    [" | ", " - ", " – ", " — ", " · "].iter().any(|sep| {
+        rest.strip_prefix(sep)
+            .is_some_and(|site| !site.is_empty() && site.split_whitespace().count() <= 4)
+    })
 }
 
 fn byline_ok(authors: &[String], byline: &str) -> bool {
@@ -352,21 +400,26 @@ fn lang_ok(got: Option<&str>, want: &str) -> bool {
     got.is_some_and(|g| primary(g) == primary(want))
 }
 
-fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
-    let dir = args.shared.join("fixtures/readability-test-pages");
+/// Scores the cleaner on Readability's test pages under `shared`; `None` when they are absent.
+pub fn score_readability(
+    cleaner: &Cleaner,
+    shared: &Path,
+    limit: Option<usize>,
+) -> Result<Option<ReadabilityScores>> {
+    let dir = shared.join("fixtures/readability-test-pages");
     if !dir.is_dir() {
-        absent("readability", &dir);
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("source.html").is_file() && p.join("expected.html").is_file())
         .collect();
     names.sort();
-    if let Some(limit) = args.limit {
+    if let Some(limit) = limit {
         names.truncate(limit);
     }
     let mut pages = Vec::new();
+    let mut title_loose = FieldScore::default();
     let (mut title, mut byline, mut published, mut site, mut lang) = (
         FieldScore::default(),
         FieldScore::default(),
@@ -402,6 +455,11 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
                 .as_deref()
                 .map(|t| normalise_ws(t) == normalise_ws(&article.title));
             title.add(title_ok);
+            title_loose.add(
+                meta.title
+                    .as_deref()
+                    .map(|t| title_ok_ignoring_site(&article.title, t)),
+            );
             byline.add(
                 meta.byline
                     .as_deref()
@@ -425,6 +483,7 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             );
         } else if let Some(meta) = &meta {
             title.add(meta.title.as_ref().map(|_| false));
+            title_loose.add(meta.title.as_ref().map(|_| false));
         }
         pages.push(PageScore {
             set: "readability",
@@ -437,11 +496,33 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             error,
         });
     }
-    let summary = summarise(&pages);
+    Ok(Some(ReadabilityScores {
+        body: summarise(&pages),
+        title,
+        title_ignoring_site: title_loose,
+        byline,
+        published,
+        site,
+        lang,
+        pages,
+        bytes,
+        spent,
+    }))
+}
+
+fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
+    let Some(r) = score_readability(cleaner, &args.shared, args.limit)? else {
+        absent(
+            "readability",
+            &args.shared.join("fixtures/readability-test-pages"),
+        );
+        return Ok(Vec::new());
+    };
+    let summary = &r.body;
     println!(
         "\n== readability-test-pages ({} pages, {:.1} MB)",
         summary.pages,
-        bytes as f64 / 1e6
+        r.bytes as f64 / 1e6
     );
     println!("{:<12} {:>9} {:>9} {:>9}", "", "precision", "recall", "F1");
     println!(
@@ -449,16 +530,17 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         "body", summary.precision, summary.recall, summary.f1
     );
     println!(
-        "metadata: title {}  byline {}  published {}  site {}  lang {}",
-        title.show(),
-        byline.show(),
-        published.show(),
-        site.show(),
-        lang.show()
+        "metadata: title {} (ignoring a trailing site name: {})  byline {}  published {}  site {}  lang {}",
+        r.title.show(),
+        r.title_ignoring_site.show(),
+        r.byline.show(),
+        r.published.show(),
+        r.site.show(),
+        r.lang.show()
     );
-    print_speed(spent, pages.len(), bytes);
-    print_worst(&pages, args.worst);
-    Ok(pages)
+    print_speed(r.spent, r.pages.len(), r.bytes);
+    print_worst(&r.pages, args.worst);
+    Ok(r.pages)
 }
 
 /// Macro-averaged precision and recall, F1 from the means.
@@ -517,12 +599,16 @@ struct Expectation {
     without: Vec<String>,
 }
 
-fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
-    let dir = args.shared.join("fixtures/trafilatura-eval");
+/// Scores the cleaner on trafilatura's evaluation pages under `shared`; `None` when absent.
+pub fn score_trafilatura(
+    cleaner: &Cleaner,
+    shared: &Path,
+    limit: Option<usize>,
+) -> Result<Option<SnippetScores>> {
+    let dir = shared.join("fixtures/trafilatura-eval");
     let index = dir.join("expectations.json");
     if !index.is_file() {
-        absent("trafilatura", &index);
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let raw = std::fs::read_to_string(&index)
         .with_context(|| format!("cannot read `{}`", index.display()))?;
@@ -533,7 +619,7 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
     let mut spent = Duration::ZERO;
     let mut bytes = 0usize;
     let mut missing = 0;
-    for (rel, exp) in expectations.iter().take(args.limit.unwrap_or(usize::MAX)) {
+    for (rel, exp) in expectations.iter().take(limit.unwrap_or(usize::MAX)) {
         let Ok(body) = std::fs::read(dir.join(rel)) else {
             missing += 1;
             continue;
@@ -559,6 +645,28 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             error,
         });
     }
+    Ok(Some(SnippetScores {
+        counts: total,
+        pages,
+        bytes,
+        spent,
+        missing,
+    }))
+}
+
+fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
+    let Some(r) = score_trafilatura(cleaner, &args.shared, args.limit)? else {
+        absent(
+            "trafilatura",
+            &args
+                .shared
+                .join("fixtures/trafilatura-eval/expectations.json"),
+        );
+        return Ok(Vec::new());
+    };
+    let total = r.counts;
+    let missing = r.missing;
+    let pages = r.pages;
     println!(
         "\n== trafilatura-eval ({} pages{})",
         pages.len(),
@@ -584,7 +692,7 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         total.f1(),
         total.accuracy()
     );
-    print_speed(spent, pages.len(), bytes);
+    print_speed(r.spent, pages.len(), r.bytes);
     println!("(worst pages ranked by share of snippets right)");
     print_worst(&pages, args.worst);
     Ok(pages)
@@ -700,6 +808,23 @@ mod tests {
     fn gold_text_takes_outermost_blocks() {
         let html = "<div><p>First para</p><ul><li><p>Item one</p></li></ul><figure><figcaption>Caption</figcaption></figure><blockquote><p>Quoted</p></blockquote></div>";
         assert_eq!(gold_text(html), "First para\nItem one\nQuoted");
+    }
+
+    #[test]
+    fn titles_differing_only_by_a_site_suffix() {
+        assert!(title_ok_ignoring_site(
+            "How to Build a Terrarium",
+            "How to Build a Terrarium | eHow"
+        ));
+        assert!(title_ok_ignoring_site("A b", "A  b"));
+        assert!(!title_ok_ignoring_site(
+            "How to Build",
+            "How to Build a Terrarium | eHow"
+        ));
+        assert!(!title_ok_ignoring_site(
+            "Title",
+            "Title - and a long subtitle of many more words"
+        ));
     }
 
     #[test]
