@@ -14,7 +14,7 @@
 //!   crawl down instead of filling memory.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -182,14 +182,13 @@ impl Crawler {
             slots: Mutex::default(),
             robots: Mutex::default(),
             frontier: Mutex::default(),
-            stopped: AtomicBool::new(false),
             stop,
             admitted: AtomicUsize::new(0),
         });
         let seeder = Arc::clone(&shared);
         tokio::spawn(async move {
             for seed in seeds {
-                if seeder.stopped.load(Ordering::Relaxed) {
+                if seeder.stopped() {
                     break;
                 }
                 seeder.admit_seed(seed, &sender).await;
@@ -215,7 +214,6 @@ impl Crawl {
     /// Stops the crawl: queued work is dropped and requests in flight are abandoned. Outcomes
     /// already delivered stay valid; the stream ends shortly after.
     pub fn stop(&self) {
-        self.shared.stopped.store(true, Ordering::Relaxed);
         self.shared.stop.send_replace(true);
         lock(&self.shared.sites).clear();
     }
@@ -264,11 +262,6 @@ struct Slot {
     crawl_delay: Option<Duration>,
 }
 
-#[derive(Default)]
-struct SiteQueue {
-    tasks: VecDeque<Task>,
-}
-
 /// URLs seen in this run, for deduplication and the limit.
 #[derive(Default)]
 struct Frontier {
@@ -297,12 +290,12 @@ struct Shared {
     permits: Semaphore,
     pipeline: Semaphore,
     /// Sites with queued work; a site is present exactly while its worker runs.
-    sites: Mutex<HashMap<String, SiteQueue>>,
+    sites: Mutex<HashMap<String, VecDeque<Task>>>,
     slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
     /// robots.txt per origin (`scheme://host:port`).
     robots: Mutex<HashMap<String, RobotsCell>>,
     frontier: Mutex<Frontier>,
-    stopped: AtomicBool,
+    /// Set once by [`Crawl::stop`]; workers also wait on it to abandon requests in flight.
     stop: watch::Sender<bool>,
     admitted: AtomicUsize,
 }
@@ -315,6 +308,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
     // ---- admission -------------------------------------------------------------------------
 
     async fn admit_seed(self: &Arc<Self>, seed: Seed, out: &mpsc::Sender<Outcome>) {
@@ -440,7 +437,7 @@ impl Shared {
     ) -> usize {
         let mut queued = 0;
         for item in items {
-            if self.stopped.load(Ordering::Relaxed) || self.limit_reached() {
+            if self.stopped() || self.limit_reached() {
                 break;
             }
             if !self.passes_filters(&item, scope) {
@@ -469,14 +466,14 @@ impl Shared {
     // ---- scheduling ------------------------------------------------------------------------
 
     fn enqueue(self: &Arc<Self>, task: Task) {
-        if self.stopped.load(Ordering::Relaxed) {
+        if self.stopped() {
             return;
         }
         let site = site_of(&task.url);
         let start_worker = {
             let mut sites = lock(&self.sites);
             let idle = !sites.contains_key(&site);
-            sites.entry(site.clone()).or_default().tasks.push_back(task);
+            sites.entry(site.clone()).or_default().push_back(task);
             idle
         };
         if start_worker {
@@ -494,7 +491,7 @@ impl Shared {
                 let Some(queue) = sites.get_mut(&site) else {
                     return;
                 };
-                match queue.tasks.pop_front() {
+                match queue.pop_front() {
                     Some(task) => task,
                     None => {
                         sites.remove(&site);
