@@ -7,7 +7,7 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// How often a plain status line is printed when stderr is not a terminal.
 const LINE_EVERY: Duration = Duration::from_secs(10);
@@ -32,12 +32,17 @@ impl Progress {
             Mode::Off
         } else if std::io::stderr().is_terminal() && !tracing::enabled!(tracing::Level::INFO) {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} {pos}/{len} pages {wide_bar} {per_sec:>10} eta {eta:>4} {msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            let style = ProgressStyle::with_template(
+                "{spinner} {pos}/{len} pages {wide_bar} {rate:>9} eta {eta:>4} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{:.1}/s", state.per_sec());
+                },
             );
+            bar.set_style(style);
             bar.enable_steady_tick(Duration::from_millis(200));
             Mode::Bar(bar)
         } else {
