@@ -34,7 +34,7 @@ pub struct Config {
     pub max_crawl_delay: Duration,
     /// Requests in flight at once, across all sites.
     pub concurrency: usize,
-    /// Tries per request, the first included, on connection errors, 408, 429 and 5xx.
+    /// Tries per request, the first included, on connection errors, 429 and 5xx.
     pub max_attempts: u32,
     /// First backoff before a retry; it doubles with every further try (plus jitter).
     pub retry_base: Duration,

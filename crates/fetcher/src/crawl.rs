@@ -30,9 +30,9 @@ use crate::robots::{Robots, Verdict};
 use crate::sitemap::Sitemap;
 use crate::{Config, Error, Result, feed, sitemap};
 
-/// Statuses worth another try: timeouts, rate limits and server errors (incl. Cloudflare's
-/// 522/524), as Scrapy's and trafilatura's retry lists.
-const RETRY_STATUSES: &[u16] = &[408, 429, 500, 502, 503, 504, 522, 524];
+/// Statuses worth another try: rate limits and server errors (incl. Cloudflare's 522/524).
+/// Every other 4xx is final.
+const RETRY_STATUSES: &[u16] = &[429, 500, 502, 503, 504, 522, 524];
 
 /// Redirect hops followed for robots.txt (RFC 9309 asks for at least five).
 const ROBOTS_REDIRECTS: usize = 5;
@@ -808,7 +808,7 @@ impl Shared {
         }
     }
 
-    /// One request through its site's slot, retried on connection errors, 408, 429 and 5xx
+    /// One request through its site's slot, retried on connection errors, 429 and 5xx
     /// with exponential backoff (or the server's `Retry-After`), which delays the whole site.
     async fn request(
         &self,
