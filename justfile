@@ -64,5 +64,9 @@ bench-persons:
 bench-clean:
     cargo bench --manifest-path bench/clean-compare/Cargo.toml --bench compare -- --rounds 3
 
+# ingest speed: generated pages from 20 local fake hosts (release), pages/s and peak memory
+bench-ingest:
+    cargo bench -p newsdex --bench ingest
+
 # every benchmark
-bench: bench-clean bench-persons
+bench: bench-clean bench-persons bench-ingest
