@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use newsdex_persons::{Config, Entity, EntityKind, Extractor, TrainingDoc, fold_name};
+use newsdex_persons::{Config, Entity, EntityKind, Extractor, NameLists, TrainingDoc, fold_name};
 
 /// Arguments of `newsdex eval persons`.
 #[derive(Debug, Clone, clap::Args)]
@@ -323,6 +323,26 @@ pub fn print_report(scores: &Scores, worst: usize) {
             println!("      spurious: {}", d.spurious.join(" | "));
         }
     }
+}
+
+/// The US Census 1990 given-name and surname lists under `shared` (`data/names/`), which the
+/// trainer turns into the hashed name lists stored in the model file.
+pub fn read_name_lists(shared: &Path) -> anyhow::Result<NameLists> {
+    let read = |file: &str| -> anyhow::Result<Vec<String>> {
+        let path = shared.join("data/names").join(file);
+        let src = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        Ok(src
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect())
+    };
+    Ok(NameLists {
+        given: read("census1990_first.txt")?,
+        surnames: read("census1990_last.txt")?,
+    })
 }
 
 /// The CoNLL validation split under `shared`.

@@ -8,7 +8,7 @@ use crate::Error;
 use crate::features::{
     Features, SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos,
 };
-use crate::lexicon::{HashKeyMap, Lexicon, is_title};
+use crate::lexicon::{Gazetteer, HashKeyMap, Lexicon, NameLists, is_title};
 use crate::model::{Model, Stage, Tagging, allowed, begin, inside, tags_for, viterbi};
 use crate::tokenize::{Sentence, Token, sentences, tokenize};
 
@@ -539,8 +539,13 @@ fn fit_one(
     }
 }
 
-/// Trains a model on `docs`.
-pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Error> {
+/// Trains a model on `docs`, with `names` as the given-name and surname lists its features
+/// consult (the model file keeps their hashes, so the lists are not needed at run time).
+pub fn train(
+    docs: &[TrainingDoc],
+    names: &NameLists,
+    cfg: &TrainConfig,
+) -> Result<TrainedModel, Error> {
     if !(8..=24).contains(&cfg.bits) {
         return Err(Error::Training(format!(
             "bits must be 8..=24, got {}",
@@ -552,7 +557,8 @@ pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Er
             "a stacked model needs at least 2 folds".into(),
         ));
     }
-    let lex = Lexicon::new();
+    let gazetteer = Gazetteer::from_lists(names);
+    let lex = Lexicon::new(&gazetteer);
     let honorifics = Lexicon::honorifics();
     let mut report = TrainReport::default();
     let mut rng = SplitMix(cfg.seed.wrapping_add(1));
@@ -621,6 +627,7 @@ pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Er
         types,
         tags,
         vocabulary,
+        gazetteer,
         stages: stages
             .into_iter()
             .map(|f| Stage::from_weights(f.start, f.trans, &f.weights))
@@ -656,6 +663,14 @@ mod tests {
         TrainingDoc {
             text: text.to_string(),
             entities,
+        }
+    }
+
+    fn names() -> NameLists {
+        let v = |s: &[&str]| s.iter().map(|x| (*x).to_string()).collect();
+        NameLists {
+            given: v(&["JOHN", "MARY", "PETER", "DAVID"]),
+            surnames: v(&["SMITH", "JONES", "BROWN", "HILL"]),
         }
     }
 
@@ -706,8 +721,8 @@ mod tests {
             ensemble: 2,
             ..TrainConfig::default()
         };
-        let a = train(&corpus(), &cfg).expect("trains");
-        let b = train(&corpus(), &cfg).expect("trains");
+        let a = train(&corpus(), &names(), &cfg).expect("trains");
+        let b = train(&corpus(), &names(), &cfg).expect("trains");
         assert_eq!(a.bytes, b.bytes);
         assert_eq!(a.report.documents, 6);
         let x = Extractor::from_model_bytes(&a.bytes, Config::default()).expect("loads");
@@ -723,6 +738,7 @@ mod tests {
         assert!(
             train(
                 &corpus(),
+                &names(),
                 &TrainConfig {
                     bits: 40,
                     ..TrainConfig::default()
@@ -733,6 +749,7 @@ mod tests {
         assert!(
             train(
                 &corpus(),
+                &names(),
                 &TrainConfig {
                     folds: 1,
                     ..TrainConfig::default()
@@ -740,7 +757,7 @@ mod tests {
             )
             .is_err()
         );
-        assert!(train(&[], &TrainConfig::default()).is_err());
+        assert!(train(&[], &names(), &TrainConfig::default()).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `train-persons`: trains the person tagger on CoNLL-2003 train (read from `../shared`) and
-//! writes the model file the `newsdex-persons` crate compiles in. Deterministic: the same data
+//! `train-persons`: trains the person tagger on CoNLL-2003 train with the US Census name lists
+//! (both read from `../shared`) and writes the model file the `newsdex-persons` crate compiles in. Deterministic: the same data
 //! and flags give the same bytes. `just train-persons` runs it from the repository root.
 #![allow(clippy::print_stdout)]
 
@@ -7,13 +7,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use newsdex_eval::persons::{print_report, read_conll, score, valid_path};
+use newsdex_eval::persons::{print_report, read_conll, read_name_lists, score, valid_path};
 use newsdex_persons::{Config, Extractor, TrainConfig, train};
 
 #[derive(Debug, Parser)]
 #[command(about = "Train the newsdex person tagger on CoNLL-2003 train")]
 struct Args {
-    /// The shared data directory (holds `data/conll2003/`).
+    /// The shared data directory (holds `data/conll2003/` and `data/names/`).
     #[arg(long, default_value = "../shared")]
     shared: PathBuf,
     /// Where to write the model.
@@ -73,6 +73,7 @@ fn main() -> anyhow::Result<()> {
     }
     let path = args.shared.join("data/conll2003/train.txt");
     let docs: Vec<_> = read_conll(&path)?.into_iter().map(|d| d.doc).collect();
+    let names = read_name_lists(&args.shared)?;
     let cfg = TrainConfig {
         bits: args.bits,
         epochs: args.epochs,
@@ -87,7 +88,7 @@ fn main() -> anyhow::Result<()> {
         ..TrainConfig::default()
     };
     let t0 = std::time::Instant::now();
-    let model = train(&docs, &cfg)?;
+    let model = train(&docs, &names, &cfg)?;
     let r = &model.report;
     println!(
         "trained on {} documents, {} sentences, {} tokens in {:.1} s ({} misaligned entities, {} restyling edits)",
