@@ -125,6 +125,38 @@ pub fn parse_conll(src: &str) -> anyhow::Result<Vec<ConllDoc>> {
     Ok(docs)
 }
 
+/// Every sentence (line) of `docs` as a document of its own, with the entities inside it: how the
+/// extractor does on short texts, where no other sentence names the same person.
+pub fn split_sentences(docs: &[ConllDoc]) -> Vec<ConllDoc> {
+    let mut out = Vec::new();
+    for d in docs {
+        let mut from = 0;
+        for line in d.doc.text.split('\n') {
+            let to = from + line.chars().count();
+            let entities = d
+                .doc
+                .entities
+                .iter()
+                .filter(|e| e.start >= from && e.end <= to)
+                .map(|e| Entity {
+                    start: e.start - from,
+                    end: e.end - from,
+                    kind: e.kind,
+                })
+                .collect();
+            out.push(ConllDoc {
+                doc: TrainingDoc {
+                    text: line.to_string(),
+                    entities,
+                },
+                tokens: line.split(' ').filter(|t| !t.is_empty()).count(),
+            });
+            from = to + 1;
+        }
+    }
+    out
+}
+
 /// Reads and parses one CoNLL split.
 pub fn read_conll(path: &Path) -> anyhow::Result<Vec<ConllDoc>> {
     let src = std::fs::read_to_string(path)
@@ -414,6 +446,18 @@ mod tests {
         );
         assert_eq!(docs[0].tokens, 6);
         assert!(parse_conll("lonely\n").is_err());
+
+        let lines = split_sentences(&docs[..1]);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].doc.text, "Bonn Paul Peter");
+        assert_eq!(lines[1].tokens, 3);
+        let spans: Vec<String> = lines[1]
+            .doc
+            .entities
+            .iter()
+            .map(|e| slice(&lines[1].doc.text, e.start, e.end))
+            .collect();
+        assert_eq!(spans, vec!["Bonn", "Paul", "Peter"]);
     }
 
     /// The headline target of issue 3: exact-span PER F1 >= 0.92 on CoNLL-2003 validation.

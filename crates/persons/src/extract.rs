@@ -211,12 +211,14 @@ impl Extractor {
         }
         // "Starmer Road", "Trump Tower": a place or an organisation named after a person, whether
         // the head word follows the name or was tagged with it. "John Hall" stays a person: a
-        // given name before a head word makes it a surname.
+        // given name before a head word that is also a surname makes it one ("Kenya Airways"
+        // does not).
         if self.place_follows(d, r.end) {
             return None;
         }
         let last = &d.infos[r.end - 1];
-        if r.len() >= 2 && last.lex.head && last.is_cap() && d.infos[r.start].lex.first == 0 {
+        let surname = d.infos[r.start].lex.first > 0 && last.lex.last > 0;
+        if r.len() >= 2 && last.lex.head && last.is_cap() && !surname {
             return None;
         }
         Some(r)
