@@ -453,7 +453,7 @@ pub(crate) fn features(
     let mut starts = Vec::with_capacity(infos.len() + 1);
     for (k, (sent, &si)) in sentences.iter().zip(sinfos).enumerate() {
         let (s, e) = (sent.start, sent.end);
-        let next_sentence_start = sinfos.get(k + 1).map(|n| &n.first_word);
+        let next_sentence_start = sinfos.get(k + 1).map(|n| n.first_word);
         for i in s..e {
             starts.push(rows.len() as u32);
             let mut push = |h: u64| rows.push((h >> shift) as u32);
@@ -576,8 +576,7 @@ pub(crate) fn features(
             }
             // "Kallas arrived late. She said ...": the next sentence opens with a pronoun.
             if t.is_cap()
-                && let Some(&n) = next_sentence_start
-                && n < infos.len()
+                && let Some(n) = next_sentence_start
                 && infos[n].flags & (PRON | THING_PRON) != 0
             {
                 let thing = u64::from(infos[n].has(THING_PRON));

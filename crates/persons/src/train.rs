@@ -292,22 +292,20 @@ fn snippets(doc: &TrainingDoc, cfg: &TrainConfig, rng: &mut SplitMix) -> Vec<Tra
     if cfg.snippet_rate <= 0.0 {
         return Vec::new();
     }
+    let chars: Vec<char> = doc.text.chars().collect();
     // Character ranges of the lines.
     let mut lines = Vec::new();
     let mut start = 0;
-    let mut len = 0;
-    for c in doc.text.chars() {
+    for (i, &c) in chars.iter().enumerate() {
         if c == '\n' {
-            lines.push(start..len);
-            start = len + 1;
+            lines.push(start..i);
+            start = i + 1;
         }
-        len += 1;
     }
-    lines.push(start..len);
-    let line_text = |r: &std::ops::Range<usize>| doc.text.chars().skip(r.start).take(r.len());
+    lines.push(start..chars.len());
     let prose = |r: &std::ops::Range<usize>| {
-        let words = line_text(r).filter(|&c| c == ' ').count() + 1;
-        words >= 6 && line_text(r).any(char::is_lowercase)
+        let line = &chars[r.clone()];
+        line.iter().filter(|&&c| c == ' ').count() + 1 >= 6 && line.iter().any(|c| c.is_lowercase())
     };
     let mut out = Vec::new();
     for i in 0..lines.len() {
@@ -320,7 +318,7 @@ fn snippets(doc: &TrainingDoc, cfg: &TrainConfig, rng: &mut SplitMix) -> Vec<Tra
             i
         };
         let (from, to) = (lines[i].start, lines[last].end);
-        let text: String = doc.text.chars().skip(from).take(to - from).collect();
+        let text: String = chars[from..to].iter().collect();
         let entities = doc
             .entities
             .iter()

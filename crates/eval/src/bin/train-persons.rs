@@ -1,6 +1,7 @@
 //! `train-persons`: trains the person tagger on CoNLL-2003 train with the US Census name lists
-//! (both read from `../shared`) and writes the model file the `newsdex-persons` crate compiles in. Deterministic: the same data
-//! and flags give the same bytes. `just train-persons` runs it from the repository root.
+//! (both read from `../shared`) and writes the model file the `newsdex-persons` crate compiles
+//! in. Deterministic: the same data and flags give the same bytes. `just train-persons` runs it
+//! from the repository root.
 #![allow(clippy::print_stdout)]
 
 use std::path::PathBuf;
