@@ -19,6 +19,7 @@ const COMMA: u16 = 1 << 8;
 const CONJ: u16 = 1 << 9; // "and", "or", "&", "nor"
 const PRON: u16 = 1 << 10; // a personal pronoun or "who": persons are referred to by them
 const THING_PRON: u16 = 1 << 11; // "it", "they", "which": organisations and places are
+const GAP: u16 = 1 << 12; // may stand between a subject and its verb: "later", "quickly"
 
 /// What the features need to know about one token, computed once per token.
 #[derive(Debug, Clone, Copy, Default)]
@@ -161,6 +162,9 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
             | "Her"
     ) {
         flags |= PRON;
+    }
+    if flags & LOWER != 0 && (tok.ends_with("ly") || BETWEEN_SUBJECT_AND_VERB.contains(&tok)) {
+        flags |= GAP;
     }
     if matches!(
         tok,
@@ -388,6 +392,14 @@ const T_TITLE_CUE: u64 = 33;
 const T_PRON_NEXT: u64 = 34;
 const T_UNKNOWN_RUN: u64 = 35;
 const T_PRON_NEXT_SENTENCE: u64 = 36;
+const T_PERSON_VERB: u64 = 37;
+
+/// Words that may stand between a subject and its verb ("Okonkwo later told ...") besides
+/// adverbs in "-ly".
+const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
+    "later", "also", "then", "now", "again", "still", "once", "never", "always", "had", "has",
+    "have", "himself", "herself",
+];
 
 const BOS: u64 = 0x5354_4152_5400_0001;
 const EOS: u64 = 0x454e_4400_0000_0002;
@@ -582,6 +594,15 @@ pub(crate) fn features(
                 let thing = u64::from(infos[n].has(THING_PRON));
                 let subject = u64::from(i <= si.first_word + 2);
                 push(feat2(T_PRON_NEXT_SENTENCE, thing | subject << 1, caps));
+            }
+            // "Okonkwo resigned", "Lindqvist later admitted": a verb whose subject is nearly
+            // always a person right after the capitalised run this token ends.
+            if t.is_cap() && i + 1 < e && !infos[i + 1].is_cap() {
+                let skipped = infos[i + 1].has(GAP);
+                let j = i + 1 + usize::from(skipped);
+                if j < e && infos[j].lex.person_verb && infos[j].is_lower() {
+                    push(feat2(T_PERSON_VERB, u64::from(skipped), caps));
+                }
             }
             if is_head_at(infos, i + 1, e, si.caps_line) {
                 push(feat2(T_HEAD_NEXT, u64::from(t.is_cap()), caps));

@@ -15,6 +15,7 @@ use crate::model::{read_u32, take};
 const TITLES: &str = include_str!("../../../data/persons/titles.txt");
 const HONORIFICS: &str = include_str!("../../../data/persons/honorifics.txt");
 const HEADS: &str = include_str!("../../../data/persons/non_person_heads.txt");
+const PERSON_VERBS: &str = include_str!("../../../data/persons/person_verbs.txt");
 /// Given names from many countries, written for newsdex: the census lists are Anglo-centric.
 const WORLD_GIVEN: &str = include_str!("../../../data/persons/given_names_world.txt");
 
@@ -48,6 +49,8 @@ pub(crate) struct Entry {
     /// 0 for none, 1 for a title or role ("President", "striker"), 2 for an honorific ("Mr").
     pub title: u8,
     pub head: bool,
+    /// A verb whose subject is nearly always a person ("resigned", "admitted").
+    pub person_verb: bool,
 }
 
 static TITLE_SET: LazyLock<HashSet<String>> =
@@ -209,6 +212,9 @@ impl Lexicon {
         for w in words(HEADS) {
             map.entry(short_key(hash_str(&w))).or_default().head = true;
         }
+        for w in words(PERSON_VERBS) {
+            map.entry(short_key(hash_str(&w))).or_default().person_verb = true;
+        }
         Self { map }
     }
 
@@ -263,6 +269,7 @@ mod tests {
         assert_eq!(lex.lookup("President").title, 1);
         assert!(is_title("mr") && is_title("president") && !is_title("starmer"));
         assert!(lex.lookup("Road").head);
+        assert!(lex.lookup("resigned").person_verb && !lex.lookup("said").person_verb);
         assert_eq!(lex.lookup("Zelensky"), Entry::default());
     }
 
