@@ -412,6 +412,13 @@ pub fn run(args: &PersonsEvalArgs) -> anyhow::Result<()> {
         docs.len(),
         scores.tokens
     );
+    let short = score(&extractor, &split_sentences(&docs));
+    println!(
+        "sentence by sentence (each its own text): P {:.4}  R {:.4}  F1 {:.4}",
+        short.precision(),
+        short.recall(),
+        short.f1()
+    );
     print_report(&scores, args.worst);
     Ok(())
 }
