@@ -348,61 +348,6 @@ pub(crate) fn clean_text(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The title from `<title>`, without a site name after (or before) a separator, in the
-/// manner of Readability's `_getArticleTitle`.
-pub(crate) fn title_from_document(raw: &str, site_name: Option<&str>) -> String {
-    let original = clean_text(raw);
-    let seps = [
-        " | ", " - ", " – ", " — ", " \\ ", " / ", " > ", " » ", " :: ", " · ",
-    ];
-    let Some((sep_at, sep)) = seps
-        .iter()
-        .filter_map(|s| original.rfind(s).map(|i| (i, *s)))
-        .max_by_key(|(i, _)| *i)
-    else {
-        return original;
-    };
-    let head = original[..sep_at].trim();
-    let tail = original[sep_at + sep.len()..].trim();
-    if let Some(site) = site_name {
-        let site = site.trim();
-        if tail.eq_ignore_ascii_case(site) {
-            return head.to_owned();
-        }
-        if let Some(first) = seps
-            .iter()
-            .filter_map(|s| original.find(s).map(|i| (i, *s)))
-            .min_by_key(|(i, _)| *i)
-            && original[..first.0].trim().eq_ignore_ascii_case(site)
-        {
-            return original[first.0 + first.1.len()..].trim().to_owned();
-        }
-    }
-    let words = |s: &str| s.split_whitespace().count();
-    let mut current = head.to_owned();
-    if words(&current) < 3 {
-        // "Site | Title": the part after the first separator.
-        if let Some((first_at, first_sep)) = seps
-            .iter()
-            .filter_map(|s| original.find(s).map(|i| (i, *s)))
-            .min_by_key(|(i, _)| *i)
-        {
-            current = original[first_at + first_sep.len()..].trim().to_owned();
-        }
-    }
-    let hierarchical = [" \\ ", " / ", " > ", " » "].contains(&sep);
-    let stripped_words = original
-        .split_whitespace()
-        .filter(|w| !["|", "-", "–", "—", "\\", "/", ">", "»", "::", "·"].contains(w))
-        .count();
-    if words(&current) <= 4
-        && (!hierarchical || words(&current) != stripped_words.saturating_sub(1))
-    {
-        return original;
-    }
-    current
-}
-
 /// Splits a byline into people: drops "By", job titles after commas, and joins.
 pub(crate) fn split_people(byline: &str) -> Vec<String> {
     let text = clean_text(byline);
@@ -867,35 +812,6 @@ mod tests {
             Some("2025-08-19")
         );
         assert_eq!(d("https://example.com/news/story-123").as_deref(), None);
-    }
-
-    #[test]
-    fn document_titles_lose_the_site_name() {
-        assert_eq!(
-            title_from_document(
-                "Storm hits the coast overnight | The Daily",
-                Some("The Daily")
-            ),
-            "Storm hits the coast overnight"
-        );
-        assert_eq!(
-            title_from_document(
-                "The Daily | Storm hits the coast overnight",
-                Some("The Daily")
-            ),
-            "Storm hits the coast overnight"
-        );
-        assert_eq!(
-            title_from_document(
-                "Storm hits the coast overnight and floods towns - Example News",
-                None
-            ),
-            "Storm hits the coast overnight and floods towns"
-        );
-        assert_eq!(
-            title_from_document("Short title - Site", None),
-            "Short title - Site"
-        );
     }
 
     #[test]
