@@ -13,6 +13,7 @@
 //! ```
 
 mod article;
+mod byline;
 mod decode;
 mod depth;
 mod dom;
@@ -237,23 +238,29 @@ impl Cleaner {
                 .and_then(meta::parse_date)
             });
 
+        // JSON-LD, then the author meta tags, then the byline in the markup, then Open Graph's
+        // `article:author`, which the protocol defines as profile URLs: a name there is
+        // less often kept up to date than the page's own byline.
         let mut authors = ld.authors.clone();
         if authors.is_empty() {
-            for value in [
-                "dc:creator",
-                "dcterm:creator",
-                "dc.creator",
-                "dcterms.creator",
-                "author",
-                "article:author",
-                "parsely-author",
-                "sailthru.author",
-                "byl",
-                "citation_author",
+            for (key, bibliographic) in [
+                ("dc:creator", true),
+                ("dcterm:creator", true),
+                ("dc.creator", true),
+                ("dcterms.creator", true),
+                ("author", false),
+                ("parsely-author", false),
+                ("sailthru.author", false),
+                ("byl", false),
+                ("citation_author", true),
             ] {
-                for v in meta::metas(doc, value) {
+                for v in meta::metas(doc, key) {
                     if !v.starts_with("http") {
-                        authors.extend(meta::split_people(v));
+                        authors.extend(if bibliographic {
+                            byline::bibliographic_people(v)
+                        } else {
+                            byline::declared_people(v)
+                        });
                     }
                 }
                 if !authors.is_empty() {
@@ -262,7 +269,16 @@ impl Cleaner {
             }
         }
         if authors.is_empty() {
-            authors = meta::markup_authors(doc);
+            authors = byline::markup_authors(doc);
+        }
+        if authors.is_empty() {
+            for key in ["article:author", "og:article:author"] {
+                for v in meta::metas(doc, key) {
+                    if !v.starts_with("http") {
+                        authors.extend(byline::declared_people(v));
+                    }
+                }
+            }
         }
         dedupe(&mut authors);
 

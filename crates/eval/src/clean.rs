@@ -39,7 +39,7 @@ own siteName, compared by lower-cased letters and digits: the issue wants titles
 name, which Readability keeps when the page's og:title carries it); title exact ignoring a trailing
 site part (looser: the gold equals the extracted title plus a separator and at most four words);
 byline (each extracted author occurs
-in the gold byline, case-insensitive), published time (same instant, or same day when either has
+in the gold byline, case-insensitive, whitespace-normalised), published time (same instant, or same day when either has
 no time), site name (case-insensitive), language (same primary subtag). Each field is scored on
 the pages whose gold value is present.";
 
@@ -425,8 +425,11 @@ pub fn title_without_site_name(gold: &str, site: &str) -> String {
 }
 
 fn byline_ok(authors: &[String], byline: &str) -> bool {
-    let gold = byline.to_lowercase();
-    !authors.is_empty() && authors.iter().all(|a| gold.contains(&a.to_lowercase()))
+    let gold = normalise_ws(byline).to_lowercase();
+    !authors.is_empty()
+        && authors
+            .iter()
+            .all(|a| gold.contains(&normalise_ws(a).to_lowercase()))
 }
 
 fn published_ok(got: Option<chrono::DateTime<chrono::Utc>>, want: &str) -> bool {
@@ -932,6 +935,10 @@ mod tests {
     #[test]
     fn metadata_comparisons() {
         assert!(byline_ok(&["Jane Doe".into()], "By Jane Doe, Staff Writer"));
+        assert!(byline_ok(
+            &["Jane Doe".into()],
+            "By Jane  Doe,\n  Staff Writer"
+        ));
         assert!(!byline_ok(&[], "Jane Doe"));
         let t = chrono::DateTime::parse_from_rfc3339("2020-01-02T03:04:05Z")
             .map(|d| d.with_timezone(&chrono::Utc))

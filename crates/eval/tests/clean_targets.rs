@@ -52,6 +52,8 @@ fn cleaner_meets_its_targets_on_the_gold_sets() {
         title >= 0.91,
         "readability title exact {title:.3} < 0.91 (the cleaner drops site names that Readability keeps)"
     );
+    let byline = r.byline.accuracy();
+    assert!(byline >= 0.9, "readability byline {byline:.3} < 0.9");
     assert!(
         snippets_f1 >= 0.93,
         "trafilatura snippet F1 {snippets_f1:.3} < 0.93"
