@@ -267,6 +267,10 @@ pub(crate) struct HeadData {
     pub times: Vec<(u32, String)>,
     /// The text of `rel=tag` links (WordPress and other CMSs' tag lists).
     pub tag_links: Vec<String>,
+    /// `(element index, text)` of byline elements, in the order they close; lines are
+    /// separated by `\n`. Inline bylines (`<a rel=author>`, `<span class=byline>`) own no
+    /// block, so their text is captured here.
+    pub bylines: Vec<(u32, String)>,
 }
 
 pub(crate) struct Doc {
@@ -370,6 +374,8 @@ struct Builder<'p> {
     /// Bumped at every flush, so a link that spans a block break is not recorded.
     generation: u64,
     time_text: String,
+    /// Open byline elements and the text read inside them so far.
+    captures: Vec<(u32, String)>,
     body: u32,
     in_head: bool,
 }
@@ -463,6 +469,7 @@ impl<'p> Builder<'p> {
             pending_break: false,
             generation: 0,
             time_text: String::new(),
+            captures: Vec::new(),
             body: NONE,
             in_head: false,
         }
@@ -585,6 +592,9 @@ impl<'p> Builder<'p> {
         });
         if tag == Tag::Body && self.body == NONE {
             self.body = index;
+        }
+        if flags & flag::BYLINE != 0 && self.captures.len() < 8 {
+            self.captures.push((index, String::new()));
         }
         self.open.push(index);
         self.last_child.push(NONE);
@@ -725,6 +735,12 @@ impl<'p> Builder<'p> {
         if frame.breaks {
             self.owners.pop();
         }
+        if self.captures.last().is_some_and(|(e, _)| *e == frame.elem)
+            && let Some((elem, text)) = self.captures.pop()
+            && self.head.bylines.len() < 64
+        {
+            self.head.bylines.push((elem, text));
+        }
         let index = frame.elem as usize;
         let end = self.elems.len() as u32;
         let block_end = self.blocks.len() as u32;
@@ -759,6 +775,18 @@ impl<'p> Builder<'p> {
     fn body_text(&mut self, text: &str) {
         if self.open.is_empty() {
             return;
+        }
+        for (_, captured) in &mut self.captures {
+            for c in text.chars() {
+                if captured.len() >= 600 {
+                    break;
+                }
+                if !c.is_whitespace() {
+                    captured.push(c);
+                } else if !captured.is_empty() && !captured.ends_with([' ', '\n']) {
+                    captured.push(' ');
+                }
+            }
         }
         let in_link = self.link_depth > 0;
         for ch in text.chars() {
@@ -818,6 +846,7 @@ impl<'p> Builder<'p> {
         if self.sink != Sink::Body && self.sink != Sink::Time {
             return;
         }
+        self.break_captures();
         if self.pre_depth > 0 {
             self.cur.text.push('\n');
             return;
@@ -830,7 +859,20 @@ impl<'p> Builder<'p> {
         }
     }
 
+    /// Block boundaries and `<br>`s are line breaks in captured bylines.
+    fn break_captures(&mut self) {
+        for (_, captured) in &mut self.captures {
+            if captured.ends_with(' ') {
+                captured.pop();
+            }
+            if !captured.is_empty() && !captured.ends_with('\n') {
+                captured.push('\n');
+            }
+        }
+    }
+
     fn flush(&mut self) {
+        self.break_captures();
         self.pending_space = false;
         self.pending_break = false;
         self.generation += 1;

@@ -116,6 +116,8 @@ pub(crate) struct Patterns {
     byline_line: Regex,
     /// Date and time words, for lines that are only a time stamp.
     date_words: Regex,
+    /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
+    credit_lead: Regex,
 }
 
 impl std::fmt::Debug for Patterns {
@@ -157,6 +159,9 @@ impl Patterns {
             ),
             byline_line: re(
                 r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
+            ),
+            credit_lead: re(
+                r"(?i)^(?:additional |further |extra )?(?:reporting|writing|editing|edited|written|compiled|research|researched|graphics|fact-?checking|fact-?checked|production|produced|translation|translated|photography|photos|video|design|illustrations?)\s+by\s+",
             ),
             date_words: re(
                 r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
@@ -359,7 +364,43 @@ impl Patterns {
         if len <= 320 && self.plug.is_match(text) {
             return true;
         }
-        false
+        len <= 400 && self.is_credit_line(text)
+    }
+
+    /// Wire copy's closing credits, "Reporting by Pavel Polityuk and Olena Harmash in Kyiv;
+    /// Editing by Mark Heinrich": every `;`-separated part is a credit followed by names.
+    /// A sentence that merely starts that way ("Reporting by the BBC found ...") is not.
+    fn is_credit_line(&self, text: &str) -> bool {
+        let text = text
+            .trim()
+            .trim_start_matches(['(', '['])
+            .trim_end_matches(['.', ')', ']'])
+            .trim();
+        if !self.credit_lead.is_match(text) {
+            return false;
+        }
+        text.split(';').all(|part| {
+            let part = part.trim();
+            let Some(m) = self.credit_lead.find(part) else {
+                return false;
+            };
+            part[m.end()..]
+                .split([',', '/'])
+                .flat_map(|p| p.split(" and "))
+                .flat_map(|p| p.split(" in "))
+                .all(|name| {
+                    let words: Vec<&str> = name.split_whitespace().collect();
+                    words.len() <= 5
+                        && words.iter().all(|w| {
+                            w.chars().next().is_some_and(|c| !c.is_lowercase())
+                                || [
+                                    "de", "da", "van", "von", "der", "den", "al", "bin", "la",
+                                    "le", "di", "du", "dos", "del",
+                                ]
+                                .contains(w)
+                        })
+                })
+        })
     }
 
     /// Removes parenthesised credits ("(Image: PA)") from a line of text.
@@ -427,11 +468,18 @@ mod tests {
             "Subscribe to continue reading this article.",
             "This post contains affiliate links, and we may earn a commission.",
             "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+            "Reporting by Pavel Polityuk and Olena Harmash; Editing by Mark Heinrich",
+            "(Additional reporting by Steve Gorman in Los Angeles; editing by Marguerita Choy, Nick Zieminski and Simon Cameron-Moore)",
+            "Writing by Jane Doe; Editing by John Smith.",
         ] {
             assert!(p.is_boilerplate_text(line, 0.0), "{line}");
         }
         assert!(!p.is_boilerplate_text(
             "The photographer said the images spoke for themselves.",
+            0.0
+        ));
+        assert!(!p.is_boilerplate_text(
+            "Reporting by the BBC found that the minister had been told in advance.",
             0.0
         ));
     }
