@@ -1,7 +1,9 @@
 //! Opening the index, writing articles into it, rebuilding it, and reading articles back.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use newsdex_cleaner::Article;
 use newsdex_persons::Person;
@@ -9,11 +11,15 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc,
+    DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
 };
 
+use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
 use crate::generations::{self, WriterLock};
+use crate::highlight::Highlighter;
+use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
 use crate::{Error, Result};
 
@@ -61,6 +67,10 @@ pub struct ArticleIndex {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     config: Config,
+    /// The persons of the last searcher generation asked about.
+    people: Mutex<Option<(u64, Arc<PersonDirectory>)>>,
+    /// The title and body analyzer for highlighting, kept for the stems it remembers.
+    pub(crate) highlighter: Mutex<Highlighter>,
 }
 
 impl ArticleIndex {
@@ -86,7 +96,8 @@ impl ArticleIndex {
         };
         let index = Index::open_in_dir(&dir)?;
         schema::register_tokenizers(&index);
-        let fields = Fields::resolve(&index.schema())?;
+        let fields =
+            Fields::resolve(&index.schema()).map_err(|_| Error::Outdated { path: root.clone() })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -98,6 +109,8 @@ impl ArticleIndex {
             reader,
             fields,
             config: config.clone(),
+            people: Mutex::default(),
+            highlighter: Mutex::default(),
         })
     }
 
@@ -119,6 +132,10 @@ impl ArticleIndex {
             writer,
             fields: self.fields,
             reader: Some(&self.reader),
+            dir: self.dir.clone(),
+            dups: load_dups(&self.reader.searcher())?,
+            folded: schema::folded_analyzer(),
+            vocabulary: HashSet::default(),
             _lock: lock,
         })
     }
@@ -136,13 +153,17 @@ impl ArticleIndex {
             index.writer_with_num_threads(config.writer_threads, config.writer_memory_bytes)?;
         Ok(Rebuild {
             root,
-            dir,
             writer: Some(ArticleWriter {
                 writer,
                 fields,
                 reader: None,
+                dir: dir.clone(),
+                dups: DupIndex::new(),
+                folded: schema::folded_analyzer(),
+                vocabulary: HashSet::default(),
                 _lock: lock,
             }),
+            dir,
         })
     }
 
@@ -183,29 +204,107 @@ impl ArticleIndex {
 
     pub(crate) fn decode(&self, document: &TantivyDocument) -> Option<StoredArticle> {
         let json = document.get_first(self.fields.stored)?.as_str()?;
-        serde_json::from_str(json).ok()
+        StoredArticle::from_json(json)
+    }
+
+    /// The persons of `searcher`'s documents and the alias table over them.
+    pub(crate) fn people(&self, searcher: &Searcher) -> Result<Arc<PersonDirectory>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.people.lock().expect("not poisoned");
+        if let Some((cached_generation, people)) = cached.as_ref()
+            && *cached_generation == generation
+        {
+            return Ok(Arc::clone(people));
+        }
+        let people = Arc::new(people::load(&self.dir, searcher)?);
+        *cached = Some((generation, Arc::clone(&people)));
+        Ok(people)
     }
 
     /// Article count, distinct persons and size on disk of the live generation.
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
-        let mut persons = HashSet::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.fields.person)?;
-            let mut terms = inverted
-                .terms()
-                .stream()
-                .map_err(crate::error::io_error(&self.dir))?;
-            while terms.advance() {
-                persons.insert(terms.key().to_vec());
-            }
-        }
         Ok(IndexStats {
             articles: searcher.num_docs(),
-            persons: persons.len() as u64,
+            persons: self.people(&searcher)?.len() as u64,
             bytes: dir_size(&self.dir),
         })
     }
+}
+
+/// The stored form: the body text is left out when the blocks spell it exactly (it is
+/// rebuilt from them on reading), which halves the document store.
+#[derive(Serialize, Deserialize)]
+struct StoredDocument<'a> {
+    article: std::borrow::Cow<'a, Article>,
+    persons: std::borrow::Cow<'a, [Person]>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    text_from_blocks: bool,
+}
+
+impl StoredArticle {
+    fn to_json(article: &Article, persons: &[Person]) -> String {
+        let joined = || {
+            article
+                .blocks
+                .iter()
+                .map(|block| block.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        let text_from_blocks = !article.blocks.is_empty() && joined() == article.text;
+        let article = if text_from_blocks {
+            std::borrow::Cow::Owned(Article {
+                text: String::new(),
+                ..article.clone()
+            })
+        } else {
+            std::borrow::Cow::Borrowed(article)
+        };
+        serde_json::to_string(&StoredDocument {
+            article,
+            persons: std::borrow::Cow::Borrowed(persons),
+            text_from_blocks,
+        })
+        .expect("articles serialise")
+    }
+
+    fn from_json(json: &str) -> Option<Self> {
+        let stored: StoredDocument<'static> = serde_json::from_str(json).ok()?;
+        let mut article = stored.article.into_owned();
+        if stored.text_from_blocks {
+            article.text = article
+                .blocks
+                .iter()
+                .map(|block| block.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+        }
+        Some(Self {
+            article,
+            persons: stored.persons.into_owned(),
+        })
+    }
+}
+
+/// The fingerprints and groups of every live article, for grouping new ones with them.
+fn load_dups(searcher: &Searcher) -> Result<DupIndex> {
+    let mut dups = DupIndex::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let (lo, hi, group) = (fast.u64("sim_lo")?, fast.u64("sim_hi")?, fast.u64("dup")?);
+        for doc in 0..segment.max_doc() {
+            if segment.is_deleted(doc) {
+                continue;
+            }
+            if let (Some(lo), Some(hi), Some(group)) =
+                (lo.first(doc), hi.first(doc), group.first(doc))
+            {
+                dups.insert(Fingerprint { lo, hi }, group);
+            }
+        }
+    }
+    Ok(dups)
 }
 
 /// Adds articles to an index. Nothing is visible to searches before [`ArticleWriter::commit`].
@@ -213,8 +312,17 @@ pub struct ArticleWriter<'a> {
     writer: IndexWriter,
     fields: Fields,
     reader: Option<&'a IndexReader>,
+    /// The generation written, where `persons.json` goes.
+    dir: PathBuf,
+    dups: DupIndex,
+    folded: TextAnalyzer,
+    /// Words already given to the spelling vocabulary by this writer.
+    vocabulary: HashSet<String, BuildHasherDefault<Fnv>>,
     _lock: WriterLock,
 }
+
+/// Words a writer remembers having put in the vocabulary (a few tens of MB at most).
+const MAX_VOCABULARY: usize = 2_000_000;
 
 impl ArticleWriter<'_> {
     /// Adds an article, replacing any article already indexed under the same URL.
@@ -222,24 +330,39 @@ impl ArticleWriter<'_> {
         let fields = self.fields;
         self.writer
             .delete_term(Term::from_field_text(fields.url, &article.url));
-        let stored = StoredArticle {
-            article: article.clone(),
-            persons: persons.to_vec(),
-        };
+        let (words, fingerprint) = self.words(article);
+        let group = self.dups.assign(fingerprint, &article.url);
         let mut document = doc!(
             fields.url => article.url.as_str(),
             fields.title => article.title.as_str(),
             fields.body => article.text.as_str(),
-            fields.stored => serde_json::to_string(&stored).expect("article serialises"),
+            fields.dup => group,
+            fields.stored => StoredArticle::to_json(article, persons),
         );
+        document.add_text(fields.words, words);
+        if let Some(fingerprint) = fingerprint {
+            document.add_u64(fields.sim_lo, fingerprint.lo);
+            document.add_u64(fields.sim_hi, fingerprint.hi);
+        }
         for author in &article.authors {
             document.add_text(fields.author, author);
         }
         for person in persons {
-            document.add_text(fields.person, schema::exact_value(&person.name));
+            let name = schema::exact_value(&person.name);
+            if !name.is_empty() {
+                document.add_text(fields.person, name);
+            }
         }
-        if let Some(site) = site_of(&article.url) {
-            document.add_text(fields.site, site);
+        if let Some(host) = site_of(&article.url) {
+            // `site:bbc.co.uk` also finds `news.bbc.co.uk`.
+            let labels: Vec<&str> = host.split('.').collect();
+            for first in 0..labels.len().saturating_sub(1) {
+                document.add_text(fields.site, labels[first..].join("."));
+            }
+            document.add_text(fields.host, &host);
+        }
+        if let Some(name) = &article.site_name {
+            document.add_text(fields.site, schema::exact_value(name));
         }
         if let Some(lang) = &article.language {
             document.add_text(fields.lang, lang.to_ascii_lowercase());
@@ -254,11 +377,46 @@ impl ArticleWriter<'_> {
         Ok(())
     }
 
+    /// One pass of the folded analyzer over title and body gives the words this writer has
+    /// not put in the spelling vocabulary yet (space-separated, for the `words` field's
+    /// whitespace tokenizer) and the body's near-duplicate fingerprint.
+    ///
+    /// The vocabulary needs each word once, not once per article: indexing it in every
+    /// article cost a third of all postings. Words under four letters are left out: they are
+    /// their own stems, so the title and body dictionaries hold them, and they are too short
+    /// to correct.
+    fn words(&mut self, article: &Article) -> (String, Option<Fingerprint>) {
+        let mut words = String::new();
+        let mut shingles = Shingles::default();
+        if self.vocabulary.len() > MAX_VOCABULARY {
+            // Forgetting only means some words are indexed again.
+            self.vocabulary.clear();
+        }
+        for (text, is_body) in [
+            (article.title.as_str(), false),
+            (article.text.as_str(), true),
+        ] {
+            let mut stream = self.folded.token_stream(text);
+            while let Some(token) = stream.next() {
+                if is_body {
+                    shingles.push(&token.text);
+                }
+                if token.text.len() >= 4 && !self.vocabulary.contains(&token.text) {
+                    words.push_str(&token.text);
+                    words.push(' ');
+                    self.vocabulary.insert(token.text.clone());
+                }
+            }
+        }
+        (words, shingles.finish())
+    }
+
     /// Makes every article added so far durable and visible to new searches.
     pub fn commit(&mut self) -> Result<()> {
         self.writer.commit()?;
         if let Some(reader) = self.reader {
             reader.reload()?;
+            people::write(&self.dir, &reader.searcher())?;
         }
         Ok(())
     }
@@ -288,7 +446,13 @@ impl Rebuild {
             ..
         } = self.writer.take().expect("finish runs once");
         writer.commit()?;
+        let index = writer.index().clone();
         writer.wait_merging_threads()?;
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        people::write(&self.dir, &reader.searcher())?;
         generations::publish(&self.root, &self.dir)?;
         generations::collect_garbage(&self.root, &self.dir)?;
         drop(lock);

@@ -4,6 +4,7 @@ pub mod clean;
 pub mod eval;
 pub mod export;
 pub mod ingest;
+pub mod persons;
 pub mod rebuild;
 pub mod search;
 pub mod show;
