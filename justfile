@@ -48,6 +48,25 @@ ready:
 eval *ARGS:
     {{newsdex}} eval clean "$@"
 
+# score the person extractor on CoNLL-2003 validation
+eval-persons *ARGS:
+    {{newsdex}} eval persons "$@"
+
+# retrain the person tagger from ../shared/data/conll2003 (deterministic) into data/persons/model.bin
+train-persons:
+    cargo run --release -p newsdex-eval --bin train-persons -- --shared ../shared --out data/persons/model.bin
+
+# person extraction throughput, one core
+bench-persons:
+    cargo bench -p newsdex-persons --bench throughput
+
+# cleaner speed on every fixture page, against dom_smoothie and the trafilatura crate (one core)
+bench-clean:
+    cargo bench --manifest-path bench/clean-compare/Cargo.toml --bench compare -- --rounds 3
+
+# ingest speed: generated pages from 20 local fake hosts (release), pages/s and peak memory
+bench-ingest:
+    cargo bench -p newsdex --bench ingest
+
 # every benchmark
-bench:
-    cargo bench --workspace
+bench: bench-clean bench-persons bench-ingest

@@ -11,6 +11,8 @@ use axum::body::Body;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::Response;
 
+pub mod fault;
+
 /// The repository's root directory.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

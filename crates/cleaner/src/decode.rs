@@ -28,20 +28,18 @@ pub(crate) fn decode(body: &[u8], content_type: Option<&str>, tld: Option<&str>)
         });
 
     let encoding = match declared {
-        // Declared UTF-8 but not valid UTF-8: the label is wrong (typically Windows-1252 text
-        // served by a server configured for UTF-8), so let the detector decide.
+        // Declared UTF-8 but not UTF-8: the label is wrong (typically Windows-1252 text served
+        // by a server configured for UTF-8), so let the detector decide.
         Some(e) if e == UTF_8 => {
-            if std::str::from_utf8(body).is_ok() {
+            if mostly_utf8(body) {
                 UTF_8
             } else {
                 detect(body, tld)
             }
         }
-        // Declared a legacy single-byte encoding but the bytes are valid, non-ASCII UTF-8: the
-        // label is stale, and honouring it would produce mojibake ("Ã©").
-        Some(e) if e.is_single_byte() && !body.is_ascii() && std::str::from_utf8(body).is_ok() => {
-            UTF_8
-        }
+        // Declared a legacy encoding but the bytes are (almost all) valid, non-ASCII UTF-8: the
+        // label is stale, and honouring it would produce mojibake ("Ã©", "鏂扮數").
+        Some(_) if !body.is_ascii() && mostly_utf8(body) => UTF_8,
         Some(e) => e,
         None => detect(body, tld),
     };
@@ -49,8 +47,28 @@ pub(crate) fn decode(body: &[u8], content_type: Option<&str>, tld: Option<&str>)
     text.into_owned()
 }
 
+/// Whether the bytes read as UTF-8 with at most one bad sequence per twenty good
+/// multi-byte characters. Legacy-encoded text almost never forms valid multi-byte UTF-8, so a
+/// page with many valid sequences is UTF-8 even with a few corrupt bytes (truncated or spliced
+/// content), and decoding it lossily as UTF-8 beats decoding all of it wrongly.
+fn mostly_utf8(body: &[u8]) -> bool {
+    if std::str::from_utf8(body).is_ok() {
+        return true;
+    }
+    let mut multibyte = 0usize;
+    let mut invalid = 0usize;
+    for chunk in body.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    invalid == 0 || multibyte >= 20 * invalid
+}
+
 fn detect(body: &[u8], tld: Option<&str>) -> &'static Encoding {
     if body.is_ascii() {
+        return UTF_8;
+    }
+    if mostly_utf8(body) {
         return UTF_8;
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -170,6 +188,16 @@ mod tests {
     fn utf8_labelled_latin1_stays_utf8() {
         let page = "<meta charset=iso-8859-1><p>Zoë Müller said “yes”</p>".as_bytes();
         assert!(decode(page, None, None).contains("Zoë Müller said “yes”"));
+    }
+
+    #[test]
+    fn utf8_declared_as_gb2312_or_latin2_stays_utf8() {
+        let page = "<meta charset=gb2312><p>DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶</p>"
+            .as_bytes();
+        assert!(decode(page, None, Some("com")).contains("人工智能迈上新台阶"));
+        let mut page = "<meta charset=iso-8859-2><p>Kolejne organizacje sprzeciwiają się skandalicznym atakom na Fundację. ".repeat(30).into_bytes();
+        page.push(0xFF);
+        assert!(decode(&page, None, Some("pl")).contains("sprzeciwiają się"));
     }
 
     #[test]

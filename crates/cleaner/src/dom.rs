@@ -5,7 +5,7 @@
 
 use scraper::{Html, Node};
 
-use crate::patterns::Patterns;
+use crate::patterns::{ClassCache, Patterns};
 
 /// "No element": the parent of the root, the end of a sibling chain.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -156,6 +156,8 @@ pub(crate) mod flag {
     pub const PROMO: u32 = 1 << 12;
     /// An `<article>` element or `itemtype=...Article`.
     pub const ARTICLE: u32 = 1 << 13;
+    /// A standfirst, lead or intro paragraph ("lead", "standfirst", "chapo", "Vorspann").
+    pub const LEAD: u32 = 1 << 14;
 }
 
 /// Counts over an element's subtree.
@@ -245,6 +247,10 @@ pub(crate) struct Block {
     pub link_chars: u32,
     pub commas: u32,
     pub links: Vec<Span>,
+    /// Characters inside `em`/`i`: editor's notes and disclaimers are set in italics.
+    pub emph_chars: u32,
+    /// The block holds a `<time>` element.
+    pub has_time: bool,
 }
 
 /// What the head (and any `<meta>`, `<link>`, `<time>` or JSON-LD in the body) says.
@@ -259,10 +265,12 @@ pub(crate) struct HeadData {
     pub json_ld: Vec<String>,
     /// `(element index, datetime attribute or text)` of `<time>` elements in the body.
     pub times: Vec<(u32, String)>,
-    /// `(element index, href)` of `rel=author` links.
-    pub author_links: Vec<(u32, String)>,
     /// The text of `rel=tag` links (WordPress and other CMSs' tag lists).
     pub tag_links: Vec<String>,
+    /// `(element index, text)` of byline elements, in the order they close; lines are
+    /// separated by `\n`. Inline bylines (`<a rel=author>`, `<span class=byline>`) own no
+    /// block, so their text is captured here.
+    pub bylines: Vec<(u32, String)>,
 }
 
 pub(crate) struct Doc {
@@ -334,12 +342,14 @@ struct Frame {
     link: Option<(usize, u64, String)>,
     /// A `rel=tag` link, whose text is a tag.
     tag_link: bool,
+    emph: bool,
     sink: Option<Sink>,
     time: Option<u32>,
 }
 
 struct Builder<'p> {
     patterns: &'p Patterns,
+    class_cache: ClassCache,
     elems: Vec<Elem>,
     blocks: Vec<Block>,
     head: HeadData,
@@ -355,6 +365,7 @@ struct Builder<'p> {
     pre_depth: u32,
     list_depth: u32,
     link_depth: u32,
+    emph_depth: u32,
     sink: Sink,
     buf: String,
     cur: Block,
@@ -363,6 +374,8 @@ struct Builder<'p> {
     /// Bumped at every flush, so a link that spans a block break is not recorded.
     generation: u64,
     time_text: String,
+    /// Open byline elements and the text read inside them so far.
+    captures: Vec<(u32, String)>,
     body: u32,
     in_head: bool,
 }
@@ -435,6 +448,7 @@ impl<'p> Builder<'p> {
     fn new(patterns: &'p Patterns) -> Self {
         Builder {
             patterns,
+            class_cache: ClassCache::new(),
             elems: Vec::new(),
             blocks: Vec::new(),
             head: HeadData::default(),
@@ -447,6 +461,7 @@ impl<'p> Builder<'p> {
             pre_depth: 0,
             list_depth: 0,
             link_depth: 0,
+            emph_depth: 0,
             sink: Sink::Body,
             buf: String::new(),
             cur: empty_block(),
@@ -454,6 +469,7 @@ impl<'p> Builder<'p> {
             pending_break: false,
             generation: 0,
             time_text: String::new(),
+            captures: Vec::new(),
             body: NONE,
             in_head: false,
         }
@@ -558,7 +574,8 @@ impl<'p> Builder<'p> {
         if parent != NONE {
             self.elems[parent as usize].children += 1;
         }
-        let (flags, class_weight, class_key) = self.patterns.classify(tag, el);
+        let (flags, class_weight, class_key) =
+            self.patterns.classify(tag, el, &mut self.class_cache);
         self.elems.push(Elem {
             tag,
             parent,
@@ -575,6 +592,9 @@ impl<'p> Builder<'p> {
         });
         if tag == Tag::Body && self.body == NONE {
             self.body = index;
+        }
+        if flags & flag::BYLINE != 0 && self.captures.len() < 8 {
+            self.captures.push((index, String::new()));
         }
         self.open.push(index);
         self.last_child.push(NONE);
@@ -609,18 +629,14 @@ impl<'p> Builder<'p> {
                 self.resolve_pending_space();
                 (self.cur.text.len(), self.generation, href.trim().to_owned())
             });
+        let emph = matches!(name, "em" | "i");
+        self.emph_depth += u32::from(emph);
         if name == "time" {
+            self.cur.has_time = true;
             self.time_text.clear();
             if let Some(dt) = el.attr("datetime") {
                 self.head.times.push((index, dt.to_owned()));
             }
-        }
-        if (el.attr("rel").is_some_and(|r| {
-            r.split_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("author"))
-        })) && let Some(href) = el.attr("href")
-        {
-            self.head.author_links.push((index, href.to_owned()));
         }
         if el.attr("itemprop").is_some()
             && let Some(content) = el.attr("content")
@@ -640,6 +656,7 @@ impl<'p> Builder<'p> {
             list,
             link,
             tag_link: tag == Tag::A && is_tag_link(el),
+            emph,
             sink: time.map(|_| Sink::Body),
             time,
         });
@@ -658,6 +675,7 @@ impl<'p> Builder<'p> {
             list: false,
             link: None,
             tag_link: false,
+            emph: false,
             sink: Some(previous),
             time: None,
         });
@@ -709,12 +727,19 @@ impl<'p> Builder<'p> {
             self.kinds.pop();
         }
         self.quote_depth -= u32::from(frame.quote);
+        self.emph_depth -= u32::from(frame.emph);
         self.pre_depth -= u32::from(frame.pre);
         self.list_depth -= u32::from(frame.list);
         self.open.pop();
         self.last_child.pop();
         if frame.breaks {
             self.owners.pop();
+        }
+        if self.captures.last().is_some_and(|(e, _)| *e == frame.elem)
+            && let Some((elem, text)) = self.captures.pop()
+            && self.head.bylines.len() < 64
+        {
+            self.head.bylines.push((elem, text));
         }
         let index = frame.elem as usize;
         let end = self.elems.len() as u32;
@@ -750,6 +775,18 @@ impl<'p> Builder<'p> {
     fn body_text(&mut self, text: &str) {
         if self.open.is_empty() {
             return;
+        }
+        for (_, captured) in &mut self.captures {
+            for c in text.chars() {
+                if captured.len() >= 600 {
+                    break;
+                }
+                if !c.is_whitespace() {
+                    captured.push(c);
+                } else if !captured.is_empty() && !captured.ends_with([' ', '\n']) {
+                    captured.push(' ');
+                }
+            }
         }
         let in_link = self.link_depth > 0;
         for ch in text.chars() {
@@ -790,6 +827,9 @@ impl<'p> Builder<'p> {
     fn push_char(&mut self, ch: char, in_link: bool) {
         self.cur.text.push(ch);
         self.cur.chars += 1;
+        if self.emph_depth > 0 {
+            self.cur.emph_chars += 1;
+        }
         if in_link {
             self.cur.link_chars += 1;
         }
@@ -806,6 +846,7 @@ impl<'p> Builder<'p> {
         if self.sink != Sink::Body && self.sink != Sink::Time {
             return;
         }
+        self.break_captures();
         if self.pre_depth > 0 {
             self.cur.text.push('\n');
             return;
@@ -818,7 +859,20 @@ impl<'p> Builder<'p> {
         }
     }
 
+    /// Block boundaries and `<br>`s are line breaks in captured bylines.
+    fn break_captures(&mut self) {
+        for (_, captured) in &mut self.captures {
+            if captured.ends_with(' ') {
+                captured.pop();
+            }
+            if !captured.is_empty() && !captured.ends_with('\n') {
+                captured.push('\n');
+            }
+        }
+    }
+
     fn flush(&mut self) {
+        self.break_captures();
         self.pending_space = false;
         self.pending_break = false;
         self.generation += 1;
@@ -832,10 +886,10 @@ impl<'p> Builder<'p> {
             return;
         }
         self.cur.text.truncate(trimmed_end);
-        self.cur.links.retain(|l| l.start < l.end);
         for link in &mut self.cur.links {
             link.end = link.end.min(trimmed_end);
         }
+        self.cur.links.retain(|l| l.start < l.end);
         let owner = self
             .owners
             .last()
@@ -922,6 +976,8 @@ fn empty_block() -> Block {
         link_chars: 0,
         commas: 0,
         links: Vec::new(),
+        emph_chars: 0,
+        has_time: false,
     }
 }
 

@@ -54,6 +54,11 @@ pub(crate) struct Kept {
 
 pub(crate) struct Extractor<'a> {
     doc: &'a Doc,
+    /// Keep figure captions (`Config::keep_captions`); their credits still go.
+    keep_captions: bool,
+    /// Per block: 0 not yet checked, 1 prose, 2 boilerplate by wording (checked once, used by
+    /// every attempt).
+    boiler: Vec<std::cell::Cell<u8>>,
     patterns: &'a Patterns,
     title_words: Vec<String>,
     /// Flags of each element's descendants (not itself), ORed.
@@ -61,7 +66,7 @@ pub(crate) struct Extractor<'a> {
 }
 
 impl<'a> Extractor<'a> {
-    pub fn new(doc: &'a Doc, patterns: &'a Patterns, title: &str) -> Self {
+    pub fn new(doc: &'a Doc, patterns: &'a Patterns, title: &str, keep_captions: bool) -> Self {
         let mut below = vec![0u32; doc.elems.len()];
         for i in (0..doc.elems.len()).rev() {
             let e = &doc.elems[i];
@@ -71,6 +76,8 @@ impl<'a> Extractor<'a> {
         }
         Extractor {
             doc,
+            keep_captions,
+            boiler: vec![std::cell::Cell::new(0); doc.blocks.len()],
             patterns,
             title_words: words(title),
             below,
@@ -92,7 +99,32 @@ impl<'a> Extractor<'a> {
                 best = kept;
             }
         }
-        best
+        // No container holds an article-sized text (many short paragraphs, or text loose in
+        // the body): take the whole body, cleaned of its boxes, if that holds far more.
+        let strict = ATTEMPTS[0];
+        let whole = self.collect(
+            &[self.doc.body],
+            &vec![f32::NAN; self.doc.elems.len()],
+            strict,
+        );
+        let whole_chars: u32 = whole.iter().map(|k| self.doc.blocks[k.block].chars).sum();
+        if whole_chars > 2 * best_chars.max(100) {
+            whole
+        } else {
+            best
+        }
+    }
+
+    fn boilerplate(&self, index: usize) -> bool {
+        let memo = &self.boiler[index];
+        if memo.get() == 0 {
+            let b = &self.doc.blocks[index];
+            let is = self
+                .patterns
+                .is_boilerplate_text(&b.text, share(b.link_chars, b.chars));
+            memo.set(if is { 2 } else { 1 });
+        }
+        memo.get() == 2
     }
 
     fn elem(&self, i: u32) -> &Elem {
@@ -105,7 +137,10 @@ impl<'a> Extractor<'a> {
         let mut excluded = vec![false; elems.len()];
         for (i, e) in elems.iter().enumerate() {
             let inherited = e.parent != NONE && excluded[e.parent as usize];
-            let guards_body = self.below[i] & (flag::ARTICLE_BODY | flag::ARTICLE) != 0;
+            // A box holding the marked body is not a sidebar, whatever its class says; a comment
+            // section is comments, whatever its comments are marked as.
+            let guards_body =
+                self.below[i] & (flag::ARTICLE_BODY | flag::ARTICLE) != 0 && !e.has(flag::COMMENTS);
             let own = !guards_body
                 && (e.has(flag::BOILER_TAG | flag::CAPTION)
                     || (attempt.strip_unlikely
@@ -130,7 +165,12 @@ impl<'a> Extractor<'a> {
             Tag::H(_) | Tag::Th => -5.0,
             _ => 0.0,
         };
-        let semantic = if e.has(flag::ARTICLE_BODY) { 25.0 } else { 0.0 };
+        // A body marking counts for a container with real text, not for a stray snippet.
+        let semantic = if e.has(flag::ARTICLE_BODY) && e.stats.chars >= 400 {
+            25.0
+        } else {
+            0.0
+        };
         let weight = if attempt.weight_classes {
             e.class_weight as f32
         } else {
@@ -139,14 +179,15 @@ impl<'a> Extractor<'a> {
         base + weight + semantic
     }
 
-    fn attempt(&self, attempt: Attempt) -> Vec<Kept> {
+    /// Readability-style scores of the containers of paragraphs, and the scored elements.
+    fn score(&self, attempt: Attempt) -> (Vec<f32>, Vec<u32>) {
         let doc = self.doc;
         let excluded = self.excluded(attempt);
         let n = doc.elems.len();
         let mut score = vec![f32::NAN; n];
         let mut candidates: Vec<u32> = Vec::new();
 
-        for block in &doc.blocks {
+        for (index, block) in doc.blocks.iter().enumerate() {
             let owner = block.owner;
             if excluded[owner as usize]
                 || block.chars < 25
@@ -160,11 +201,7 @@ impl<'a> Extractor<'a> {
             ) {
                 continue;
             }
-            if block.chars < 320
-                && self
-                    .patterns
-                    .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
-            {
+            if block.chars < 320 && self.boilerplate(index) {
                 continue;
             }
             let content = 1.0 + (block.commas + 1) as f32 + (block.chars / 100).min(3) as f32;
@@ -203,9 +240,106 @@ impl<'a> Extractor<'a> {
             let ld = self.elem(c).stats.link_density();
             score[c as usize] *= 1.0 - ld;
         }
+        (score, candidates)
+    }
+
+    fn attempt(&self, attempt: Attempt) -> Vec<Kept> {
+        let (score, candidates) = self.score(attempt);
         let top = self.pick_top(&candidates, &score);
-        let roots = self.roots(top, &score);
+        let mut roots = self.roots(top, &score);
+        self.add_leads(&mut roots);
         self.collect(&roots, &score, attempt)
+    }
+
+    /// Standfirsts and intros set apart from the body (in the article header, or just before
+    /// the body in its own box) belong to the article: adds those that come before the first
+    /// root within the same article, or within a few levels of it.
+    fn add_leads(&self, roots: &mut Vec<u32>) {
+        let Some(&first) = roots.first() else { return };
+        if matches!(self.elem(first).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        // The region a lead may come from: the enclosing <article>, else the root's
+        // grandparent-or-so container.
+        let region = self
+            .doc
+            .ancestors(first)
+            .take(8)
+            .find(|&a| self.elem(a).has(flag::ARTICLE))
+            .or_else(|| self.doc.ancestors(first).take(3).last())
+            .unwrap_or(first);
+        if matches!(self.elem(region).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        let boxed = flag::BOILER_TAG
+            | flag::RELATED
+            | flag::PROMO
+            | flag::COMMENTS
+            | flag::SHARE
+            | flag::AD
+            | flag::CAPTION;
+        let mut leads = Vec::new();
+        let mut i = region;
+        while i < first {
+            let e = self.elem(i);
+            let inside_root = roots.iter().any(|&r| self.doc.contains(r, i));
+            if inside_root || e.has(boxed) {
+                // Skip the whole subtree.
+                i = e.end;
+                continue;
+            }
+            if e.has(flag::LEAD) && !self.doc.contains(i, first) {
+                let s = &e.stats;
+                if (30..=1500).contains(&s.chars) && s.link_density() < 0.5 {
+                    leads.push(i);
+                }
+                i = e.end;
+                continue;
+            }
+            i += 1;
+        }
+        if !leads.is_empty() {
+            leads.extend(roots.iter().copied());
+            *roots = leads;
+        }
+    }
+
+    #[cfg(test)]
+    pub fn explain(&self) -> String {
+        use std::fmt::Write;
+        let attempt = ATTEMPTS[0];
+        let mut out = String::new();
+        let (score, mut candidates) = self.score(attempt);
+        candidates.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
+        for &c in candidates.iter().take(12) {
+            let e = self.elem(c);
+            let _ = writeln!(
+                out,
+                "cand {c} {:?} score {:.1} chars {} ld {:.2} flags {:#x} w {}",
+                e.tag,
+                score[c as usize],
+                e.stats.chars,
+                e.stats.link_density(),
+                e.flags,
+                e.class_weight
+            );
+        }
+        let top = self.pick_top(&candidates, &score);
+        for (n, attempt) in ATTEMPTS.iter().enumerate() {
+            let kept = self.attempt(*attempt);
+            let chars: u32 = kept.iter().map(|k| self.doc.blocks[k.block].chars).sum();
+            let _ = writeln!(out, "attempt {n}: {} blocks, {chars} chars", kept.len());
+        }
+        let _ = writeln!(out, "top {top} {:?}", self.elem(top).tag);
+        for r in self.roots(top, &score) {
+            let _ = writeln!(
+                out,
+                "root {r} {:?} chars {}",
+                self.elem(r).tag,
+                self.elem(r).stats.chars
+            );
+        }
+        out
     }
 
     fn pick_top(&self, candidates: &[u32], score: &[f32]) -> u32 {
@@ -268,6 +402,61 @@ impl<'a> Extractor<'a> {
             at = self.elem(at).parent;
         }
 
+        // The page's own marking of its body (`itemprop=articleBody`, `entry-content`, ...)
+        // wins when scoring agrees that the article is in there: page builders split a body
+        // into many sections that scoring alone would not join up.
+        if let Some(body) = std::iter::once(top)
+            .chain(self.doc.ancestors(top))
+            .find(|&a| self.elem(a).has(flag::ARTICLE_BODY))
+        {
+            top = body;
+            // Several marked parts (one `itemprop=articleBody` per section): their common
+            // ancestor holds the whole body.
+            let parts: Vec<u32> = (0..self.doc.elems.len() as u32)
+                .filter(|&i| {
+                    i != body
+                        && self.elem(i).has(flag::ARTICLE_BODY)
+                        && !self.doc.contains(i, body)
+                        && !self.doc.contains(body, i)
+                })
+                .filter(|&i| self.prose_chars(i) >= 100)
+                .collect();
+            for part in parts {
+                if let Some(common) = self
+                    .common_ancestor(top, part)
+                    .filter(|&c| self.joinable(c, top, part))
+                {
+                    top = common;
+                }
+            }
+        } else if let Some(body) = self.best_marked_body()
+            && !self.doc.contains(body, top)
+            && self.prose_chars(body) as f32 >= 0.5 * self.prose_chars(top) as f32
+        {
+            top = body;
+        }
+
+        // Another strong candidate elsewhere (the body split over sections or columns): take
+        // the container of both, when it is prose rather than the page around it.
+        let top_score = score[top as usize];
+        for &other in &ranked {
+            let s = score[other as usize];
+            if other == top
+                || s.is_nan()
+                || s < 0.45 * top_score
+                || doc.contains(other, top)
+                || doc.contains(top, other)
+            {
+                continue;
+            }
+            if let Some(common) = self
+                .common_ancestor(top, other)
+                .filter(|&c| self.joinable(c, top, other))
+            {
+                top = common;
+            }
+        }
+
         // A lone child is no better than its parent.
         loop {
             let parent = self.elem(top).parent;
@@ -292,6 +481,51 @@ impl<'a> Extractor<'a> {
             top = article;
         }
         top
+    }
+
+    fn common_ancestor(&self, a: u32, b: u32) -> Option<u32> {
+        std::iter::once(a)
+            .chain(self.doc.ancestors(a))
+            .find(|&x| self.doc.contains(x, b))
+    }
+
+    /// Whether `common`, the container of `a` and `b`, is the article rather than the page:
+    /// not the body, little link text, and not much more text than the two together.
+    fn joinable(&self, common: u32, a: u32, b: u32) -> bool {
+        let c = self.elem(common);
+        if matches!(c.tag, Tag::Body | Tag::Html) {
+            return false;
+        }
+        // Parts inside two different <article> elements are two articles (a post and the
+        // teasers listed under it), not one article in two parts.
+        let article_of = |x: u32| {
+            std::iter::once(x)
+                .chain(self.doc.ancestors(x))
+                .find(|&y| self.elem(y).has(flag::ARTICLE))
+        };
+        let (article_a, article_b) = (article_of(a), article_of(b));
+        if article_a != article_b
+            && (article_a.is_some_and(|x| x != common && self.doc.contains(common, x))
+                || article_b.is_some_and(|x| x != common && self.doc.contains(common, x)))
+        {
+            return false;
+        }
+        let both = self.elem(a).stats.chars + self.elem(b).stats.chars;
+        c.stats.link_density() < 0.3 && c.stats.chars <= 2 * both + 500
+    }
+
+    /// Characters of text outside links.
+    fn prose_chars(&self, i: u32) -> u32 {
+        let s = &self.elem(i).stats;
+        s.chars.saturating_sub(s.link_chars)
+    }
+
+    /// The element marked as the article body that holds the most prose.
+    fn best_marked_body(&self) -> Option<u32> {
+        let best = (0..self.doc.elems.len() as u32)
+            .filter(|&i| self.elem(i).has(flag::ARTICLE_BODY))
+            .max_by_key(|&i| self.prose_chars(i))?;
+        (self.prose_chars(best) >= 200).then_some(best)
     }
 
     /// The top candidate plus the siblings that belong to the same article.
@@ -427,14 +661,18 @@ impl<'a> Extractor<'a> {
         }
         // A box holding most of the article is part of it, whatever its class says.
         let minor = (e.stats.chars as f32) < 0.35 * root_chars as f32;
-        if e.has(flag::BOILER_TAG | flag::CAPTION) {
+        // A box whose class names it (comments, related, promo) goes unless it is most of the
+        // article.
+        let named_minor = (e.stats.chars as f32) < 0.5 * root_chars as f32;
+        if e.has(flag::BOILER_TAG) || (e.has(flag::CAPTION) && !self.keep_captions) {
             return true;
         }
         // A figure's own text is its caption and credit, unless it wraps a quote or a table.
-        if e.tag == Tag::Figure && e.stats.quotes == 0 && e.stats.chars < 400 {
+        if !self.keep_captions && e.tag == Tag::Figure && e.stats.quotes == 0 && e.stats.chars < 400
+        {
             return true;
         }
-        if minor
+        if named_minor
             && e.has(
                 flag::COMMENTS | flag::PROMO | flag::SHARE | flag::AD | flag::RELATED | flag::TAGS,
             )
@@ -447,7 +685,7 @@ impl<'a> Extractor<'a> {
         if e.has(flag::BYLINE) && (e.stats.chars <= 200 || e.stats.link_density() > 0.5) {
             return true;
         }
-        if e.has(flag::DATE) && e.stats.chars <= 80 {
+        if e.has(flag::DATE) && e.stats.chars <= 150 {
             return true;
         }
         attempt.clean_conditionally && minor && self.looks_like_junk(i, e, score, attempt)
@@ -457,6 +695,7 @@ impl<'a> Extractor<'a> {
         let doc = self.doc;
         let mut kept = Vec::new();
         let mut title_seen = false;
+        let mut prose_seen = false;
         for &root in roots {
             let r = self.elem(root);
             let root_chars = r.stats.chars;
@@ -487,28 +726,128 @@ impl<'a> Extractor<'a> {
                     continue;
                 }
                 let block = &doc.blocks[b as usize];
-                if let Some(k) = self.keep_block(b as usize, block, &mut title_seen) {
+                if let Some(k) =
+                    self.keep_block(b as usize, block, &mut title_seen, &mut prose_seen)
+                {
                     kept.push(k);
                 }
             }
         }
+        self.trim_head(&mut kept);
+        self.drop_orphans(&mut kept);
+        self.trim_tail(&mut kept);
         kept
     }
 
-    fn keep_block(&self, index: usize, block: &Block, title_seen: &mut bool) -> Option<Kept> {
-        if block.kind == Kind::Caption {
+    /// Drops lead-ins whose content was removed: a short "Contact:" line followed by a gap
+    /// (dropped blocks) or by nothing.
+    fn drop_orphans(&self, kept: &mut Vec<Kept>) {
+        let mut keep = vec![true; kept.len()];
+        for i in 0..kept.len() {
+            let block = &self.doc.blocks[kept[i].block];
+            let next = kept.get(i + 1);
+            let gap = next.is_none_or(|n| n.block > kept[i].block + 1);
+            if !gap {
+                continue;
+            }
+            if block.chars <= 40 && kept[i].text.trim_end().ends_with([':', '：']) {
+                keep[i] = false;
+            }
+        }
+        let mut flags = keep.into_iter();
+        kept.retain(|_| flags.next().unwrap_or(true));
+    }
+
+    /// Drops labels before the story starts: a kicker or section name ("Aktuell", "Corte
+    /// Suprema") left above the first paragraph.
+    fn trim_head(&self, kept: &mut Vec<Kept>) {
+        let label = |k: &Kept| {
+            let b = &self.doc.blocks[k.block];
+            b.chars <= 30
+                && matches!(b.kind, Kind::Paragraph | Kind::Loose)
+                && !k
+                    .text
+                    .trim_end()
+                    .ends_with(['.', '!', '?', '…', '"', '”', '»', ':'])
+        };
+        let leading = kept.iter().take_while(|k| label(k)).count();
+        let prose_follows = kept
+            .get(leading)
+            .is_some_and(|k| self.doc.blocks[k.block].chars >= 80);
+        if leading > 0 && prose_follows {
+            kept.drain(..leading);
+        }
+    }
+
+    /// Drops what dangles at the end of an article once the boxes after it are gone: section
+    /// headings and lead-ins with nothing under them ("More on this:", "Your reactions") and
+    /// short link lines ("Back to all news").
+    fn trim_tail(&self, kept: &mut Vec<Kept>) {
+        let prose =
+            |k: &Kept| matches!(self.doc.blocks[k.block].kind, Kind::Paragraph | Kind::Loose);
+        while let Some(last) = kept.last() {
+            // Never trim a page down to nothing: only what follows its last real paragraph.
+            if !kept[..kept.len() - 1].iter().any(prose) {
+                break;
+            }
+            let block = &self.doc.blocks[last.block];
+            let chars = block.chars;
+            let dangling = matches!(block.kind, Kind::Heading(_))
+                || (chars <= 40 && last.text.trim_end().ends_with([':', '：']))
+                || (chars <= 120 && share(block.link_chars, chars) >= 0.5)
+                // Editor's notes and disclaimers after the story are set in italics.
+                || (chars <= 300 && share(block.emph_chars, chars) >= 0.9)
+                // A short line that is no sentence: the title of a box that is gone, a
+                // question widget ("Was this useful?"), agency initials ("aja/PAP").
+                || (chars <= 40
+                    && matches!(block.kind, Kind::Paragraph | Kind::Loose)
+                    && !last.text.trim_end().ends_with(['.', '!', '…', '"', '”', '»', ')', '“']));
+            if !dangling {
+                break;
+            }
+            kept.pop();
+        }
+    }
+
+    fn keep_block(
+        &self,
+        index: usize,
+        block: &Block,
+        title_seen: &mut bool,
+        prose_seen: &mut bool,
+    ) -> Option<Kept> {
+        if block.kind == Kind::Caption && !self.keep_captions {
             return None;
         }
-        if let Kind::Heading(_) = block.kind
+        // The article's own headline, before any paragraph: the title is metadata, not body.
+        if let Kind::Heading(level) = block.kind
             && !*title_seen
+            && (self.duplicates_title(&block.text) || (level == 1 && !*prose_seen))
+        {
+            *title_seen = true;
+            return None;
+        }
+        // Some pages set the headline in a plain paragraph or div above the story.
+        if !*title_seen
+            && !*prose_seen
+            && matches!(block.kind, Kind::Paragraph | Kind::Loose)
+            && block.chars <= 200
             && self.duplicates_title(&block.text)
         {
             *title_seen = true;
             return None;
         }
-        if self
-            .patterns
-            .is_boilerplate_text(&block.text, share(block.link_chars, block.chars))
+        let link_share = share(block.link_chars, block.chars);
+        if self.boilerplate(index) {
+            return None;
+        }
+        if self.patterns.is_meta_line(&block.text) || (block.has_time && block.chars <= 80) {
+            return None;
+        }
+        // A short line that is all link is navigation ("Back to all news", a teaser headline).
+        if link_share >= 0.9
+            && block.chars < 120
+            && matches!(block.kind, Kind::Paragraph | Kind::Loose)
         {
             return None;
         }
@@ -517,6 +856,9 @@ impl<'a> Extractor<'a> {
         let text = stripped.trim();
         if text.is_empty() {
             return None;
+        }
+        if matches!(block.kind, Kind::Paragraph | Kind::Loose) {
+            *prose_seen = true;
         }
         Some(Kept {
             block: index,
@@ -569,4 +911,33 @@ pub(crate) fn similarity(a: &[String], b: &[String]) -> f32 {
         .map(|w| w.len() + 1)
         .sum();
     1.0 - missing as f32 / total as f32
+}
+
+#[cfg(test)]
+mod tests {
+    /// `NEWSDEX_EXPLAIN=page.html cargo test -p newsdex-cleaner explain -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a debugging aid, run by hand"]
+    #[allow(clippy::print_stdout)]
+    fn explain() {
+        let Ok(path) = std::env::var("NEWSDEX_EXPLAIN") else {
+            return;
+        };
+        let body = std::fs::read(&path).unwrap_or_default();
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(&body));
+        let patterns = crate::patterns::Patterns::new();
+        let doc = crate::dom::build(&html, &patterns);
+        let ex = super::Extractor::new(&doc, &patterns, "", false);
+        println!("{}", ex.explain());
+        for (elem, text) in &doc.head.bylines {
+            let e = &doc.elems[*elem as usize];
+            let above = doc
+                .ancestors(*elem)
+                .fold(0, |f, a| f | doc.elems[a as usize].flags);
+            println!(
+                "byline {elem} {:?} flags {:#x} above {above:#x}: {text:?}",
+                e.tag, e.flags
+            );
+        }
+    }
 }

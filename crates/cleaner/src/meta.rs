@@ -6,7 +6,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::Value;
 use url::Url;
 
-use crate::dom::{Doc, flag};
+use crate::byline;
+use crate::dom::Doc;
 
 /// Schema.org types that describe an article.
 const ARTICLE_TYPES: &[&str] = &[
@@ -34,6 +35,8 @@ pub(crate) struct JsonLd {
     /// Whether the object read is an article type (not a bare `WebPage`).
     pub is_article: bool,
     pub title: Option<String>,
+    /// A `name` that differs from the `headline`.
+    pub alt_title: Option<String>,
     pub authors: Vec<String>,
     pub published: Option<String>,
     pub modified: Option<String>,
@@ -43,6 +46,8 @@ pub(crate) struct JsonLd {
     pub tags: Vec<String>,
     pub image: Option<String>,
     pub url: Option<String>,
+    /// `articleBody`: the whole text, which single-page apps sometimes carry only here.
+    pub body: Option<String>,
 }
 
 /// Parses the page's JSON-LD scripts leniently and reads the first article-like object.
@@ -198,7 +203,7 @@ fn url_of(v: &Value) -> Option<String> {
 
 fn names_of(v: &Value, out: &mut Vec<String>) {
     match v {
-        Value::String(s) => out.extend(split_people(&decode_entities(s))),
+        Value::String(s) => out.extend(byline::declared_people(&decode_entities(s))),
         Value::Array(items) => items.iter().for_each(|i| names_of(i, out)),
         Value::Object(map) => {
             if let Some(name) = map.get("name") {
@@ -229,12 +234,19 @@ fn read_article(map: &serde_json::Map<String, Value>) -> JsonLd {
         Some(Value::Array(items)) => items.iter().filter_map(text_of).collect(),
         _ => Vec::new(),
     };
+    // Wikipedia-style objects have a `name` (the title) and a `headline` (a description): the
+    // caller picks whichever is closer to the page's `<title>`.
+    let headline = map.get("headline").and_then(text_of);
+    let name = map.get("name").and_then(text_of);
     JsonLd {
         is_article: false,
-        title: map
-            .get("headline")
-            .and_then(text_of)
-            .or_else(|| map.get("name").and_then(text_of)),
+        title: headline.clone().or_else(|| name.clone()),
+        alt_title: if headline.is_some() && name.is_some() && headline != name {
+            name
+        } else {
+            None
+        },
+        body: map.get("articleBody").and_then(text_of),
         authors,
         published: map
             .get("datePublished")
@@ -335,235 +347,6 @@ pub(crate) fn metas<'d>(doc: &'d Doc, name: &str) -> impl Iterator<Item = &'d st
 /// Collapses whitespace and decodes nothing: scraper already decoded entities.
 pub(crate) fn clean_text(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The title from `<title>`, without a site name after (or before) a separator, in the
-/// manner of Readability's `_getArticleTitle`.
-pub(crate) fn title_from_document(raw: &str, site_name: Option<&str>) -> String {
-    let original = clean_text(raw);
-    let seps = [
-        " | ", " - ", " – ", " — ", " \\ ", " / ", " > ", " » ", " :: ", " · ",
-    ];
-    let Some((sep_at, sep)) = seps
-        .iter()
-        .filter_map(|s| original.rfind(s).map(|i| (i, *s)))
-        .max_by_key(|(i, _)| *i)
-    else {
-        return original;
-    };
-    let head = original[..sep_at].trim();
-    let tail = original[sep_at + sep.len()..].trim();
-    if let Some(site) = site_name {
-        let site = site.trim();
-        if tail.eq_ignore_ascii_case(site) {
-            return head.to_owned();
-        }
-        if let Some(first) = seps
-            .iter()
-            .filter_map(|s| original.find(s).map(|i| (i, *s)))
-            .min_by_key(|(i, _)| *i)
-            && original[..first.0].trim().eq_ignore_ascii_case(site)
-        {
-            return original[first.0 + first.1.len()..].trim().to_owned();
-        }
-    }
-    let words = |s: &str| s.split_whitespace().count();
-    let mut current = head.to_owned();
-    if words(&current) < 3 {
-        // "Site | Title": the part after the first separator.
-        if let Some((first_at, first_sep)) = seps
-            .iter()
-            .filter_map(|s| original.find(s).map(|i| (i, *s)))
-            .min_by_key(|(i, _)| *i)
-        {
-            current = original[first_at + first_sep.len()..].trim().to_owned();
-        }
-    }
-    let hierarchical = [" \\ ", " / ", " > ", " » "].contains(&sep);
-    let stripped_words = original
-        .split_whitespace()
-        .filter(|w| !["|", "-", "–", "—", "\\", "/", ">", "»", "::", "·"].contains(w))
-        .count();
-    if words(&current) <= 4
-        && (!hierarchical || words(&current) != stripped_words.saturating_sub(1))
-    {
-        return original;
-    }
-    current
-}
-
-/// Splits a byline into people: drops "By", job titles after commas, and joins.
-pub(crate) fn split_people(byline: &str) -> Vec<String> {
-    let text = clean_text(byline);
-    let lower_prefixes = [
-        "by ",
-        "von ",
-        "par ",
-        "por ",
-        "di ",
-        "door ",
-        "av ",
-        "autor: ",
-        "author: ",
-        "written by ",
-        "words by ",
-        "story by ",
-        "reporting by ",
-        "text: ",
-        "tekst: ",
-    ];
-    let mut rest: &str = text
-        .trim()
-        .trim_start_matches(['-', '–', '—', '|', ':'])
-        .trim();
-    loop {
-        let lower = rest.to_lowercase();
-        let Some(p) = lower_prefixes.iter().find(|p| lower.starts_with(*p)) else {
-            break;
-        };
-        rest = rest[p.len()..].trim_start();
-    }
-    let mut people = Vec::new();
-    let separators = [
-        " and ", " & ", " und ", " et ", " y ", " i ", " e ", " og ", " en ", ";", "|", ",", "/",
-        "\n", " · ",
-    ];
-    let mut parts = vec![rest.to_owned()];
-    for sep in separators {
-        parts = parts
-            .iter()
-            .flat_map(|p| p.split(sep).map(str::to_owned).collect::<Vec<_>>())
-            .collect();
-    }
-    for part in parts {
-        let name = part
-            .trim()
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
-            .trim();
-        if name.is_empty() || name.len() > 80 || is_role(name) {
-            continue;
-        }
-        let name = strip_trailing_role(name);
-        if !name.is_empty()
-            && name.chars().any(char::is_alphabetic)
-            && !people
-                .iter()
-                .any(|p: &String| p.eq_ignore_ascii_case(&name))
-        {
-            people.push(name);
-        }
-    }
-    people
-}
-
-/// Job titles and desk names that follow a name in bylines.
-const ROLE_WORDS: &[&str] = &[
-    "reporter",
-    "correspondent",
-    "editor",
-    "writer",
-    "columnist",
-    "journalist",
-    "staff",
-    "contributor",
-    "producer",
-    "analyst",
-    "critic",
-    "photographer",
-    "chief",
-    "senior",
-    "deputy",
-    "political",
-    "politics",
-    "business",
-    "sports",
-    "news",
-    "desk",
-    "digital",
-    "online",
-    "associate",
-    "assistant",
-    "managing",
-    "executive",
-    "special",
-    "foreign",
-    "economics",
-    "science",
-    "technology",
-    "health",
-    "education",
-    "environment",
-    "arts",
-    "culture",
-    "features",
-    "redakteur",
-    "redakteurin",
-    "korrespondent",
-    "korrespondentin",
-    "autor",
-    "autorin",
-    "redakcja",
-    "dziennikarz",
-];
-
-fn is_role(s: &str) -> bool {
-    let words: Vec<String> = s.split_whitespace().map(str::to_lowercase).collect();
-    !words.is_empty()
-        && words.iter().all(|w| {
-            ROLE_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
-                || w == "of"
-                || w == "the"
-                || w == "for"
-                || w == "at"
-        })
-        || s.contains('@')
-        || s.starts_with("http")
-        || s.chars().filter(|c| c.is_ascii_digit()).count() > 3
-}
-
-/// "Sophie Huskisson Political Reporter" -> "Sophie Huskisson".
-fn strip_trailing_role(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let mut end = words.len();
-    while end > 1
-        && ROLE_WORDS.contains(
-            &words[end - 1]
-                .to_lowercase()
-                .trim_matches(|c: char| !c.is_alphanumeric()),
-        )
-    {
-        end -= 1;
-        while end > 1
-            && ["of", "the", "for", "at"].contains(&words[end - 1].to_lowercase().as_str())
-        {
-            end -= 1;
-        }
-    }
-    words[..end].join(" ")
-}
-
-/// Bylines found in the markup: `rel=author` links and elements flagged as bylines.
-pub(crate) fn markup_authors(doc: &Doc) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, e) in doc.elems.iter().enumerate() {
-        if !e.has(flag::BYLINE) || e.has(flag::PROMO) || e.stats.chars == 0 || e.stats.chars > 120 {
-            continue;
-        }
-        // Outermost byline element only.
-        if e.parent != crate::dom::NONE && doc.elems[e.parent as usize].has(flag::BYLINE) {
-            continue;
-        }
-        let text = doc.text_of(i as u32);
-        for name in split_people(&text) {
-            if name.split_whitespace().count() <= 5 && !out.contains(&name) {
-                out.push(name);
-            }
-        }
-        if out.len() >= 6 {
-            break;
-        }
-    }
-    out
 }
 
 /// Parses the date formats that pages use in metadata and `<time>` elements.
@@ -693,28 +476,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn people_from_bylines() {
-        assert_eq!(
-            split_people("By Jane Doe and John Smith"),
-            vec!["Jane Doe", "John Smith"]
-        );
-        assert_eq!(
-            split_people("By Sophie Huskisson, Political Reporter"),
-            vec!["Sophie Huskisson"]
-        );
-        assert_eq!(
-            split_people("Sophie Huskisson Political Reporter"),
-            vec!["Sophie Huskisson"]
-        );
-        assert_eq!(split_people("Reuters"), vec!["Reuters"]);
-        assert_eq!(split_people("By AP and Reuters"), vec!["AP", "Reuters"]);
-        assert_eq!(
-            split_people("Von Anna Müller und Jan Nowak"),
-            vec!["Anna Müller", "Jan Nowak"]
-        );
-    }
-
-    #[test]
     fn dates_in_common_shapes() {
         let expect = |s: &str, iso: &str| {
             assert_eq!(
@@ -749,35 +510,6 @@ mod tests {
             Some("2025-08-19")
         );
         assert_eq!(d("https://example.com/news/story-123").as_deref(), None);
-    }
-
-    #[test]
-    fn document_titles_lose_the_site_name() {
-        assert_eq!(
-            title_from_document(
-                "Storm hits the coast overnight | The Daily",
-                Some("The Daily")
-            ),
-            "Storm hits the coast overnight"
-        );
-        assert_eq!(
-            title_from_document(
-                "The Daily | Storm hits the coast overnight",
-                Some("The Daily")
-            ),
-            "Storm hits the coast overnight"
-        );
-        assert_eq!(
-            title_from_document(
-                "Storm hits the coast overnight and floods towns - Example News",
-                None
-            ),
-            "Storm hits the coast overnight and floods towns"
-        );
-        assert_eq!(
-            title_from_document("Short title - Site", None),
-            "Short title - Site"
-        );
     }
 
     #[test]

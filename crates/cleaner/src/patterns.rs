@@ -8,7 +8,7 @@ use regex::{Regex, RegexSet};
 use crate::dom::{Tag, flag};
 
 /// Readability's class/id hints (Readability.js `REGEXPS`), which generalise well.
-const UNLIKELY: &str = r"-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|paywall|share|promo|outbrain|taboola|most-read|mostread|trending|recommend";
+const UNLIKELY: &str = r"(^|\s)widget([-_ ]|$)|widget-area|widget_|-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|paywall|share|promo|outbrain|taboola|most-read|mostread|trending|recommend";
 const MAYBE: &str = r"and|article|body|column|content|main|mathjax|shadow";
 const NEGATIVE: &str = r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|caption|credit|byline|newsletter|subscribe";
 const POSITIVE: &str =
@@ -31,6 +31,10 @@ const UNLIKELY_ROLES: &[&str] = &[
 /// Specific hints, each mapped to a flag.
 const HINTS: &[(u32, &str)] = &[
     (
+        flag::LEAD,
+        r"(^|[-_ ])(lead|lede|leadin|lead-?text|teaser-?text|teaser__text|intro|intro-?text|introduction|standfirst|stand-?first|summary|subtitle|sub-?title|sub-?headline|subline|deck|dek|excerpt|abstract|vorspann|chapo|chapeau|entradilla|sumario|bajada|zajawka|sottotitolo|description)([-_ ]|$)",
+    ),
+    (
         flag::HEADERISH,
         r"(^|[-_ ])(header|masthead|topbar|top-bar)([-_ ]|$)",
     ),
@@ -52,15 +56,17 @@ const HINTS: &[(u32, &str)] = &[
     ),
     (
         flag::AD,
-        r"(^|[-_ ])(ad|ads|adv|advert|adverts|advertisement|advertising|adsense|adslot|adunit|ad-slot|ad-unit|dfp|gpt|taboola|outbrain|teads|sponsored|commercial|anzeige|werbung|reklama|publicite|pub)([-_ 0-9]|$)",
+        // A class named for an ad ("ad", "ad-slot", "dfp-unit", "sidebar-ad"), but not a BEM
+        // modifier saying a section may hold ads ("section--ads").
+        r"^(ad|ads|adv|advert|adverts|advertisement|advertising|adsense|adslot|adunit|dfp|gpt|taboola|outbrain|teads|sponsored|commercial|anzeige|werbung|reklama|publicite|pub)([-_0-9]|$)|[^-]-ads?$|[-_]ad[-_]|_ads?$|adslot|ad-slot|ad-unit|adunit|ad-container|ad-wrapper|advertisement",
     ),
     (
         flag::RELATED,
-        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj",
+        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj|list-?posts|teaser-?list|article-?list|news-?list|you-?may|might-?like",
     ),
     (
         flag::DATE,
-        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date)([-_ ]|$)",
+        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date|postmetadata|post-?meta|entry-?meta|article-?meta|news-?meta|meta-?info|metadata)([-_ ]|$)",
     ),
     (
         flag::COMMENTS,
@@ -72,9 +78,22 @@ const HINTS: &[(u32, &str)] = &[
     ),
     (
         flag::PROMO,
-        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|bio-?box|author-?card|popup|modal|overlay|banner",
+        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|author-?description|author-?details|author-?about|entry-author|bio-?box|author-?card|popup|modal|overlay|banner|disclaimer|community-?notice|editor-?note|rating|ratings",
     ),
 ];
+
+/// What one class/id pair says (see [`Patterns::classify`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClassHints {
+    weight: i32,
+    unlikely: bool,
+    body: bool,
+    parts: u32,
+    key: u64,
+}
+
+/// Class hints already computed for a page, by `(class, id)`.
+pub(crate) type ClassCache = std::collections::HashMap<(String, String), ClassHints>;
 
 pub(crate) struct Patterns {
     unlikely: Regex,
@@ -93,6 +112,12 @@ pub(crate) struct Patterns {
     chrome_line: Regex,
     /// Plugs and notices: newsletters, apps, WhatsApp, cookies, paywalls.
     plug: Regex,
+    /// A line that is only a byline: "By Jane Doe", "VON Sina Giebel".
+    byline_line: Regex,
+    /// Date and time words, for lines that are only a time stamp.
+    date_words: Regex,
+    /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
+    credit_lead: Regex,
 }
 
 impl std::fmt::Debug for Patterns {
@@ -118,25 +143,59 @@ impl Patterns {
             hints,
             hint_flags: HINTS.iter().map(|(f, _)| *f).collect(),
             credit_inline: re(
-                r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]",
+                r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]|\s*[\(\[][^()\[\]]{0,60}(?:istock|getty images|shutterstock|imago|pixelio|adobe ?stock|unsplash|pixabay|picture[- ]alliance)[^()\[\]]{0,40}[\)\]]|\s*\|?\s*©\s*[^©.!?]{1,60}$",
             ),
             credit_line: re(
-                r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$",
+                r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$",
             ),
             link_lead: re(
-                r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook)\b\s*[:：\-–—|»>]*",
+                r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook|auch lesen|weiterlesen|mehr dazu|mehr lesen|weiterführende links?|das thema könnte (?:dich|sie) auch interessieren|(?:das )?könnte (?:dich|sie) auch interessieren|vous aimerez aussi|à voir aussi|a voir aussi|le puede interesar|te puede interesar|también te puede interesar|leia também|leia mais|lees meer|läs också|les også|przeczytaj też|przeczytaj także|explore further|further reading|more stories|more news|latest news|sponsored content|in other news|lea más|lee más|lea también|mire|vea también|ver también|te recomendamos|relacionado|relacionada|noticias relacionadas|leggi pure|sur le même sujet|à lire|a lire|siehe auch|passend dazu|weitere infos|mehr infos|veja também|saiba mais|zie ook|schon gelesen|noch mehr infos|also on|more coverage|dig deeper|go deeper|lea|lesen sie hier|puedes ver|también puedes ver|ver más|mira también|dowiedz się więcej|więcej|zobacz|audios et vidéos sur le sujet|weitere beiträge aus der kolumne|quellenangaben)(?:$|[^\p{L}\p{N}])\s*[:：\-–—|»>]*",
             ),
             chrome_line: re(
-                r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter)\s*[.!:]?\s*$",
+                r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter|bild anzeigen(?: bild schließen)?|quellen (?:ausblenden|einblenden|anzeigen)|(?:.{0,30} )?als pdf herunterladen|download (?:as )?pdf|vergrößern|enlarge (?:image|photo)|pin it|vorlesen|artikel anhören|listen to (?:this )?article)\s*[.!:]?\s*$",
             ),
             plug: re(
-                r"(?i)(?:sign up (?:to|for) (?:our|the)\b.{0,60}newsletter|subscribe to (?:our|the)\b.{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app\b|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete)",
+                r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
+            ),
+            byline_line: re(
+                r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
+            ),
+            credit_lead: re(
+                r"(?i)^(?:additional |further |extra )?(?:reporting|writing|editing|edited|written|compiled|research|researched|graphics|fact-?checking|fact-?checked|production|produced|translation|translated|photography|photos|video|design|illustrations?)\s+by\s+",
+            ),
+            date_words: re(
+                r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
             ),
         }
     }
 
+    /// Whether a short line is only a byline or only a time stamp ("Updated: 12.12.2022, 08:30 Uhr").
+    pub fn is_meta_line(&self, text: &str) -> bool {
+        let len = text.chars().count();
+        if len > 80 {
+            return false;
+        }
+        if self.byline_line.is_match(text) {
+            return true;
+        }
+        // Every word a date or time word, a number or punctuation, with at least one digit.
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        let rest = self.date_words.replace_all(text, " ");
+        rest.split_whitespace().all(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_digit() || ".,:/-–|()".contains(c))
+        })
+    }
+
     /// Flags, class weight and class key for one element.
-    pub fn classify(&self, tag: Tag, el: &scraper::node::Element) -> (u32, i32, u64) {
+    pub fn classify(
+        &self,
+        tag: Tag,
+        el: &scraper::node::Element,
+        cache: &mut ClassCache,
+    ) -> (u32, i32, u64) {
         let mut flags = match tag {
             Tag::Nav | Tag::Aside | Tag::Footer | Tag::Menu => flag::BOILER_TAG,
             Tag::Figcaption => flag::CAPTION,
@@ -158,7 +217,8 @@ impl Patterns {
         }
         if let Some(itemprop) = el.attr("itemprop") {
             let itemprop = itemprop.to_ascii_lowercase();
-            if itemprop.contains("articlebody") || itemprop == "text" || itemprop == "reviewbody" {
+            // Not `itemprop=text`: WordPress marks every comment's body with it.
+            if itemprop.contains("articlebody") || itemprop == "reviewbody" {
                 flags |= flag::ARTICLE_BODY;
             }
             if itemprop.contains("author") || itemprop.contains("creator") {
@@ -166,6 +226,12 @@ impl Patterns {
             }
             if itemprop.contains("date") {
                 flags |= flag::DATE;
+            }
+            if itemprop == "description"
+                || itemprop == "alternativeheadline"
+                || itemprop == "abstract"
+            {
+                flags |= flag::LEAD;
             }
         }
         if el.attr("itemtype").is_some_and(|t| {
@@ -186,6 +252,46 @@ impl Patterns {
         if class.is_empty() && id.is_empty() {
             return (flags, 0, 0);
         }
+        // Pages repeat the same few class attributes thousands of times: read each once.
+        let key = (class.to_owned(), id.to_owned());
+        let hints = match cache.get(&key) {
+            Some(h) => *h,
+            None => {
+                let h = self.class_hints(class, id);
+                cache.insert(key, h);
+                h
+            }
+        };
+        let structural = matches!(
+            tag,
+            Tag::Body | Tag::Html | Tag::A | Tag::Article | Tag::Main
+        );
+        if !structural && hints.unlikely {
+            flags |= flag::UNLIKELY;
+        }
+        flags |= hints.parts;
+        if hints.body {
+            flags |= flag::ARTICLE_BODY;
+            // A body container's other class names often name what it contains ("entry-content
+            // share-enabled"): trust the body.
+            flags &= !(flag::UNLIKELY
+                | flag::SHARE
+                | flag::RELATED
+                | flag::PROMO
+                | flag::BYLINE
+                | flag::DATE
+                | flag::TAGS);
+        } else if hints.parts
+            & (flag::SHARE | flag::RELATED | flag::PROMO | flag::AD | flag::COMMENTS)
+            != 0
+        {
+            flags |= flag::UNLIKELY;
+        }
+        (flags, hints.weight, hints.key)
+    }
+
+    /// What an element's class and id say, independent of the element.
+    fn class_hints(&self, class: &str, id: &str) -> ClassHints {
         let mut weight = 0;
         for part in [class, id] {
             if part.is_empty() {
@@ -200,13 +306,7 @@ impl Patterns {
             }
         }
         let both = format!("{class} {id}").to_ascii_lowercase();
-        let structural = matches!(
-            tag,
-            Tag::Body | Tag::Html | Tag::A | Tag::Article | Tag::Main
-        );
-        if !structural && self.unlikely.is_match(&both) && !self.maybe.is_match(&both) {
-            flags |= flag::UNLIKELY;
-        }
+        let unlikely = self.unlikely.is_match(&both) && !self.maybe.is_match(&both);
         // Each class name on its own: "article-body" marks the body, but "article-body__signup"
         // (a part of the body named after it) is what its other hints say.
         let mut body = false;
@@ -216,35 +316,28 @@ impl Patterns {
             for i in self.hints.matches(name).iter() {
                 name_flags |= self.hint_flags[i];
             }
+            // "teaser-text", "lead-teaser": a lead, not a teaser list.
+            if name_flags & flag::LEAD != 0 {
+                name_flags &= !flag::RELATED;
+            }
             if name_flags == flag::ARTICLE_BODY {
                 body = true;
             } else {
                 parts |= name_flags & !flag::ARTICLE_BODY;
             }
         }
-        flags |= parts;
-        if body {
-            flags |= flag::ARTICLE_BODY;
-            // A body container's other class names often name what it contains ("entry-content
-            // share-enabled"): trust the body.
-            flags &= !(flag::UNLIKELY
-                | flag::SHARE
-                | flag::RELATED
-                | flag::PROMO
-                | flag::BYLINE
-                | flag::DATE
-                | flag::TAGS);
-        } else if parts & (flag::SHARE | flag::RELATED | flag::PROMO | flag::AD | flag::COMMENTS)
-            != 0
-        {
-            flags |= flag::UNLIKELY;
-        }
         let key = if class.is_empty() {
             0
         } else {
             fnv(class.trim().as_bytes())
         };
-        (flags, weight, key)
+        ClassHints {
+            weight,
+            unlikely,
+            body,
+            parts,
+            key,
+        }
     }
 
     /// Whether a whole block of text is boilerplate by its wording. `link_share` is the share
@@ -271,7 +364,43 @@ impl Patterns {
         if len <= 320 && self.plug.is_match(text) {
             return true;
         }
-        false
+        len <= 400 && self.is_credit_line(text)
+    }
+
+    /// Wire copy's closing credits, "Reporting by Pavel Polityuk and Olena Harmash in Kyiv;
+    /// Editing by Mark Heinrich": every `;`-separated part is a credit followed by names.
+    /// A sentence that merely starts that way ("Reporting by the BBC found ...") is not.
+    fn is_credit_line(&self, text: &str) -> bool {
+        let text = text
+            .trim()
+            .trim_start_matches(['(', '['])
+            .trim_end_matches(['.', ')', ']'])
+            .trim();
+        if !self.credit_lead.is_match(text) {
+            return false;
+        }
+        text.split(';').all(|part| {
+            let part = part.trim();
+            let Some(m) = self.credit_lead.find(part) else {
+                return false;
+            };
+            part[m.end()..]
+                .split([',', '/'])
+                .flat_map(|p| p.split(" and "))
+                .flat_map(|p| p.split(" in "))
+                .all(|name| {
+                    let words: Vec<&str> = name.split_whitespace().collect();
+                    words.len() <= 5
+                        && words.iter().all(|w| {
+                            w.chars().next().is_some_and(|c| !c.is_lowercase())
+                                || [
+                                    "de", "da", "van", "von", "der", "den", "al", "bin", "la",
+                                    "le", "di", "du", "dos", "del",
+                                ]
+                                .contains(w)
+                        })
+                })
+        })
     }
 
     /// Removes parenthesised credits ("(Image: PA)") from a line of text.
@@ -329,17 +458,28 @@ mod tests {
             "Getty Images",
             "POOL/AFP via Getty Images",
             "Image source, Getty Images",
+            "Titelbild: Geyres Christophe/ABACA/picture-alliance",
+            "Quelle: Landesregierung",
             "Sign up here.",
             "© Jane Doe",
             "Sign up to our free politics newsletter for the latest news",
             "Join our Mirror politics WhatsApp group to get the latest updates from Westminster",
             "We use cookies to improve your experience on our site.",
             "Subscribe to continue reading this article.",
+            "This post contains affiliate links, and we may earn a commission.",
+            "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+            "Reporting by Pavel Polityuk and Olena Harmash; Editing by Mark Heinrich",
+            "(Additional reporting by Steve Gorman in Los Angeles; editing by Marguerita Choy, Nick Zieminski and Simon Cameron-Moore)",
+            "Writing by Jane Doe; Editing by John Smith.",
         ] {
             assert!(p.is_boilerplate_text(line, 0.0), "{line}");
         }
         assert!(!p.is_boilerplate_text(
             "The photographer said the images spoke for themselves.",
+            0.0
+        ));
+        assert!(!p.is_boilerplate_text(
+            "Reporting by the BBC found that the minister had been told in advance.",
             0.0
         ));
     }

@@ -240,6 +240,10 @@ fn wire_style_page() {
             "More from Reuters",
             "Wheat prices slip",
             "quotes delayed",
+            // Wire credits close the story; the people in them are not in it.
+            "Reporting by",
+            "Pavel Polityuk",
+            "Editing by",
         ],
     );
 }
@@ -291,4 +295,23 @@ fn local_wordpress_page() {
             "Proudly powered",
         ],
     );
+}
+
+#[test]
+fn captions_can_be_kept_without_their_credits() {
+    let path = repo_root().join("data/samples/mirror-coalition-of-the-willing.html");
+    let body =
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let cleaner = Cleaner::new(Config {
+        keep_captions: true,
+        ..Config::default()
+    });
+    let article = cleaner
+        .clean(&body, "https://www.mirror.co.uk/news/politics/x", None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_has(
+        &article,
+        &["Donald Trump hosted European leaders and Zelensky at the White House on Monday"],
+    );
+    assert_lacks(&article, &["Aaron Schwartz", "(Image:"]);
 }

@@ -13,6 +13,7 @@ mod commands;
 mod data_dir;
 mod output;
 mod pipeline;
+mod progress;
 
 use data_dir::DataDir;
 
@@ -61,6 +62,7 @@ enum Command {
     Rebuild(commands::rebuild::Args),
     Stats(commands::stats::Args),
     Eval(commands::eval::Args),
+    Export(commands::export::Args),
 }
 
 /// How a run ended, as an exit code: 0 all good, 1 some inputs failed, 2 the command failed.
@@ -83,6 +85,7 @@ fn main() -> ExitCode {
         Command::Rebuild(args) => commands::rebuild::run(&data_dir, &args, cli.quiet),
         Command::Stats(args) => commands::stats::run(&data_dir, &args),
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Export(args) => commands::export::run(&data_dir, &args),
     };
     match result {
         Ok(ExitStatus::Success) => ExitCode::SUCCESS,

@@ -33,8 +33,13 @@ in the text is a true positive, missing a false negative; a `without` snippet fo
 positive, absent a true negative. Counts are summed over the set; precision, recall and F1 come
 from the sums, accuracy = (TP + TN) / all snippets (trafilatura's own evaluation).
 
-Metadata (readability): title exact (whitespace-normalised), byline (each extracted author occurs
-in the gold byline, case-insensitive), published time (same instant, or same day when either has
+Metadata (readability): title exact (whitespace-normalised); title exact by the issue's convention
+(the gold title without a ` | `, ` - `, ` – `, ` — ` or ` · ` part at either end that is the gold's
+own siteName, compared by lower-cased letters and digits: the issue wants titles without the site
+name, which Readability keeps when the page's og:title carries it); title exact ignoring a trailing
+site part (looser: the gold equals the extracted title plus a separator and at most four words);
+byline (each extracted author occurs
+in the gold byline, case-insensitive, whitespace-normalised), published time (same instant, or same day when either has
 no time), site name (case-insensitive), language (same primary subtag). Each field is scored on
 the pages whose gold value is present.";
 
@@ -60,6 +65,9 @@ pub struct CleanEvalArgs {
     /// Score only the first N pages of each set (quick checks).
     #[arg(long)]
     pub limit: Option<usize>,
+    /// List every metadata miss on the readability set (field, page, extracted, gold).
+    #[arg(long)]
+    pub misses: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -84,6 +92,45 @@ pub struct PageScore {
     pub title_ok: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// Results on the readability set: body summary and metadata accuracy per field.
+#[derive(Debug)]
+pub struct ReadabilityScores {
+    pub body: BodySummary,
+    pub title: FieldScore,
+    /// Title exact against the gold without its own site name (the issue's convention).
+    pub title_without_site: FieldScore,
+    pub title_ignoring_site: FieldScore,
+    pub byline: FieldScore,
+    pub published: FieldScore,
+    pub site: FieldScore,
+    pub lang: FieldScore,
+    /// Title and byline misses, for study.
+    pub misses: Vec<MetaMiss>,
+    pub pages: Vec<PageScore>,
+    pub bytes: usize,
+    pub spent: Duration,
+}
+
+/// A metadata field the cleaner got wrong on one page.
+#[derive(Debug, Clone)]
+pub struct MetaMiss {
+    pub field: &'static str,
+    pub page: String,
+    pub got: String,
+    pub want: String,
+}
+
+/// Results on the trafilatura set.
+#[derive(Debug)]
+pub struct SnippetScores {
+    pub counts: SnippetCounts,
+    pub pages: Vec<PageScore>,
+    pub bytes: usize,
+    pub spent: Duration,
+    /// Pages listed in expectations.json whose file is missing.
+    pub missing: usize,
 }
 
 /// Summary of the readability set.
@@ -302,10 +349,11 @@ struct ExpectedMeta {
     published_time: Option<String>,
 }
 
+/// How many pages got a metadata field right, of those whose gold has it.
 #[derive(Debug, Default)]
-struct FieldScore {
-    right: usize,
-    total: usize,
+pub struct FieldScore {
+    pub right: usize,
+    pub total: usize,
 }
 
 impl FieldScore {
@@ -314,6 +362,10 @@ impl FieldScore {
             self.total += 1;
             self.right += usize::from(ok);
         }
+    }
+
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.right, self.total)
     }
 
     fn show(&self) -> String {
@@ -326,9 +378,58 @@ impl FieldScore {
     }
 }
 
+/// Whether `gold` is `got` plus a separator and a short site name ("Title | Site").
+pub fn title_ok_ignoring_site(got: &str, gold: &str) -> bool {
+    let (got, gold) = (normalise_ws(got), normalise_ws(gold));
+    if got == gold {
+        return true;
+    }
+    let Some(rest) = gold.strip_prefix(&got) else {
+        return false;
+    };
+    [" | ", " - ", " – ", " — ", " · "].iter().any(|sep| {
+        rest.strip_prefix(sep)
+            .is_some_and(|site| !site.is_empty() && site.split_whitespace().count() <= 4)
+    })
+}
+
+/// The gold title without a separator-delimited part at either end that is `site`
+/// (lower-cased letters and digits compared), whitespace-normalised.
+pub fn title_without_site_name(gold: &str, site: &str) -> String {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let gold = normalise_ws(gold);
+    let site = key(site);
+    if site.is_empty() {
+        return gold;
+    }
+    for sep in [" | ", " - ", " – ", " — ", " · "] {
+        if let Some((head, tail)) = gold.rsplit_once(sep)
+            && key(tail) == site
+            && !head.trim().is_empty()
+        {
+            return head.trim().to_owned();
+        }
+        if let Some((head, tail)) = gold.split_once(sep)
+            && key(head) == site
+            && !tail.trim().is_empty()
+        {
+            return tail.trim().to_owned();
+        }
+    }
+    gold
+}
+
 fn byline_ok(authors: &[String], byline: &str) -> bool {
-    let gold = byline.to_lowercase();
-    !authors.is_empty() && authors.iter().all(|a| gold.contains(&a.to_lowercase()))
+    let gold = normalise_ws(byline).to_lowercase();
+    !authors.is_empty()
+        && authors
+            .iter()
+            .all(|a| gold.contains(&normalise_ws(a).to_lowercase()))
 }
 
 fn published_ok(got: Option<chrono::DateTime<chrono::Utc>>, want: &str) -> bool {
@@ -352,21 +453,27 @@ fn lang_ok(got: Option<&str>, want: &str) -> bool {
     got.is_some_and(|g| primary(g) == primary(want))
 }
 
-fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
-    let dir = args.shared.join("fixtures/readability-test-pages");
+/// Scores the cleaner on Readability's test pages under `shared`; `None` when they are absent.
+pub fn score_readability(
+    cleaner: &Cleaner,
+    shared: &Path,
+    limit: Option<usize>,
+) -> Result<Option<ReadabilityScores>> {
+    let dir = shared.join("fixtures/readability-test-pages");
     if !dir.is_dir() {
-        absent("readability", &dir);
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("source.html").is_file() && p.join("expected.html").is_file())
         .collect();
     names.sort();
-    if let Some(limit) = args.limit {
+    if let Some(limit) = limit {
         names.truncate(limit);
     }
     let mut pages = Vec::new();
+    let mut title_loose = FieldScore::default();
+    let mut title_convention = FieldScore::default();
     let (mut title, mut byline, mut published, mut site, mut lang) = (
         FieldScore::default(),
         FieldScore::default(),
@@ -374,6 +481,7 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         FieldScore::default(),
         FieldScore::default(),
     );
+    let mut misses = Vec::new();
     let mut spent = Duration::ZERO;
     let mut bytes = 0usize;
     for path in &names {
@@ -402,11 +510,36 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
                 .as_deref()
                 .map(|t| normalise_ws(t) == normalise_ws(&article.title));
             title.add(title_ok);
-            byline.add(
-                meta.byline
+            title_convention.add(meta.title.as_deref().map(|t| {
+                normalise_ws(&article.title)
+                    == title_without_site_name(t, meta.site_name.as_deref().unwrap_or(""))
+            }));
+            title_loose.add(
+                meta.title
                     .as_deref()
-                    .map(|b| byline_ok(&article.authors, b)),
+                    .map(|t| title_ok_ignoring_site(&article.title, t)),
             );
+            let byline_right = meta
+                .byline
+                .as_deref()
+                .map(|b| byline_ok(&article.authors, b));
+            byline.add(byline_right);
+            if title_ok == Some(false) {
+                misses.push(MetaMiss {
+                    field: "title",
+                    page: name.clone(),
+                    got: article.title.clone(),
+                    want: meta.title.clone().unwrap_or_default(),
+                });
+            }
+            if byline_right == Some(false) {
+                misses.push(MetaMiss {
+                    field: "byline",
+                    page: name.clone(),
+                    got: article.authors.join(" ; "),
+                    want: meta.byline.clone().unwrap_or_default(),
+                });
+            }
             published.add(
                 meta.published_time
                     .as_deref()
@@ -425,6 +558,8 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             );
         } else if let Some(meta) = &meta {
             title.add(meta.title.as_ref().map(|_| false));
+            title_loose.add(meta.title.as_ref().map(|_| false));
+            title_convention.add(meta.title.as_ref().map(|_| false));
         }
         pages.push(PageScore {
             set: "readability",
@@ -437,11 +572,35 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             error,
         });
     }
-    let summary = summarise(&pages);
+    Ok(Some(ReadabilityScores {
+        body: summarise(&pages),
+        title,
+        title_without_site: title_convention,
+        title_ignoring_site: title_loose,
+        byline,
+        published,
+        site,
+        lang,
+        misses,
+        pages,
+        bytes,
+        spent,
+    }))
+}
+
+fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
+    let Some(r) = score_readability(cleaner, &args.shared, args.limit)? else {
+        absent(
+            "readability",
+            &args.shared.join("fixtures/readability-test-pages"),
+        );
+        return Ok(Vec::new());
+    };
+    let summary = &r.body;
     println!(
         "\n== readability-test-pages ({} pages, {:.1} MB)",
         summary.pages,
-        bytes as f64 / 1e6
+        r.bytes as f64 / 1e6
     );
     println!("{:<12} {:>9} {:>9} {:>9}", "", "precision", "recall", "F1");
     println!(
@@ -449,16 +608,27 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         "body", summary.precision, summary.recall, summary.f1
     );
     println!(
-        "metadata: title {}  byline {}  published {}  site {}  lang {}",
-        title.show(),
-        byline.show(),
-        published.show(),
-        site.show(),
-        lang.show()
+        "metadata: title {} (without the gold's own site name: {}; ignoring a trailing site name: {})  byline {}  published {}  site {}  lang {}",
+        r.title.show(),
+        r.title_without_site.show(),
+        r.title_ignoring_site.show(),
+        r.byline.show(),
+        r.published.show(),
+        r.site.show(),
+        r.lang.show()
     );
-    print_speed(spent, pages.len(), bytes);
-    print_worst(&pages, args.worst);
-    Ok(pages)
+    print_speed(r.spent, r.pages.len(), r.bytes);
+    print_worst(&r.pages, args.worst);
+    if args.misses {
+        println!("metadata misses:");
+        for m in &r.misses {
+            println!(
+                "  {:<7} {:<36} got {:?}\n  {:<7} {:<36} want {:?}",
+                m.field, m.page, m.got, "", "", m.want
+            );
+        }
+    }
+    Ok(r.pages)
 }
 
 /// Macro-averaged precision and recall, F1 from the means.
@@ -517,12 +687,16 @@ struct Expectation {
     without: Vec<String>,
 }
 
-fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
-    let dir = args.shared.join("fixtures/trafilatura-eval");
+/// Scores the cleaner on trafilatura's evaluation pages under `shared`; `None` when absent.
+pub fn score_trafilatura(
+    cleaner: &Cleaner,
+    shared: &Path,
+    limit: Option<usize>,
+) -> Result<Option<SnippetScores>> {
+    let dir = shared.join("fixtures/trafilatura-eval");
     let index = dir.join("expectations.json");
     if !index.is_file() {
-        absent("trafilatura", &index);
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let raw = std::fs::read_to_string(&index)
         .with_context(|| format!("cannot read `{}`", index.display()))?;
@@ -533,7 +707,7 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
     let mut spent = Duration::ZERO;
     let mut bytes = 0usize;
     let mut missing = 0;
-    for (rel, exp) in expectations.iter().take(args.limit.unwrap_or(usize::MAX)) {
+    for (rel, exp) in expectations.iter().take(limit.unwrap_or(usize::MAX)) {
         let Ok(body) = std::fs::read(dir.join(rel)) else {
             missing += 1;
             continue;
@@ -559,6 +733,28 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
             error,
         });
     }
+    Ok(Some(SnippetScores {
+        counts: total,
+        pages,
+        bytes,
+        spent,
+        missing,
+    }))
+}
+
+fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>> {
+    let Some(r) = score_trafilatura(cleaner, &args.shared, args.limit)? else {
+        absent(
+            "trafilatura",
+            &args
+                .shared
+                .join("fixtures/trafilatura-eval/expectations.json"),
+        );
+        return Ok(Vec::new());
+    };
+    let total = r.counts;
+    let missing = r.missing;
+    let pages = r.pages;
     println!(
         "\n== trafilatura-eval ({} pages{})",
         pages.len(),
@@ -584,7 +780,7 @@ fn trafilatura(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         total.f1(),
         total.accuracy()
     );
-    print_speed(spent, pages.len(), bytes);
+    print_speed(r.spent, pages.len(), r.bytes);
     println!("(worst pages ranked by share of snippets right)");
     print_worst(&pages, args.worst);
     Ok(pages)
@@ -703,8 +899,46 @@ mod tests {
     }
 
     #[test]
+    fn titles_differing_only_by_a_site_suffix() {
+        assert!(title_ok_ignoring_site(
+            "How to Build a Terrarium",
+            "How to Build a Terrarium | eHow"
+        ));
+        assert!(title_ok_ignoring_site("A b", "A  b"));
+        assert!(!title_ok_ignoring_site(
+            "How to Build",
+            "How to Build a Terrarium | eHow"
+        ));
+        assert!(!title_ok_ignoring_site(
+            "Title",
+            "Title - and a long subtitle of many more words"
+        ));
+    }
+
+    #[test]
+    fn gold_titles_without_their_own_site_name() {
+        assert_eq!(
+            title_without_site_name("How to Build a Terrarium | eHow", "eHow"),
+            "How to Build a Terrarium"
+        );
+        assert_eq!(
+            title_without_site_name("Yahoo News - Latest", "Yahoo  News"),
+            "Latest"
+        );
+        assert_eq!(
+            title_without_site_name("Friday Facts #282 | Factorio", "Factorio.com"),
+            "Friday Facts #282 | Factorio"
+        );
+        assert_eq!(title_without_site_name("A - B", ""), "A - B");
+    }
+
+    #[test]
     fn metadata_comparisons() {
         assert!(byline_ok(&["Jane Doe".into()], "By Jane Doe, Staff Writer"));
+        assert!(byline_ok(
+            &["Jane Doe".into()],
+            "By Jane  Doe,\n  Staff Writer"
+        ));
         assert!(!byline_ok(&[], "Jane Doe"));
         let t = chrono::DateTime::parse_from_rfc3339("2020-01-02T03:04:05Z")
             .map(|d| d.with_timezone(&chrono::Utc))

@@ -3,3 +3,4 @@
 //! library crates they measure.
 
 pub mod clean;
+pub mod persons;

@@ -1,9 +1,40 @@
 //! Person extraction: finds the persons a text names and resolves every mention
 //! (`Keir Starmer`, `Mr Starmer`, `Starmer's`) to one canonical name.
+//!
+//! ```
+//! let extractor = newsdex_persons::Extractor::new();
+//! let persons = extractor.extract("Keir Starmer met Emmanuel Macron. Mr Starmer said little.");
+//! assert_eq!(persons[0].name, "Keir Starmer");
+//! assert_eq!(persons[0].count(), 2);
+//! ```
+//!
+//! The tagger is an averaged structured perceptron over BIO tags with hashed features, trained
+//! by [`train`] (see `data/persons/README.md`) and compiled into the crate. [`AliasTable`]
+//! resolves names across an archive.
+
+mod alias;
+mod error;
+mod extract;
+mod features;
+mod fold;
+mod lexicon;
+mod model;
+mod resolve;
+mod tag;
+mod tokenize;
+mod train;
 
 use serde::{Deserialize, Serialize};
 
-/// One mention of a person in a text. `start` and `end` are character (not byte) offsets.
+pub use alias::{AliasConfig, AliasTable, fold_name, name_key};
+pub use error::Error;
+pub use extract::{Config, Extractor};
+pub use lexicon::NameLists;
+pub use tag::{TaggedMention, tag_json_line, tag_mentions};
+pub use train::{Entity, EntityKind, TrainConfig, TrainReport, TrainedModel, TrainingDoc, train};
+
+/// One mention of a person in a text. `start` and `end` are character (not byte) offsets of the
+/// name itself: titles ("Mr", "President") and possessives ("'s") are not part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
     pub start: usize,
@@ -20,23 +51,8 @@ pub struct Person {
 }
 
 impl Person {
+    /// How many times the text mentions this person.
     pub fn count(&self) -> usize {
         self.mentions.len()
-    }
-}
-
-/// The extractor, with its model loaded. Build once, use for every text.
-#[derive(Debug, Default)]
-pub struct Extractor {}
-
-impl Extractor {
-    pub fn new() -> Self {
-        Self {}
-    }
-
-    /// The persons named in `text`, most mentioned first.
-    pub fn extract(&self, text: &str) -> Vec<Person> {
-        let _ = text;
-        Vec::new()
     }
 }

@@ -21,6 +21,6 @@ mod store;
 mod urlnorm;
 
 pub use error::{Error, Result};
-pub use page::RawPage;
+pub use page::{RawPage, find_header, is_html_content_type};
 pub use store::{PageStore, PageSummary, PutOutcome};
 pub use urlnorm::{is_tracking_param, normalize_url};

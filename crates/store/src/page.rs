@@ -31,10 +31,7 @@ impl RawPage {
 
     /// The first header with this name, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        find_header(&self.headers, name)
     }
 
     /// The `Content-Type` header, if the response had one.
@@ -46,18 +43,31 @@ impl RawPage {
     /// or no content type at all (local files, some WARC records) and a body that looks like markup.
     pub fn is_html(&self) -> bool {
         match self.content_type() {
-            Some(content_type) => {
-                let mime = content_type
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                mime == "text/html" || mime == "application/xhtml+xml"
-            }
+            Some(content_type) => is_html_content_type(content_type),
             None => looks_like_html(&self.body),
         }
     }
+}
+
+/// The first header with this name in a list of `(name, value)` pairs, compared
+/// case-insensitively.
+pub fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+/// Whether a `Content-Type` value names an HTML document (`text/html` or XHTML), whatever
+/// its parameters. The fetcher uses it to leave other bodies undownloaded.
+pub fn is_html_content_type(content_type: &str) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    mime == "text/html" || mime == "application/xhtml+xml"
 }
 
 /// Sniffs the start of a body for markup, skipping a BOM and whitespace.

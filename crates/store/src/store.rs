@@ -54,10 +54,7 @@ pub struct PageSummary {
 impl PageSummary {
     /// The first header with this name, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::find_header(&self.headers, name)
     }
 }
 

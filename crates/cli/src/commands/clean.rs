@@ -13,7 +13,8 @@ use crate::pipeline::{Analyser, Analysis};
 /// Clean one HTML file and print the article; nothing is stored or indexed.
 ///
 /// This is what evaluations call: `--format text` prints only the body text, paragraphs
-/// separated by a blank line; `--format json` prints every field and the persons found.
+/// separated by a blank line; `--format markdown` keeps headings, lists, quotes and links;
+/// `--format json` prints every field and the persons found.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The HTML file, or `-` for stdin.
@@ -31,6 +32,7 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
     Text,
+    Markdown,
     Json,
 }
 
@@ -68,6 +70,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => writeln!(out, "{}", article.text)?,
+        Format::Markdown => writeln!(out, "{}", article.to_markdown())?,
         Format::Json => {
             let mut value = serde_json::to_value(&article)?;
             value["persons"] = serde_json::to_value(&persons)?;

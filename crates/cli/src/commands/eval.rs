@@ -13,11 +13,14 @@ pub struct Args {
 enum Target {
     /// Score the cleaner's extraction and metadata.
     Clean(newsdex_eval::clean::CleanEvalArgs),
+    /// Score the person extractor on CoNLL-2003 validation (eng.testa).
+    Persons(newsdex_eval::persons::PersonsEvalArgs),
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
     match &args.target {
         Target::Clean(args) => newsdex_eval::clean::run(args)?,
+        Target::Persons(args) => newsdex_eval::persons::run(args)?,
     }
     Ok(ExitStatus::Success)
 }

@@ -2,6 +2,7 @@
 
 pub mod clean;
 pub mod eval;
+pub mod export;
 pub mod ingest;
 pub mod persons;
 pub mod rebuild;

@@ -1,0 +1,323 @@
+//! Caps how deep elements nest before the page reaches html5ever. Its tree builder checks
+//! "is there a `<p>` in scope" by walking the stack of open elements at every block start tag,
+//! so 100,000 nested `<div>`s cost 10^10 steps. Browsers cap the tree depth while parsing
+//! (Chromium at 512); this does the same with one linear scan over the markup: start tags
+//! nested deeper than the cap are dropped with their end tags, and their content is kept.
+
+use std::borrow::Cow;
+
+/// Elements whose end tag is optional or implied (`<p>`, `<li>`, table parts) or that are
+/// void: they do not grow the stack in practice, so they do not count.
+fn counts(name: &[u8]) -> bool {
+    !matches!(
+        name,
+        b"p" | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"tbody"
+            | b"thead"
+            | b"tfoot"
+            | b"option"
+            | b"optgroup"
+            | b"rp"
+            | b"rt"
+            | b"colgroup"
+            | b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"html"
+            | b"head"
+            | b"body"
+    )
+}
+
+/// Elements whose content is raw text: their inner `<` is not markup.
+fn raw_text(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"script"
+            | b"style"
+            | b"textarea"
+            | b"title"
+            | b"xmp"
+            | b"iframe"
+            | b"noembed"
+            | b"noframes"
+            | b"plaintext"
+    )
+}
+
+/// A tag name, lower-cased, in a fixed buffer (longer names are cut, which only matters for
+/// custom elements, and those all count as nesting anyway).
+#[derive(Clone, Copy)]
+struct Name {
+    bytes: [u8; 12],
+    len: usize,
+}
+
+impl std::ops::Deref for Name {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+enum Token {
+    /// A start tag from `start` to `end` (exclusive).
+    Start {
+        start: usize,
+        end: usize,
+        name_lower: Name,
+        self_closing: bool,
+    },
+    End {
+        start: usize,
+        end: usize,
+        name_lower: Name,
+    },
+    /// Anything else up to `end`: text, comments, doctype.
+    Other { end: usize },
+}
+
+/// Reads the next token at `at`; `None` at the end of input.
+fn next_token(bytes: &[u8], at: usize) -> Option<Token> {
+    if at >= bytes.len() {
+        return None;
+    }
+    if bytes[at] != b'<' {
+        let end = memchr(b'<', &bytes[at..]).map_or(bytes.len(), |p| at + p);
+        return Some(Token::Other { end });
+    }
+    let rest = &bytes[at..];
+    if rest.starts_with(b"<!--") {
+        let end = find(&rest[4..], b"-->").map_or(bytes.len(), |p| at + 4 + p + 3);
+        return Some(Token::Other { end });
+    }
+    if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+        let end = memchr(b'>', rest).map_or(bytes.len(), |p| at + p + 1);
+        return Some(Token::Other { end });
+    }
+    let closing = rest.get(1) == Some(&b'/');
+    let name_start = at + 1 + usize::from(closing);
+    let name_len = bytes[name_start..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b':')
+        .count();
+    if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+        // A lone `<` in text.
+        return Some(Token::Other { end: at + 1 });
+    }
+    let mut name_lower = Name {
+        bytes: [0; 12],
+        len: name_len.min(12),
+    };
+    for (dst, src) in name_lower
+        .bytes
+        .iter_mut()
+        .zip(&bytes[name_start..name_start + name_lower.len])
+    {
+        *dst = src.to_ascii_lowercase();
+    }
+    // Scan to the closing `>`, skipping quoted attribute values.
+    let mut i = name_start + name_len;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => break,
+            None => {}
+        }
+        i += 1;
+    }
+    let end = (i + 1).min(bytes.len());
+    if closing {
+        Some(Token::End {
+            start: at,
+            end,
+            name_lower,
+        })
+    } else {
+        let self_closing = end >= 2 && bytes[end - 2] == b'/';
+        Some(Token::Start {
+            start: at,
+            end,
+            name_lower,
+            self_closing,
+        })
+    }
+}
+
+/// Where raw text that started at `from` ends: the start of `</name`.
+fn raw_text_end(bytes: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut at = from;
+    while let Some(p) = memchr(b'<', &bytes[at..]) {
+        let lt = at + p;
+        let candidate = &bytes[lt..];
+        if candidate.len() > name.len() + 1
+            && candidate[1] == b'/'
+            && candidate[2..2 + name.len()].eq_ignore_ascii_case(name)
+        {
+            return lt;
+        }
+        at = lt + 1;
+    }
+    bytes.len()
+}
+
+/// Returns `html` with elements nested deeper than `max_depth` unwrapped, or `html` itself when
+/// nothing nests that deep (the common case costs one scan and no copy).
+pub(crate) fn cap_depth(html: &str, max_depth: usize) -> Cow<'_, str> {
+    if !exceeds(html.as_bytes(), max_depth) {
+        return Cow::Borrowed(html);
+    }
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len());
+    let mut depth = 0usize;
+    let mut dropped = 0usize;
+    let mut at = 0;
+    while let Some(token) = next_token(bytes, at) {
+        match token {
+            Token::Other { end } => {
+                out.push_str(&html[at..end]);
+                at = end;
+            }
+            Token::Start {
+                start,
+                end,
+                name_lower,
+                self_closing,
+            } => {
+                let nests = counts(&name_lower) && !self_closing;
+                if nests && depth >= max_depth {
+                    dropped += 1;
+                } else {
+                    out.push_str(&html[start..end]);
+                    depth += usize::from(nests);
+                }
+                at = end;
+                if raw_text(&name_lower) && !self_closing {
+                    let text_end = raw_text_end(bytes, at, &name_lower);
+                    out.push_str(&html[at..text_end]);
+                    at = text_end;
+                }
+            }
+            Token::End {
+                start,
+                end,
+                name_lower,
+            } => {
+                if counts(&name_lower) && dropped > 0 {
+                    dropped -= 1;
+                } else {
+                    out.push_str(&html[start..end]);
+                    if counts(&name_lower) {
+                        depth = depth.saturating_sub(1);
+                    }
+                }
+                at = end;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether nesting ever goes past `max_depth` (same accounting as `cap_depth`).
+fn exceeds(bytes: &[u8], max_depth: usize) -> bool {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(token) = next_token(bytes, at) {
+        match token {
+            Token::Other { end } => at = end,
+            Token::Start {
+                end,
+                name_lower,
+                self_closing,
+                ..
+            } => {
+                if counts(&name_lower) && !self_closing {
+                    depth += 1;
+                    if depth > max_depth {
+                        return true;
+                    }
+                }
+                at = end;
+                if raw_text(&name_lower) && !self_closing {
+                    at = raw_text_end(bytes, at, &name_lower);
+                }
+            }
+            Token::End {
+                end, name_lower, ..
+            } => {
+                if counts(&name_lower) {
+                    depth = depth.saturating_sub(1);
+                }
+                at = end;
+            }
+        }
+    }
+    false
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    memchr::memchr(needle, haystack)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shallow_pages_are_untouched() {
+        let html = "<html><body><div><p>one<p>two<ul><li>a<li>b</ul></div><script>if (a<b) {}</script></body></html>";
+        assert!(matches!(cap_depth(html, 4), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn deep_nesting_is_unwrapped_and_text_kept() {
+        let html = format!(
+            "<body>{}<p>deep text</p>{}</body>",
+            "<div class=\"x>y\">".repeat(50),
+            "</div>".repeat(50)
+        );
+        let capped = cap_depth(&html, 10);
+        assert_eq!(capped.matches("<div").count(), 10);
+        assert_eq!(capped.matches("</div>").count(), 10);
+        assert!(capped.contains("<p>deep text</p>"));
+    }
+
+    #[test]
+    fn markup_in_comments_and_scripts_is_not_counted() {
+        let html = format!(
+            "<!-- {} --><script>var s = '{}';</script><div>x</div>",
+            "<div>".repeat(20),
+            "<div>".repeat(20)
+        );
+        assert!(!exceeds(html.as_bytes(), 5));
+    }
+
+    #[test]
+    fn unclosed_paragraphs_do_not_count_as_nesting() {
+        let html = "<div>".to_owned() + &"<p>para".repeat(2000) + "</div>";
+        assert!(!exceeds(html.as_bytes(), 100));
+    }
+}

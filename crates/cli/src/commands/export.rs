@@ -1,0 +1,40 @@
+//! `newsdex export`: write the page store back out as a WARC file.
+
+#![allow(clippy::print_stdout)]
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use newsdex_fetcher::WarcExport;
+
+use crate::ExitStatus;
+use crate::data_dir::DataDir;
+
+/// Write every stored page out as a WARC 1.1 file.
+///
+/// Each page becomes a `response` record for the URL its bytes came from, with its status,
+/// headers and (decoded) body, so that other archive tools can read the collection and
+/// `newsdex ingest --warc FILE` can import it into another data directory.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The WARC file to write (replaced if it exists); a name ending in `.gz` gets one gzip
+    /// member per record, as the WARC standard asks.
+    #[arg(long, value_name = "FILE")]
+    warc: PathBuf,
+}
+
+pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
+    let store = data_dir.store()?;
+    let software = concat!("newsdex/", env!("CARGO_PKG_VERSION"));
+    let mut export = WarcExport::create(&args.warc, software)?;
+    let mut pages = 0usize;
+    // Small batches: bodies can be megabytes each.
+    for page in store.pages(32) {
+        let page = page.context("cannot read the page store")?;
+        export.write(&page)?;
+        pages += 1;
+    }
+    export.finish()?;
+    println!("exported {pages} pages to `{}`", args.warc.display());
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,217 @@
+//! One HTTP request with the limits every request gets: only http(s), the private-address
+//! rule, timeouts, a body cap enforced while streaming and an honest User-Agent. Redirects are
+//! not followed here: the crawler follows them hop by hop, so each hop is a polite request to
+//! its own site.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH};
+use reqwest::redirect::Policy;
+use url::Url;
+
+use crate::net::{self, Blocked, Resolver};
+use crate::{Config, Error, Result};
+
+/// What the caller already holds for a URL, sent as conditional request headers so that an
+/// unchanged page costs a `304 Not Modified` instead of a download.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// How much of a body to read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Limit {
+    /// Read at most this many bytes; a longer body is an error.
+    Fail(u64),
+    /// Read at most this many bytes and ignore the rest (robots.txt).
+    Truncate(u64),
+}
+
+/// A response as the crawler needs it. The body is read only for 2xx answers.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        newsdex_store::find_header(&self.headers, name)
+    }
+
+    /// `Retry-After` in seconds or as an HTTP date, as a wait from now.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self.header("retry-after")?.trim();
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
+        }
+        let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        let wait = when.signed_duration_since(chrono::Utc::now());
+        Some(wait.to_std().unwrap_or(Duration::ZERO))
+    }
+}
+
+/// An HTTP client with newsdex's limits. Cheap to clone and share.
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    inner: reqwest::Client,
+    allow_private: bool,
+}
+
+impl Client {
+    pub fn new(config: &Config) -> Result<Self> {
+        // reqwest is built without a bundled crypto provider; ring is installed once per process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let inner = reqwest::Client::builder()
+            .user_agent(&config.user_agent)
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .redirect(Policy::none())
+            .dns_resolver(Arc::new(Resolver::new(
+                &config.resolve,
+                config.allow_private,
+            )))
+            .build()
+            .map_err(|err| Error::Client(err.to_string()))?;
+        Ok(Self {
+            inner,
+            allow_private: config.allow_private,
+        })
+    }
+
+    /// Sends one GET. `skip_non_html` leaves the body unread when the content type says it is
+    /// not a page (a PDF, an image): such responses are recorded, not downloaded.
+    pub async fn get(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        limit: Limit,
+        skip_non_html: bool,
+    ) -> Result<Response> {
+        check_target(url, self.allow_private)?;
+        let mut headers = HeaderMap::new();
+        if let Some(validators) = validators {
+            if let Some(value) = validators.etag.as_deref().and_then(|v| v.parse().ok()) {
+                headers.insert(IF_NONE_MATCH, value);
+            }
+            if let Some(value) = validators
+                .last_modified
+                .as_deref()
+                .and_then(|v| v.parse().ok())
+            {
+                headers.insert(IF_MODIFIED_SINCE, value);
+            }
+        }
+        let network = |err: reqwest::Error| classify(url, &err);
+        let mut response = self
+            .inner
+            .get(url.clone())
+            .headers(headers)
+            .send()
+            .await
+            .map_err(network)?;
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut result = Response {
+            status,
+            headers,
+            body: Vec::new(),
+        };
+        if !(200..300).contains(&status) {
+            return Ok(result);
+        }
+        let labelled_not_html = result
+            .header("content-type")
+            .is_some_and(|content_type| !newsdex_store::is_html_content_type(content_type));
+        if skip_non_html && labelled_not_html {
+            return Ok(result);
+        }
+        let (cap, truncate) = match limit {
+            Limit::Fail(cap) => (cap, false),
+            Limit::Truncate(cap) => (cap, true),
+        };
+        let too_large = || Error::TooLarge {
+            url: url.to_string(),
+            limit: cap,
+        };
+        if !truncate && response.content_length().is_some_and(|len| len > cap) {
+            return Err(too_large());
+        }
+        // Counted on decoded bytes, which also stops decompression bombs.
+        while let Some(chunk) = response.chunk().await.map_err(network)? {
+            let room = usize::try_from(cap)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(result.body.len());
+            if chunk.len() > room {
+                if truncate {
+                    result.body.extend_from_slice(&chunk[..room]);
+                    break;
+                }
+                return Err(too_large());
+            }
+            result.body.extend_from_slice(&chunk);
+        }
+        Ok(result)
+    }
+}
+
+/// Refuses what the resolver cannot see: other schemes and literal private IPs in the URL.
+fn check_target(url: &Url, allow_private: bool) -> Result<()> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::InvalidUrl {
+            url: url.to_string(),
+            reason: format!(
+                "scheme `{}` is not fetched (only http and https)",
+                url.scheme()
+            ),
+        });
+    }
+    if let Some(ip) = net::literal_ip(url)
+        && !allow_private
+        && !net::is_public(ip)
+    {
+        return Err(Error::PrivateAddress {
+            url: url.to_string(),
+            host: ip.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn classify(url: &Url, err: &reqwest::Error) -> Error {
+    let url_text = url.to_string();
+    if err.is_timeout() {
+        return Error::Timeout { url: url_text };
+    }
+    // reqwest's own message repeats the URL ("error sending request for url (...)"); the
+    // innermost cause says what actually went wrong ("Connection refused (os error 111)").
+    let mut reason = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(blocked) = cause.downcast_ref::<Blocked>() {
+            return Error::PrivateAddress {
+                url: url_text,
+                host: blocked.host.clone(),
+            };
+        }
+        reason = cause.to_string();
+        source = cause.source();
+    }
+    Error::Network {
+        url: url_text,
+        reason,
+    }
+}

@@ -1,0 +1,334 @@
+//! The extractor: tokenises a text, tags it with the model, turns person tags into clean name
+//! mentions (titles, possessives and place-like uses removed, document-level consistency
+//! applied) and hands them to the resolver.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::Error;
+use crate::features::{SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos};
+use crate::lexicon::{HashKeyMap, Lexicon};
+use crate::model::{EMBEDDED, Model, is_inside, kind_of};
+use crate::resolve::{NameMention, resolve};
+use crate::tokenize::{Token, sentences, tokenize};
+use crate::{Mention, Person};
+
+/// Extraction settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Tag every other capitalised occurrence of a word the model tagged as part of a person's
+    /// name elsewhere in the same text (headlines and lists are where the model misses them).
+    pub document_consistency: bool,
+    /// Added to the tagger's score for person tags (the last stage's): above 0 trades
+    /// precision for recall on names the tagger is unsure of.
+    pub person_bias: f32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            document_consistency: true,
+            person_bias: 0.0,
+        }
+    }
+}
+
+/// The extractor, with its model loaded. Build once, use for every text: it is `Send + Sync`.
+pub struct Extractor {
+    lex: Lexicon,
+    model: Model,
+    config: Config,
+}
+
+impl fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extractor")
+            .field("bits", &self.model.bits)
+            .field("types", &self.model.types)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A tagged document: what the mention and resolution steps need.
+struct Tagged<'t> {
+    text: &'t str,
+    tokens: Vec<Token>,
+    infos: Vec<TokInfo>,
+    /// Sentence of each token.
+    sentence_of: Vec<u32>,
+    sinfos: Vec<SentenceInfo>,
+    sentences: Vec<Range<usize>>,
+    tags: Vec<u8>,
+}
+
+impl Extractor {
+    /// Loads the committed model, which is compiled into the crate.
+    pub fn new() -> Self {
+        Self::with_config(Config::default())
+    }
+
+    /// The committed model with the given settings.
+    pub fn with_config(config: Config) -> Self {
+        // The embedded model is checked by this crate's tests, so failing here means a broken
+        // build, not bad input.
+        Self::from_model_bytes(EMBEDDED, config).expect("the embedded person model is valid")
+    }
+
+    /// A model from its file bytes (as written by [`crate::train`]).
+    pub fn from_model_bytes(bytes: &[u8], config: Config) -> Result<Self, Error> {
+        let model = Model::from_bytes(bytes)?;
+        Ok(Self {
+            lex: Lexicon::new(&model.gazetteer),
+            model,
+            config,
+        })
+    }
+
+    /// The persons named in `text`, most mentioned first (ties: first mentioned first).
+    pub fn extract(&self, text: &str) -> Vec<Person> {
+        let tagged = self.tag(text);
+        let spans = self.person_spans(&tagged);
+        let mentions: Vec<NameMention> = spans
+            .into_iter()
+            .map(|r| {
+                let (s, e) = (&tagged.tokens[r.start], &tagged.tokens[r.end - 1]);
+                NameMention {
+                    mention: Mention {
+                        start: s.cstart,
+                        end: e.cend,
+                        text: text[s.start..e.end].to_string(),
+                    },
+                    words: tagged.tokens[r]
+                        .iter()
+                        .map(|t| t.text(text))
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .map(str::to_string)
+                        .collect(),
+                }
+            })
+            .collect();
+        resolve(&mentions)
+    }
+
+    fn tag<'t>(&self, text: &'t str) -> Tagged<'t> {
+        let tokens = tokenize(text);
+        let sents = sentences(text, &tokens);
+        let infos = token_infos(text, &tokens, &self.lex);
+        let sinfos = sentence_infos(text, &tokens, &infos, &sents);
+        let bits = self.model.bits;
+        let unknown: Vec<bool> = infos
+            .iter()
+            .map(|t| !self.model.vocabulary.contains_key(&t.lower_hash()))
+            .collect();
+        let base = features(&infos, &sents, &sinfos, bits, Some(&unknown));
+        let first = &self.model.stages[0];
+        let bias = self.config.person_bias;
+        let tagging = match self.model.stages.get(1) {
+            Some(second) => {
+                let first = first.decode_all(self.model.tags, &base, &sents, 0.0);
+                let feats = stacked(&base, &infos, &sents, &sinfos, &first, bits);
+                second.decode_all(self.model.tags, &feats, &sents, bias)
+            }
+            None => first.decode_all(self.model.tags, &base, &sents, bias),
+        };
+        let tags = tagging.tags;
+        let mut sentence_of = Vec::with_capacity(tokens.len());
+        for (k, s) in sents.iter().enumerate() {
+            sentence_of.extend(std::iter::repeat_n(k as u32, s.len()));
+        }
+        Tagged {
+            text,
+            tokens,
+            infos,
+            sentence_of,
+            sinfos,
+            sentences: sents,
+            tags,
+        }
+    }
+
+    /// Token ranges of the clean person mentions, in text order.
+    fn person_spans(&self, d: &Tagged<'_>) -> Vec<Range<usize>> {
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while i < d.tags.len() {
+            if kind_of(d.tags[i]) == Some(0) && !is_inside(d.tags[i]) {
+                let mut j = i + 1;
+                while j < d.tags.len() && is_inside(d.tags[j]) && kind_of(d.tags[j]) == Some(0) {
+                    j += 1;
+                }
+                if let Some(r) = self.clean(d, i..j) {
+                    spans.push(r);
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        if self.config.document_consistency {
+            self.propagate(d, &mut spans);
+        }
+        spans
+    }
+
+    /// Trims a tagged span to the name itself, or rejects it.
+    fn clean(&self, d: &Tagged<'_>, mut r: Range<usize>) -> Option<Range<usize>> {
+        let word = |i: usize| {
+            d.infos[i].is_alpha() || d.tokens[i].text(d.text).chars().any(|c| c.is_ascii_digit())
+        };
+        // Punctuation at the edges, then leading titles ("President", "Mr.") while a name remains.
+        while r.start < r.end && !word(r.start) {
+            r.start += 1;
+        }
+        while r.end > r.start && (!word(r.end - 1) || is_clitic(d.tokens[r.end - 1].text(d.text))) {
+            r.end -= 1;
+        }
+        while r.end - r.start > 1 && d.infos[r.start].lex.title > 0 {
+            r.start += 1;
+            while r.start < r.end && !word(r.start) {
+                r.start += 1;
+            }
+        }
+        if r.is_empty() {
+            return None;
+        }
+        // A name needs a capital letter, and must not be a lone title ("Minister").
+        if !d.tokens[r.clone()]
+            .iter()
+            .any(|t| t.text(d.text).chars().any(char::is_uppercase))
+        {
+            return None;
+        }
+        if r.len() == 1 && d.infos[r.start].lex.title > 0 {
+            return None;
+        }
+        // "Starmer Road", "Trump Tower": a place or an organisation named after a person, whether
+        // the head word follows the name or was tagged with it. "John Hall" stays a person: a
+        // given name before a head word that is also a surname makes it one ("Kenya Airways"
+        // does not).
+        if self.place_follows(d, r.end) {
+            return None;
+        }
+        let last = &d.infos[r.end - 1];
+        let surname = d.infos[r.start].lex.first > 0 && last.lex.last > 0;
+        if r.len() >= 2 && last.lex.head && last.is_cap() && !surname {
+            return None;
+        }
+        Some(r)
+    }
+
+    /// Whether the token at `i` is a capitalised place or organisation head word in the same
+    /// sentence as the token before it.
+    fn place_follows(&self, d: &Tagged<'_>, i: usize) -> bool {
+        if i == 0 || i >= d.tokens.len() || d.sentence_of[i] != d.sentence_of[i - 1] {
+            return false;
+        }
+        let caps_line = d.sinfos[d.sentence_of[i] as usize].caps_line;
+        let t = &d.infos[i];
+        t.lex.head && (t.is_cap() || caps_line) && kind_of(d.tags[i]).is_none_or(|k| k != 0)
+    }
+
+    /// Document-level consistency: a capitalised word the model tagged as (part of) a person's
+    /// name is a name wherever else it is capitalised and left untagged in the same text.
+    fn propagate(&self, d: &Tagged<'_>, spans: &mut Vec<Range<usize>>) {
+        let headline = |i: usize| d.sinfos[d.sentence_of[i] as usize].headline;
+        let mut names: HashKeyMap<()> = HashKeyMap::default();
+        for r in spans.iter().filter(|r| !headline(r.start)) {
+            for i in r.clone() {
+                let t = &d.infos[i];
+                if t.is_alpha() && t.lex.title == 0 && d.tokens[i].text(d.text).chars().count() > 1
+                {
+                    names.insert(t.lower_hash(), ());
+                }
+            }
+        }
+        if names.is_empty() {
+            return;
+        }
+        // Surnames of the full names found: a one-word "organisation" or "place" spelled like
+        // one is that person ("Ukraine's Zelensky" after "Volodymyr Zelensky").
+        let surnames: HashKeyMap<()> = spans
+            .iter()
+            .filter(|r| r.len() >= 2 && !headline(r.start))
+            .map(|r| (d.infos[r.end - 1].lower_hash(), ()))
+            .collect();
+        // Words that were a whole person mention after an honorific ("Mr Starmer ... Starmer
+        // said"): as sure a sign of a surname as a full name is.
+        let honoured = |r: &Range<usize>| {
+            r.start > 0
+                && d.infos[r.start - 1].lex.title == 2
+                && d.sentence_of[r.start - 1] == d.sentence_of[r.start]
+        };
+        let spelled_alone: HashKeyMap<()> = spans
+            .iter()
+            .filter(|r| r.len() == 1 && !headline(r.start) && honoured(r))
+            .map(|r| (d.infos[r.start].lower_hash(), ()))
+            .collect();
+        let lone_entity = |i: usize| {
+            let single =
+                !is_inside(d.tags[i]) && (i + 1 == d.tags.len() || !is_inside(d.tags[i + 1]));
+            kind_of(d.tags[i]).is_some_and(|k| k != 0)
+                && single
+                && d.infos[i].is_cap()
+                && (surnames.contains_key(&d.infos[i].lower_hash())
+                    || spelled_alone.contains_key(&d.infos[i].lower_hash()))
+                && !self.place_follows(d, i + 1)
+        };
+        // In a title-case headline the tagger's other entities are as unsure as its capitals are
+        // uninformative, so names found in the body override them there.
+        let candidate = |i: usize| {
+            let t = &d.infos[i];
+            let si = &d.sinfos[d.sentence_of[i] as usize];
+            (d.tags[i] == 0 || (si.headline && kind_of(d.tags[i]) != Some(0)))
+                && t.is_alpha()
+                && (t.is_cap() || si.caps_line)
+                && names.contains_key(&t.lower_hash())
+        };
+        let mut added: Vec<Range<usize>> = (0..d.tags.len())
+            .filter(|&i| lone_entity(i))
+            .map(|i| i..i + 1)
+            .collect();
+        for s in &d.sentences {
+            let mut i = s.start;
+            while i < s.end {
+                if !candidate(i) {
+                    i += 1;
+                    continue;
+                }
+                let mut j = i + 1;
+                while j < s.end && candidate(j) {
+                    j += 1;
+                }
+                // Only words that stand alone: next to another capitalised word they are
+                // likely part of some other name ("Clinton Foundation", "New York").
+                // In a headline every word is capitalised, so this says nothing there.
+                let si = &d.sinfos[d.sentence_of[i] as usize];
+                let cap_at = |k: usize| d.infos[k].is_cap() && d.infos[k].lex.title == 0;
+                let touches = !si.caps_line
+                    && !si.headline
+                    && ((i > s.start && cap_at(i - 1) && i - 1 != si.first_word)
+                        || (j < s.end && cap_at(j)));
+                if !touches && !self.place_follows(d, j) {
+                    added.push(i..j);
+                }
+                i = j;
+            }
+        }
+        if !added.is_empty() {
+            spans.extend(added);
+            spans.sort_by_key(|r| r.start);
+        }
+    }
+}
+
+fn is_clitic(tok: &str) -> bool {
+    let mut c = tok.chars();
+    matches!(c.next(), Some('\'' | '\u{2019}')) && c.as_str().len() <= 2
+}

@@ -1,0 +1,324 @@
+//! Behaviour of the extractor on news sentences written for these tests (modern names the
+//! 1996 training data never saw, titles, possessives, places named after people) and of the
+//! `persons tag` JSON-lines helper.
+
+use newsdex_persons::{Error, Extractor, Person, tag_json_line, tag_mentions};
+use std::sync::LazyLock;
+
+static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(Extractor::new);
+
+fn names(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = EXTRACTOR
+        .extract(text)
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    v.sort();
+    v
+}
+
+fn person<'a>(persons: &'a [Person], name: &str) -> &'a Person {
+    persons
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{name:?} not among {persons:#?}"))
+}
+
+fn mention_texts(p: &Person) -> Vec<&str> {
+    p.mentions.iter().map(|m| m.text.as_str()).collect()
+}
+
+#[test]
+fn extractor_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Extractor>();
+}
+
+#[test]
+fn finds_modern_names() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Kemi Badenoch, the Conservative leader, attacked the Chancellor, Rachel Reeves, over the budget.",
+            &["Kemi Badenoch", "Rachel Reeves"],
+        ),
+        (
+            "Prime Minister Keir Starmer spoke to President Emmanuel Macron on Tuesday.",
+            &["Emmanuel Macron", "Keir Starmer"],
+        ),
+        (
+            "Foreign Secretary David Lammy met Sergei Lavrov at the Kremlin.",
+            &["David Lammy", "Sergei Lavrov"],
+        ),
+        (
+            "Chancellor Friedrich Merz and Polish Prime Minister Donald Tusk arrived in Kyiv.",
+            &["Donald Tusk", "Friedrich Merz"],
+        ),
+        (
+            "Sadiq Khan, the Mayor of London, criticised Nigel Farage over the policy.",
+            &["Nigel Farage", "Sadiq Khan"],
+        ),
+        (
+            "Lisa Nandy and Wes Streeting attended the meeting with Yvette Cooper.",
+            &["Lisa Nandy", "Wes Streeting", "Yvette Cooper"],
+        ),
+        (
+            "Taylor Swift and Travis Kelce were seen at the Eras Tour in London.",
+            &["Taylor Swift", "Travis Kelce"],
+        ),
+        (
+            "The Kremlin said Mr Putin would not attend. A Kremlin spokesman, Dmitry Peskov, said the meeting was off.",
+            &["Dmitry Peskov", "Putin"],
+        ),
+        (
+            "Volodymyr Zelenskyy arrived in Washington on Monday. Mr Zelenskyy said Ukraine needed air defences.",
+            &["Volodymyr Zelenskyy"],
+        ),
+        (
+            "He was ambushed by Mr Trump and Vice President, JD Vance, in February.",
+            &["JD Vance", "Trump"],
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(names(text), *want, "in {text:?}");
+    }
+}
+
+#[test]
+fn titles_and_honorifics_are_not_part_of_the_name() {
+    for title in [
+        "President",
+        "Prime Minister",
+        "Mr",
+        "Mr.",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "Chancellor",
+        "Senator",
+        "Judge",
+        "Professor",
+        "Governor",
+        "Mayor",
+        "General",
+        "King",
+        "Princess",
+    ] {
+        let text = format!("{title} Alice Thornbury said on Monday that the plan would work.");
+        let persons = EXTRACTOR.extract(&text);
+        assert_eq!(persons.len(), 1, "{text:?}: {persons:?}");
+        assert_eq!(persons[0].name, "Alice Thornbury", "{text:?}");
+        assert_eq!(
+            mention_texts(&persons[0]),
+            vec!["Alice Thornbury"],
+            "{text:?}"
+        );
+        let start = title.chars().count() + 1;
+        assert_eq!(persons[0].mentions[0].start, start, "{text:?}");
+
+        let text = format!("{title} Thornbury said on Monday that the plan would work.");
+        assert_eq!(names(&text), vec!["Thornbury"], "{text:?}");
+    }
+}
+
+#[test]
+fn mentions_of_one_person_resolve_together() {
+    let text = "Keir Starmer's spokesman said Starmer’s plan was working. Mr Starmer will speak later, \
+                and Sir Keir is expected to take questions.";
+    let persons = EXTRACTOR.extract(text);
+    assert_eq!(persons.len(), 1, "{persons:#?}");
+    let p = person(&persons, "Keir Starmer");
+    // Possessives split off: the mention is the name alone.
+    assert_eq!(
+        mention_texts(p),
+        vec!["Keir Starmer", "Starmer", "Starmer", "Keir"]
+    );
+    assert_eq!(p.count(), 4);
+}
+
+#[test]
+fn possessive_country_before_a_name_is_not_part_of_it() {
+    let text = "Volodymyr Zelensky met Donald Trump at the White House on Monday. Ukraine's Zelensky \
+                later thanked Mr Trump for the talks.";
+    let persons = EXTRACTOR.extract(text);
+    let z = person(&persons, "Volodymyr Zelensky");
+    assert_eq!(mention_texts(z), vec!["Volodymyr Zelensky", "Zelensky"]);
+    assert_eq!(
+        mention_texts(person(&persons, "Donald Trump")),
+        vec!["Donald Trump", "Trump"]
+    );
+    assert!(persons.iter().all(|p| !p.name.contains("Ukraine")));
+}
+
+#[test]
+fn places_and_organisations_named_like_people_are_not_persons() {
+    for text in [
+        "Residents of Starmer Road in Leeds complained about the bins.",
+        "The White House said talks at Downing Street and the Oval Office went well.",
+        "Trump Tower was evacuated on Friday.",
+        "The Coalition of the Willing met in Paris.",
+        "The Mirror looks at what could happen next.",
+        "There has been no public commitment from the Kremlin so far.",
+        "Virginia Airlines cancelled the flight to Dublin.",
+    ] {
+        assert_eq!(names(text), Vec::<String>::new(), "in {text:?}");
+    }
+    // A given name before a head word makes it a surname.
+    assert_eq!(
+        names("John Hall and Margaret Court met."),
+        vec!["John Hall", "Margaret Court"]
+    );
+}
+
+#[test]
+fn headlines_in_title_case_or_sentence_case_do_not_hide_the_body() {
+    for headline in [
+        "Keir Starmer Vows Boots On The Ground As Zelensky Visits London",
+        "Starmer vows boots on the ground as Zelensky visits London",
+    ] {
+        let text = format!(
+            "{headline}\n\nKeir Starmer said on Tuesday that Britain would send troops. \
+             Volodymyr Zelensky met the Prime Minister in Downing Street."
+        );
+        let persons = EXTRACTOR.extract(&text);
+        let mut got: Vec<(&str, usize)> = persons
+            .iter()
+            .map(|p| (p.name.as_str(), p.count()))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            vec![("Keir Starmer", 2), ("Volodymyr Zelensky", 2)],
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn offsets_are_characters_and_accents_survive() {
+    let text = "Zoë Müller and José Martínez met in Zürich; Müller said Martínez was late.";
+    let persons = EXTRACTOR.extract(text);
+    assert_eq!(
+        persons.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        vec!["Zoë Müller", "José Martínez"]
+    );
+    for p in &persons {
+        assert_eq!(p.count(), 2);
+        for m in &p.mentions {
+            let slice: String = text.chars().skip(m.start).take(m.end - m.start).collect();
+            assert_eq!(slice, m.text);
+        }
+    }
+}
+
+#[test]
+fn most_mentioned_first() {
+    let text = "Angela Rayner met Yvette Cooper. Cooper said Cooper's plan was ready.";
+    let persons = EXTRACTOR.extract(text);
+    assert_eq!(persons[0].name, "Yvette Cooper");
+    assert_eq!(persons[0].count(), 3);
+    assert_eq!(persons[1].name, "Angela Rayner");
+}
+
+#[test]
+fn odd_input_gives_no_persons_and_no_panic() {
+    let long = "x".repeat(100_000);
+    let caps = "A ".repeat(5_000);
+    for text in [
+        "",
+        " ",
+        "\n\n",
+        "’s",
+        "...",
+        "🙂 Ünïcödé — “quotes”",
+        long.as_str(),
+        caps.as_str(),
+        "Mr",
+        "Mr.",
+    ] {
+        let persons = EXTRACTOR.extract(text);
+        assert!(persons.iter().all(|p| !p.mentions.is_empty()));
+    }
+}
+
+#[test]
+fn tags_json_lines() {
+    let line = r#"{"id": 7, "text": "Mr Starmer met Emmanuel Macron. Starmer spoke first."}"#;
+    let out: serde_json::Value =
+        serde_json::from_str(&tag_json_line(&EXTRACTOR, line).expect("tags")).expect("JSON out");
+    assert_eq!(out["id"], 7);
+    let persons = out["persons"].as_array().expect("persons array");
+    let got: Vec<(&str, u64, u64, &str)> = persons
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default(),
+                p["start"].as_u64().unwrap_or_default(),
+                p["end"].as_u64().unwrap_or_default(),
+                p["text"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Starmer", 3, 10, "Starmer"),
+            ("Emmanuel Macron", 15, 30, "Emmanuel Macron"),
+            ("Starmer", 32, 39, "Starmer"),
+        ]
+    );
+
+    // Ids of any JSON type pass through; a missing id gives null.
+    let out = tag_json_line(&EXTRACTOR, r#"{"id": "a-1", "text": ""}"#).expect("tags");
+    assert_eq!(out, r#"{"id":"a-1","persons":[]}"#);
+    let out = tag_json_line(&EXTRACTOR, r#"{"text": "nobody here"}"#).expect("tags");
+    assert_eq!(out, r#"{"id":null,"persons":[]}"#);
+
+    assert!(matches!(
+        tag_json_line(&EXTRACTOR, "not json"),
+        Err(Error::Json(_))
+    ));
+    assert!(matches!(
+        tag_json_line(&EXTRACTOR, r#"{"id": 1}"#),
+        Err(Error::MissingText)
+    ));
+    assert!(matches!(
+        tag_json_line(&EXTRACTOR, r#"{"id": 1, "text": 5}"#),
+        Err(Error::MissingText)
+    ));
+    assert_eq!(tag_mentions(&EXTRACTOR, "").len(), 0);
+}
+
+#[test]
+fn random_text_never_panics_and_offsets_stay_valid() {
+    // A fixed pseudo-random stream over characters that stress the tokenizer: apostrophes,
+    // periods, dashes, combining marks, capitals, newlines.
+    let alphabet: Vec<char> =
+        "Aa Bb Zz ' ’ . , - – — \n\n é \u{301} ß İ ı Ω 1 9 ( ) \" “ ” Mr Dr ’s J. U.S. St."
+            .chars()
+            .collect();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let len = (next() % 200) as usize;
+        let text: String = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let n = text.chars().count();
+        for p in EXTRACTOR.extract(&text) {
+            for m in &p.mentions {
+                assert!(m.start < m.end && m.end <= n, "{m:?} in {text:?}");
+                let slice: String = text.chars().skip(m.start).take(m.end - m.start).collect();
+                assert_eq!(slice, m.text);
+            }
+        }
+    }
+}
