@@ -21,7 +21,6 @@
 //! # Ok::<(), newsdex_index::Error>(())
 //! ```
 
-mod alias;
 mod compile;
 mod dedup;
 mod error;

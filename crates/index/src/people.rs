@@ -13,9 +13,9 @@ use tantivy::index::SegmentId;
 use tantivy::{Searcher, SegmentReader};
 
 use crate::Result;
-use crate::alias::{AliasConfig, AliasTable};
 use crate::error::io_error;
 use crate::schema::exact_key;
+use newsdex_persons::{AliasConfig, AliasTable};
 
 const FILE: &str = "persons.json";
 const PERSON_FIELD: &str = "person";
