@@ -5,7 +5,7 @@
 
 use regex::{Regex, RegexSet};
 
-use crate::dom::{Tag, flag};
+use crate::dom::{Attrs, Tag, flag};
 
 /// Readability's class/id hints (Readability.js `REGEXPS`), which generalise well.
 const UNLIKELY: &str = r"(^|\s)widget([-_ ]|$)|widget-area|widget_|-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|paywall|share|promo|outbrain|taboola|most-read|mostread|trending|recommend";
@@ -92,8 +92,54 @@ pub(crate) struct ClassHints {
     key: u64,
 }
 
-/// Class hints already computed for a page, by `(class, id)`.
-pub(crate) type ClassCache = std::collections::HashMap<(String, String), ClassHints>;
+/// Class hints already computed for a page, by `(class, id)`: looked up by the attributes'
+/// FNV hash without copying them, and checked against them, so a hash collision costs a
+/// second lookup, never a wrong answer.
+#[derive(Default)]
+pub(crate) struct ClassCache {
+    map: std::collections::HashMap<u64, Vec<CachedHints>, KeyHasher>,
+}
+
+/// `(class, id, hints)`.
+type CachedHints = (Box<str>, Box<str>, ClassHints);
+
+/// The cache's keys are hashes already: pass them through.
+type KeyHasher = std::hash::BuildHasherDefault<PassThrough>;
+
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv(bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl ClassCache {
+    fn get_or_insert(
+        &mut self,
+        class: &str,
+        id: &str,
+        compute: impl FnOnce() -> ClassHints,
+    ) -> ClassHints {
+        let key = fnv(id.as_bytes()) ^ fnv(class.as_bytes()).rotate_left(1);
+        let entries = self.map.entry(key).or_default();
+        if let Some((_, _, hints)) = entries.iter().find(|(c, i, _)| &**c == class && &**i == id) {
+            return *hints;
+        }
+        let hints = compute();
+        entries.push((class.into(), id.into(), hints));
+        hints
+    }
+}
 
 pub(crate) struct Patterns {
     unlikely: Regex,
@@ -126,14 +172,24 @@ impl std::fmt::Debug for Patterns {
     }
 }
 
+/// Room for the lazy DFA of each pattern. The default (2 MiB) is too small for the long
+/// case-insensitive alternations here: the DFA's cache kept being cleared, and the regex
+/// engine then gave up on it for a backtracker that is several times slower per line.
+const DFA_CACHE: usize = 16 << 20;
+
 fn re(pattern: &str) -> Regex {
     // The patterns are constants of this module; a test compiles every one of them.
-    Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
+    regex::RegexBuilder::new(pattern)
+        .dfa_size_limit(DFA_CACHE)
+        .build()
+        .unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
 }
 
 impl Patterns {
     pub fn new() -> Self {
-        let hints = RegexSet::new(HINTS.iter().map(|(_, p)| *p))
+        let hints = regex::RegexSetBuilder::new(HINTS.iter().map(|(_, p)| *p))
+            .dfa_size_limit(DFA_CACHE)
+            .build()
             .unwrap_or_else(|e| panic!("invalid built-in hint: {e}"));
         Patterns {
             unlikely: re(UNLIKELY),
@@ -193,7 +249,8 @@ impl Patterns {
     pub fn classify(
         &self,
         tag: Tag,
-        el: &scraper::node::Element,
+        name: &str,
+        attrs: &Attrs,
         cache: &mut ClassCache,
     ) -> (u32, i32, u64) {
         let mut flags = match tag {
@@ -203,10 +260,10 @@ impl Patterns {
             Tag::Article => flag::ARTICLE,
             _ => 0,
         };
-        if el.name() == "time" {
+        if name == "time" {
             flags |= flag::DATE;
         }
-        if let Some(role) = el.attr("role") {
+        if let Some(role) = attrs.role {
             let role = role.trim().to_ascii_lowercase();
             if UNLIKELY_ROLES.contains(&role.as_str()) {
                 flags |= flag::UNLIKELY;
@@ -215,7 +272,7 @@ impl Patterns {
                 flags |= flag::ARTICLE;
             }
         }
-        if let Some(itemprop) = el.attr("itemprop") {
+        if let Some(itemprop) = attrs.itemprop {
             let itemprop = itemprop.to_ascii_lowercase();
             // Not `itemprop=text`: WordPress marks every comment's body with it.
             if itemprop.contains("articlebody") || itemprop == "reviewbody" {
@@ -234,34 +291,25 @@ impl Patterns {
                 flags |= flag::LEAD;
             }
         }
-        if el.attr("itemtype").is_some_and(|t| {
+        if attrs.itemtype.is_some_and(|t| {
             let t = t.to_ascii_lowercase();
             t.contains("article") || t.contains("blogposting") || t.contains("reportage")
         }) {
             flags |= flag::ARTICLE;
         }
-        if el.attr("rel").is_some_and(|r| {
+        if attrs.rel.is_some_and(|r| {
             r.split_whitespace()
                 .any(|t| t.eq_ignore_ascii_case("author"))
         }) {
             flags |= flag::BYLINE;
         }
 
-        let class = el.attr("class").unwrap_or("");
-        let id = el.attr("id").unwrap_or("");
+        let (class, id) = (attrs.class, attrs.id);
         if class.is_empty() && id.is_empty() {
             return (flags, 0, 0);
         }
         // Pages repeat the same few class attributes thousands of times: read each once.
-        let key = (class.to_owned(), id.to_owned());
-        let hints = match cache.get(&key) {
-            Some(h) => *h,
-            None => {
-                let h = self.class_hints(class, id);
-                cache.insert(key, h);
-                h
-            }
-        };
+        let hints = cache.get_or_insert(class, id, || self.class_hints(class, id));
         let structural = matches!(
             tag,
             Tag::Body | Tag::Html | Tag::A | Tag::Article | Tag::Main
