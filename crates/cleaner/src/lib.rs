@@ -14,6 +14,7 @@
 
 mod article;
 mod byline;
+mod classes;
 mod decode;
 mod dom;
 mod extract;
