@@ -14,13 +14,14 @@
 
 mod article;
 mod byline;
+mod classes;
 mod decode;
-mod depth;
 mod dom;
 mod extract;
 mod lang;
 mod meta;
 mod patterns;
+mod prepare;
 mod title;
 
 pub use article::{Article, Block, BlockKind, Link};
@@ -111,7 +112,7 @@ impl Cleaner {
             .map(str::to_owned);
         let html = decode::decode(body, content_type, tld.as_deref());
         // `scraper::Html` is !Send: it lives and dies inside this call.
-        let html = depth::cap_depth(&html, self.config.max_depth);
+        let html = prepare::prepare(&html, self.config.max_depth);
         let parsed = scraper::Html::parse_document(&html);
         drop(html);
         let doc = dom::build(&parsed, &self.patterns);
