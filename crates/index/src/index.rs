@@ -135,7 +135,7 @@ impl ArticleIndex {
     /// it) and returns a writer for the live generation.
     pub fn writer(&self) -> Result<ArticleWriter<'_>> {
         let lock = WriterLock::acquire(&self.root)?;
-        if generations::current(&self.root)?.as_deref() != Some(self.dir.as_path()) {
+        if !self.is_current()? {
             // A rebuild swapped generations after this handle was opened: writing here would
             // go into an index nobody reads.
             return Err(Error::Stale {
@@ -185,6 +185,12 @@ impl ArticleIndex {
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Whether this handle still reads the live generation. After a rebuild swapped in a new
+    /// one, a long-running reader (a server) should open the index again.
+    pub fn is_current(&self) -> Result<bool> {
+        Ok(generations::current(&self.root)?.as_deref() == Some(self.dir.as_path()))
     }
 
     /// The stored article with this URL.
@@ -623,7 +629,12 @@ pub(crate) mod tests {
             .unwrap();
         // The live index still answers while the rebuild runs.
         assert!(index.contains("https://a.example/old").unwrap());
+        assert!(index.is_current().unwrap());
         rebuild.finish().unwrap();
+        assert!(
+            !index.is_current().unwrap(),
+            "the swap is visible to open handles"
+        );
         let swapped = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
         assert!(swapped.contains("https://a.example/new").unwrap());
         assert!(!swapped.contains("https://a.example/old").unwrap());
