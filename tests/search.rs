@@ -325,3 +325,108 @@ fn persons_lists_and_tags() {
     let stats = archive.json(&["stats", "--json"]);
     assert!(stats["persons"].as_u64().unwrap() > 0);
 }
+
+/// `GET path` on a local server, with `Connection: close`: the status and the body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = body.to_owned();
+    (status, body)
+}
+
+#[test]
+fn serve_answers_the_api_and_the_page_and_follows_new_ingests() {
+    let archive = archive();
+    let mut server = archive
+        .command()
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.as_mut().unwrap()),
+        &mut first_line,
+    )
+    .unwrap();
+    let addr = first_line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{first_line}"))
+        .to_owned();
+    let outcome = std::panic::catch_unwind(|| {
+        let (status, body) = get(&addr, "/api/search?q=harwick+dam&limit=5");
+        assert_eq!(status, 200, "{body}");
+        let results: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(results["total"], 3);
+        assert_eq!(results["hits"][0]["copies"].as_array().unwrap().len(), 2);
+        assert_eq!(results["facets"]["months"][0]["value"], "2025-10");
+
+        let (status, body) = get(&addr, "/api/search?q=titel%3Adam");
+        assert_eq!(status, 400);
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(
+            error["error"]
+                .as_str()
+                .unwrap()
+                .contains("unknown field `titel:`"),
+            "{body}"
+        );
+
+        let (status, body) = get(&addr, "/api/persons?q=harwick");
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()["articles"],
+            3
+        );
+
+        let (status, html) = get(&addr, "/?q=reservior");
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("no exact matches; showing results for"),
+            "{html}"
+        );
+        assert!(html.contains("<b>reservoir</b>"), "{html}");
+        assert!(html.contains("also on"), "{html}");
+        let (_, escaped) = get(&addr, "/?q=%3Cscript%3E+OR");
+        assert!(!escaped.contains("<script>"), "input is escaped: {escaped}");
+
+        // An ingest by another process while the server runs is seen by the next search.
+        let later = archive.path().join("later.html");
+        std::fs::write(
+            &later,
+            page(
+                "https://late.example/news/otters",
+                "Late News",
+                "2025-11-01T08:00:00Z",
+                "en",
+                "Otters return to the Harwick reservoir",
+                &[
+                "Otters have returned to the Harwick reservoir for the first time in decades, wildlife officers said on Saturday, after the water authority cleaned its inflow channels.",
+                "Volunteers counted three adults and two cubs on the eastern bank, and the authority said it would close a footpath to give the animals room through the winter.",
+                ],
+            ),
+        )
+        .unwrap();
+        let run = archive.run(&["ingest", later.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let (_, body) = get(&addr, "/api/search?q=otters");
+        let results: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(results["total"], 1, "{body}");
+    });
+    server.kill().unwrap();
+    server.wait().unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}

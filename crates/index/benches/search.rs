@@ -481,6 +481,47 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// This process's resident anonymous memory (heap, not mapped index files), in MB.
+fn anon_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("RssAnon:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Samples [`anon_rss_mb`] every 20 ms until dropped; the peak is what indexing held.
+struct AnonPeak {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<f64>>,
+}
+
+impl AnonPeak {
+    fn start() -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut peak = 0.0f64;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(anon_rss_mb().unwrap_or(0.0));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            peak.max(anon_rss_mb().unwrap_or(0.0))
+        });
+        Self {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn finish(mut self) -> f64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread
+            .take()
+            .and_then(|t| t.join().ok())
+            .unwrap_or(0.0)
+    }
+}
+
 /// CPU time (user + system, all threads) this process has used, from `/proc/self/stat`: the
 /// machine is shared, so wall-clock rates are also given per CPU-second.
 fn cpu_seconds() -> Option<f64> {
@@ -621,6 +662,7 @@ fn main() {
     // 2. Index it.
     let started = Instant::now();
     let cpu_before = cpu_seconds();
+    let anon = AnonPeak::start();
     if !reuse {
         let mut rebuild = ArticleIndex::begin_rebuild(&root, &config).expect("rebuild");
         let reader = BufReader::new(File::open(&corpus_path).expect("corpus"));
@@ -639,6 +681,7 @@ fn main() {
         .zip(cpu_before)
         .map(|(after, before)| after - before);
     let rss_indexing = peak_rss_mb();
+    let anon_indexing = anon.finish();
 
     let index = ArticleIndex::open(&root, &Config::default()).expect("open");
     let stats = index.stats().expect("stats");
@@ -789,7 +832,9 @@ fn main() {
         stats.articles
     );
     if let Some(rss) = rss_indexing {
-        println!("peak RSS       {rss:.0} MB after indexing");
+        println!(
+            "peak RSS       {rss:.0} MB while indexing, of which heap at most {anon_indexing:.0} MB (the rest: index files mapped while merging)"
+        );
     }
     println!();
     println!(

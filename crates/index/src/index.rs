@@ -9,6 +9,7 @@ use newsdex_cleaner::Article;
 use newsdex_persons::Person;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
+use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
@@ -30,6 +31,9 @@ pub struct Config {
     pub writer_memory_bytes: usize,
     /// Indexing threads; tantivy needs at least 15 MB of `writer_memory_bytes` each.
     pub writer_threads: usize,
+    /// Threads merging segments in the background. tantivy's default of four only competes
+    /// with indexing for the cores (and memory) of a small machine.
+    pub merge_threads: usize,
 }
 
 impl Default for Config {
@@ -37,7 +41,20 @@ impl Default for Config {
         Self {
             writer_memory_bytes: 96 * 1024 * 1024,
             writer_threads: 2,
+            merge_threads: 1,
         }
+    }
+}
+
+impl Config {
+    fn open_writer(&self, index: &Index) -> Result<IndexWriter> {
+        let threads = self.writer_threads.max(1);
+        let options = IndexWriterOptions::builder()
+            .num_worker_threads(threads)
+            .memory_budget_per_thread(self.writer_memory_bytes / threads)
+            .num_merge_threads(self.merge_threads.max(1))
+            .build();
+        Ok(index.writer_with_options(options)?)
     }
 }
 
@@ -118,16 +135,14 @@ impl ArticleIndex {
     /// it) and returns a writer for the live generation.
     pub fn writer(&self) -> Result<ArticleWriter<'_>> {
         let lock = WriterLock::acquire(&self.root)?;
-        if generations::current(&self.root)?.as_deref() != Some(self.dir.as_path()) {
+        if !self.is_current()? {
             // A rebuild swapped generations after this handle was opened: writing here would
             // go into an index nobody reads.
             return Err(Error::Stale {
                 path: self.root.clone(),
             });
         }
-        let writer = self
-            .index
-            .writer_with_num_threads(self.config.writer_threads, self.config.writer_memory_bytes)?;
+        let writer = self.config.open_writer(&self.index)?;
         Ok(ArticleWriter {
             writer,
             fields: self.fields,
@@ -149,8 +164,7 @@ impl ArticleIndex {
         let index = create_index(&dir)?;
         schema::register_tokenizers(&index);
         let fields = Fields::resolve(&index.schema())?;
-        let writer =
-            index.writer_with_num_threads(config.writer_threads, config.writer_memory_bytes)?;
+        let writer = config.open_writer(&index)?;
         Ok(Rebuild {
             root,
             writer: Some(ArticleWriter {
@@ -171,6 +185,12 @@ impl ArticleIndex {
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Whether this handle still reads the live generation. After a rebuild swapped in a new
+    /// one, a long-running reader (a server) should open the index again.
+    pub fn is_current(&self) -> Result<bool> {
+        Ok(generations::current(&self.root)?.as_deref() == Some(self.dir.as_path()))
     }
 
     /// The stored article with this URL.
@@ -609,7 +629,12 @@ pub(crate) mod tests {
             .unwrap();
         // The live index still answers while the rebuild runs.
         assert!(index.contains("https://a.example/old").unwrap());
+        assert!(index.is_current().unwrap());
         rebuild.finish().unwrap();
+        assert!(
+            !index.is_current().unwrap(),
+            "the swap is visible to open handles"
+        );
         let swapped = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
         assert!(swapped.contains("https://a.example/new").unwrap());
         assert!(!swapped.contains("https://a.example/old").unwrap());

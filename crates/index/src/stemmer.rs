@@ -12,14 +12,16 @@ use tantivy::tokenizer::{
 
 use crate::dedup::Fnv;
 
-/// Words remembered per analyzer (each indexing thread and field has its own): enough for
-/// the common vocabulary, small enough not to matter (a few MB).
-const CAPACITY: usize = 50_000;
+/// Words remembered per analyzer (each indexing thread and field has its own): the common
+/// vocabulary, in about 10 MB.
+const CAPACITY: usize = 100_000;
 
 /// English stems through a memo, one word at a time.
 #[derive(Clone)]
 pub struct StemMemo {
     memo: HashMap<String, String, BuildHasherDefault<Fnv>>,
+    /// The last stem of a word the full memo could not take.
+    scratch: String,
     /// tantivy's stemmer, run on a word the memo does not have.
     stemmer: TextAnalyzer,
 }
@@ -28,6 +30,7 @@ impl Default for StemMemo {
     fn default() -> Self {
         Self {
             memo: HashMap::default(),
+            scratch: String::new(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
@@ -48,16 +51,18 @@ impl StemMemo {
     /// The stem of a word of three letters or more, through the memo.
     fn memoized(&mut self, word: &str) -> &str {
         if !self.memo.contains_key(word) {
-            let stem = {
-                let mut stream = self.stemmer.token_stream(word);
-                if stream.advance() {
-                    stream.token().text.clone()
-                } else {
-                    word.to_owned()
-                }
+            let mut stream = self.stemmer.token_stream(word);
+            let stem = if stream.advance() {
+                stream.token().text.clone()
+            } else {
+                word.to_owned()
             };
+            drop(stream);
             if self.memo.len() >= CAPACITY {
-                self.memo.clear();
+                // Full: the words met first are, by Zipf's law, the frequent ones; keep them
+                // and stem the rest every time.
+                self.scratch = stem;
+                return &self.scratch;
             }
             self.memo.insert(word.to_owned(), stem);
         }

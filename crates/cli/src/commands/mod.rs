@@ -7,5 +7,6 @@ pub mod ingest;
 pub mod persons;
 pub mod rebuild;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;

@@ -134,7 +134,8 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn json(results: &SearchResults, request: &SearchRequest) -> serde_json::Value {
+/// The JSON of a search: what `--json` prints and `serve` answers.
+pub fn json(results: &SearchResults, request: &SearchRequest) -> serde_json::Value {
     let hits: Vec<serde_json::Value> = results
         .hits
         .iter()
