@@ -252,7 +252,9 @@ impl DupIndex {
     /// among undated ones (comparing it with the whole archive would cost more than every
     /// dated lookup together, and a page without a date rarely carries a wire story).
     pub fn group_of(&self, fingerprint: Fingerprint, day: Option<i64>) -> Option<u64> {
-        let days = day.map_or(0..=-1, |day| day - WINDOW_DAYS..=day + WINDOW_DAYS);
+        let days = day
+            .into_iter()
+            .flat_map(|day| day - WINDOW_DAYS..=day + WINDOW_DAYS);
         // The nearest; among equally near ones, the earliest (the undated pool last).
         days.filter_map(|d| self.by_day.get(&d))
             .chain(std::iter::once(&self.undated))
