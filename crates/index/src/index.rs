@@ -340,12 +340,14 @@ pub struct ArticleWriter<'a> {
     dir: PathBuf,
     dups: DupIndex,
     folded: TextAnalyzer,
-    /// Words already given to the spelling vocabulary by this writer.
-    vocabulary: HashSet<String, BuildHasherDefault<Fnv>>,
+    /// Hashes of the words already given to the spelling vocabulary by this writer: a
+    /// 64-bit hash stands for the word (two words colliding would only leave one of them
+    /// out of the vocabulary), without keeping or comparing the words themselves.
+    vocabulary: HashSet<u64, BuildHasherDefault<Fnv>>,
     _lock: WriterLock,
 }
 
-/// Words a writer remembers having put in the vocabulary (a few tens of MB at most).
+/// Words a writer remembers having put in the vocabulary (about 32 MB at most).
 const MAX_VOCABULARY: usize = 2_000_000;
 
 impl ArticleWriter<'_> {
@@ -428,10 +430,9 @@ impl ArticleWriter<'_> {
                 if is_body {
                     shingles.push(&token.text);
                 }
-                if token.text.len() >= 4 && !self.vocabulary.contains(&token.text) {
+                if token.text.len() >= 4 && self.vocabulary.insert(word_hash(&token.text)) {
                     words.push_str(&token.text);
                     words.push(' ');
-                    self.vocabulary.insert(token.text.clone());
                 }
             }
         }
@@ -447,6 +448,13 @@ impl ArticleWriter<'_> {
         }
         Ok(())
     }
+}
+
+/// A well-mixed 64-bit hash of a word.
+fn word_hash(word: &str) -> u64 {
+    let mut hasher = Fnv::default();
+    std::hash::Hasher::write(&mut hasher, word.as_bytes());
+    crate::dedup::mix(std::hash::Hasher::finish(&hasher))
 }
 
 /// A fresh generation being built by `newsdex rebuild`; see [`ArticleIndex::begin_rebuild`].

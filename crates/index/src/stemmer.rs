@@ -16,10 +16,20 @@ use crate::dedup::Fnv;
 /// vocabulary, in about 10 MB.
 const CAPACITY: usize = 100_000;
 
+/// What the memo knows of a word: most words are their own stem ("said", "minister"), and
+/// saying so needs neither a copy nor a comparison.
+#[derive(Clone, Copy)]
+enum Memo {
+    Unchanged,
+    /// An index into `StemMemo::stems`.
+    Stem(u32),
+}
+
 /// English stems through a memo, one word at a time.
 #[derive(Clone)]
 pub struct StemMemo {
-    memo: HashMap<String, String, BuildHasherDefault<Fnv>>,
+    memo: HashMap<Box<str>, Memo, BuildHasherDefault<Fnv>>,
+    stems: Vec<Box<str>>,
     /// The last stem of a word the full memo could not take.
     scratch: String,
     /// tantivy's stemmer, run on a word the memo does not have.
@@ -30,6 +40,7 @@ impl Default for StemMemo {
     fn default() -> Self {
         Self {
             memo: HashMap::default(),
+            stems: Vec::new(),
             scratch: String::new(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
@@ -45,28 +56,51 @@ impl StemMemo {
         if word.len() <= 2 {
             return word;
         }
-        self.memoized(word)
+        self.stem_if_changed(word).unwrap_or(word)
     }
 
-    /// The stem of a word of three letters or more, through the memo.
-    fn memoized(&mut self, word: &str) -> &str {
-        if !self.memo.contains_key(word) {
-            let mut stream = self.stemmer.token_stream(word);
-            let stem = if stream.advance() {
-                stream.token().text.clone()
-            } else {
-                word.to_owned()
-            };
-            drop(stream);
-            if self.memo.len() >= CAPACITY {
-                // Full: the words met first are, by Zipf's law, the frequent ones; keep them
-                // and stem the rest every time.
-                self.scratch = stem;
-                return &self.scratch;
-            }
-            self.memo.insert(word.to_owned(), stem);
+    /// The stem of a word of three letters or more, or `None` when it is the word itself.
+    /// One hash lookup for a word seen before (the memo's common case).
+    fn stem_if_changed(&mut self, word: &str) -> Option<&str> {
+        let known = self.memo.get(word).copied();
+        let memo = match known {
+            Some(memo) => memo,
+            None => self.learn(word),
+        };
+        match memo {
+            Memo::Unchanged => None,
+            Memo::Stem(index) if index == u32::MAX => Some(&self.scratch),
+            Memo::Stem(index) => self.stems.get(index as usize).map(|stem| &**stem),
         }
-        &self.memo[word]
+    }
+
+    /// Stems a word the memo does not have and remembers it while there is room.
+    fn learn(&mut self, word: &str) -> Memo {
+        let mut stream = self.stemmer.token_stream(word);
+        let stem = if stream.advance() && stream.token().text != word {
+            Some(stream.token().text.clone())
+        } else {
+            None
+        };
+        drop(stream);
+        let full = self.memo.len() >= CAPACITY;
+        let memo = match stem {
+            None => Memo::Unchanged,
+            // Full: the words met first are, by Zipf's law, the frequent ones; keep them
+            // and stem the rest every time.
+            Some(stem) if full => {
+                self.scratch = stem;
+                return Memo::Stem(u32::MAX);
+            }
+            Some(stem) => {
+                self.stems.push(stem.into_boxed_str());
+                Memo::Stem(u32::try_from(self.stems.len() - 1).unwrap_or(u32::MAX))
+            }
+        };
+        if !full {
+            self.memo.insert(word.into(), memo);
+        }
+        memo
     }
 }
 
@@ -113,12 +147,11 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if token.text.len() > 2 {
-            let stem = self.memo.memoized(&token.text);
-            if stem != token.text {
-                token.text.clear();
-                token.text.push_str(stem);
-            }
+        if token.text.len() > 2
+            && let Some(stem) = self.memo.stem_if_changed(&token.text)
+        {
+            token.text.clear();
+            token.text.push_str(stem);
         }
         true
     }
