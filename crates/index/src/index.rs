@@ -1,7 +1,7 @@
 //! Opening the index, writing articles into it, rebuilding it, and reading articles back.
 
+use rustc_hash::FxBuildHasher;
 use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -343,7 +343,7 @@ pub struct ArticleWriter<'a> {
     /// Hashes of the words already given to the spelling vocabulary by this writer: a
     /// 64-bit hash stands for the word (two words colliding would only leave one of them
     /// out of the vocabulary), without keeping or comparing the words themselves.
-    vocabulary: HashSet<u64, BuildHasherDefault<Fnv>>,
+    vocabulary: HashSet<u64, FxBuildHasher>,
     _lock: WriterLock,
 }
 
@@ -454,6 +454,7 @@ impl ArticleWriter<'_> {
 fn word_hash(word: &str) -> u64 {
     let mut hasher = Fnv::default();
     std::hash::Hasher::write(&mut hasher, word.as_bytes());
+    // The set's own hasher (one multiplication) relies on well-spread keys.
     crate::dedup::mix(std::hash::Hasher::finish(&hasher))
 }
 

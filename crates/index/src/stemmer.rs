@@ -4,13 +4,12 @@
 //! index written with this filter is the same as one written without it.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 use tantivy::tokenizer::{
     Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-use crate::dedup::Fnv;
+use rustc_hash::FxBuildHasher;
 
 /// Words remembered per analyzer (each indexing thread and field has its own): the common
 /// vocabulary, in about 10 MB.
@@ -28,7 +27,7 @@ enum Memo {
 /// English stems through a memo, one word at a time.
 #[derive(Clone)]
 pub struct StemMemo {
-    memo: HashMap<Box<str>, Memo, BuildHasherDefault<Fnv>>,
+    memo: HashMap<Box<str>, Memo, FxBuildHasher>,
     stems: Vec<Box<str>>,
     /// The last stem of a word the full memo could not take.
     scratch: String,
