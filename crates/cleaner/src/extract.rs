@@ -328,7 +328,15 @@ impl<'a> Extractor<'a> {
         for (n, attempt) in ATTEMPTS.iter().enumerate() {
             let kept = self.attempt(*attempt);
             let chars: u32 = kept.iter().map(|k| self.doc.blocks[k.block].chars).sum();
-            let _ = writeln!(out, "attempt {n}: {} blocks, {chars} chars", kept.len());
+            let (score, candidates) = self.score(*attempt);
+            let top = self.pick_top(&candidates, &score);
+            let _ = writeln!(
+                out,
+                "attempt {n}: {} blocks, {chars} chars, top {top} {:?} chars {}",
+                kept.len(),
+                self.elem(top).tag,
+                self.elem(top).stats.chars
+            );
         }
         let _ = writeln!(out, "top {top} {:?}", self.elem(top).tag);
         for r in self.roots(top, &score) {
@@ -353,6 +361,27 @@ impl<'a> Extractor<'a> {
         ranked.truncate(5);
         let Some(&first) = ranked.first() else {
             return doc.body;
+        };
+        // A snippet with a good class name can outscore the article when the article is made
+        // of short lines (a recipe, a fact box): a close runner-up elsewhere on the page (not
+        // around the snippet: that is a short post with its page) holding several times the
+        // prose is the article.
+        let first = if self.prose_chars(first) < 200 {
+            ranked[1..]
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    score[c as usize] >= 0.6 * score[first as usize]
+                        && !doc.contains(c, first)
+                        && self.elem(c).stats.link_density() < 0.25
+                        && self.prose_chars(c) >= 300
+                        && self.prose_chars(c) >= 4 * self.prose_chars(first)
+                        && self.elem(c).tag != Tag::Body
+                })
+                .max_by(|&a, &b| score[a as usize].total_cmp(&score[b as usize]))
+                .unwrap_or(first)
+        } else {
+            first
         };
         let mut top = first;
         if self.elem(top).tag == Tag::Body {
@@ -929,6 +958,21 @@ mod tests {
         let doc = crate::dom::build(&html, &patterns);
         let ex = super::Extractor::new(&doc, &patterns, "", false);
         println!("{}", ex.explain());
+        // Every block: kept (K) or not, its kind, owner and the flags above it.
+        let kept: std::collections::HashSet<usize> = ex.run().iter().map(|k| k.block).collect();
+        for (i, b) in doc.blocks.iter().enumerate() {
+            let above = std::iter::once(b.owner)
+                .chain(doc.ancestors(b.owner))
+                .fold(0, |f, a| f | doc.elems[a as usize].flags);
+            let text: String = b.text.chars().take(100).collect();
+            println!(
+                "block {i} {} {:?} owner {} {:?} above {above:#x}: {text:?}",
+                if kept.contains(&i) { "K" } else { "-" },
+                b.kind,
+                b.owner,
+                doc.elems[b.owner as usize].tag
+            );
+        }
         for (elem, text) in &doc.head.bylines {
             let e = &doc.elems[*elem as usize];
             let above = doc
