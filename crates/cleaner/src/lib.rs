@@ -45,6 +45,11 @@ pub struct Config {
     /// Elements nested deeper than this are unwrapped before parsing, as browsers do: the
     /// HTML parser's cost grows with the square of the nesting depth.
     pub max_depth: usize,
+    /// Take a title the page declares (JSON-LD headline, `og:title`, ...) as it stands, the
+    /// site's name included, as Readability does. Off: the part that names the site goes
+    /// ("How to Build a Terrarium | eHow" -> "How to Build a Terrarium"). A `<title>` is cut
+    /// either way: it is the browser tab's label, not a headline.
+    pub keep_declared_title: bool,
 }
 
 impl Default for Config {
@@ -54,6 +59,7 @@ impl Default for Config {
             keep_captions: false,
             detect_language: true,
             max_depth: 512,
+            keep_declared_title: false,
         }
     }
 }
@@ -88,6 +94,11 @@ impl Cleaner {
             config,
             patterns: Patterns::new(),
         }
+    }
+
+    /// The configuration this cleaner was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Cleans one page. `url` is where it came from (used to resolve relative links and as the
@@ -154,9 +165,16 @@ impl Cleaner {
             site_name.as_deref(),
             &[page_url, canonical_parsed.as_ref()],
         );
-        let title = title::headline(doc, &ld, &clues);
+        // The extractor drops the headline from the text by its words, so it gets the
+        // headline without the site's name whatever the article's title keeps.
+        let headline = title::headline(doc, &ld, &clues, false);
+        let title = if self.config.keep_declared_title {
+            title::headline(doc, &ld, &clues, true)
+        } else {
+            headline.clone()
+        };
 
-        let extractor = Extractor::new(doc, &self.patterns, &title, self.config.keep_captions);
+        let extractor = Extractor::new(doc, &self.patterns, &headline, self.config.keep_captions);
         let kept = extractor.run();
         let mut blocks = self.blocks(doc, &kept, base);
         // Single-page apps may ship the text only as JSON-LD `articleBody`.
@@ -463,5 +481,33 @@ mod tests {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Cleaner>();
         assert_send_sync::<Article>();
+    }
+
+    #[test]
+    fn declared_titles_lose_the_site_name_unless_kept() {
+        let para = "<p>The council voted on Tuesday to reopen the harbour bridge, which has been \
+            closed since the storm in March, after engineers said the repairs were sound.</p>";
+        let page = format!(
+            "<html><head><title>Bridge reopens | Harbour Times</title>\
+             <meta property=\"og:title\" content=\"Bridge reopens | Harbour Times\">\
+             <meta property=\"og:site_name\" content=\"Harbour Times\"></head>\
+             <body><article><h1>Bridge reopens</h1>{}</article></body></html>",
+            para.repeat(4)
+        );
+        let url = "https://example.org/news/bridge";
+        let cut = Cleaner::default()
+            .clean(page.as_bytes(), url, None)
+            .unwrap();
+        assert_eq!(cut.title, "Bridge reopens");
+        let kept = Cleaner::new(Config {
+            keep_declared_title: true,
+            ..Config::default()
+        })
+        .clean(page.as_bytes(), url, None)
+        .unwrap();
+        assert_eq!(kept.title, "Bridge reopens | Harbour Times");
+        // The headline still leaves the text either way.
+        assert_eq!(kept.text, cut.text);
+        assert!(!kept.text.contains("Bridge reopens"), "{}", kept.text);
     }
 }
