@@ -764,8 +764,31 @@ impl<'a> Extractor<'a> {
         }
         self.trim_head(&mut kept);
         self.drop_orphans(&mut kept);
+        self.cut_appendix(&mut kept);
         self.trim_tail(&mut kept);
         kept
+    }
+
+    /// Drops the sections a page appends to the story, from the first one's label on: the
+    /// contacts, further information, original publication or author profile after a press
+    /// release or report. Only after most of the text, so a label early on cuts nothing.
+    fn cut_appendix(&self, kept: &mut Vec<Kept>) {
+        let total: usize = kept.iter().map(|k| k.text.len()).sum();
+        let mut before = 0usize;
+        for (i, k) in kept.iter().enumerate() {
+            let block = &self.doc.blocks[k.block];
+            let label_like = matches!(block.kind, Kind::Heading(_))
+                || (block.chars <= 60 && matches!(block.kind, Kind::Paragraph | Kind::Loose));
+            if label_like
+                && before >= 400
+                && 2 * before >= total
+                && self.patterns.is_appendix_label(&k.text)
+            {
+                kept.truncate(i);
+                return;
+            }
+            before += k.text.len();
+        }
     }
 
     /// Drops lead-ins whose content was removed: a short "Contact:" line followed by a gap

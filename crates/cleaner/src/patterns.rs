@@ -46,6 +46,11 @@ const NOTICES: &[&str] = &[
     r"der beitrag wurde am .{0,80} veröffentlicht|ultima modifica|last modified:|zuletzt (?:geändert|aktualisiert):|mitglieder in diesem forum|noch keine bewertungen|kommentare insgesamt:",
 ];
 
+/// Labels of the sections a page appends to a story: contacts, further information, the
+/// original publication, the author's profile, reading lists. The whole line is the label
+/// (a trailing colon aside), in several languages.
+const APPENDIX_LABELS: &str = r"(?i)^(?:(?:press|media|presse|medien)?\s*(?:contacts?|kontakte?|contacto|contatti|ansprechpartner(?:in|innen)?)(?: zum thema| for (?:this|the) (?:story|release))?|(?:weitere|zusätzliche|mehr) informationen(?: hierzu| zum thema)?|zusatzinformationen|(?:further|more|additional) info(?:rmation)?|plus d'informations|más información|original(?:publikation|artikel|veröffentlichung|beitrag)|original (?:publication|article|paper|study)|publication originale|(?:über|about) (?:den|die|the) (?:autor(?:in)?|author)|about the authors?|sobre el autor|à propos de l'auteur|zum weiterlesen|further reading|lesetipps?)\s*[:：]?$";
+
 /// What one class/id pair says (see [`Patterns::classify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ClassHints {
@@ -123,6 +128,8 @@ pub(crate) struct Patterns {
     byline_line: Regex,
     /// Date and time words, for lines that are only a time stamp.
     date_words: Regex,
+    /// The label of a section appended to the story ([`APPENDIX_LABELS`]).
+    appendix_label: Regex,
     /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
     credit_lead: Regex,
 }
@@ -166,6 +173,7 @@ impl Patterns {
                 r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
             ),
             notice: re(&format!("(?i){}", NOTICES.join("|"))),
+            appendix_label: re(APPENDIX_LABELS),
             byline_line: re(
                 r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
             ),
@@ -179,6 +187,12 @@ impl Patterns {
     }
 
     /// Whether a short line is only a byline or only a time stamp ("Updated: 12.12.2022, 08:30 Uhr").
+    /// Whether a line is the label of a section appended to the story ("Kontakt:", "About
+    /// the author", "Originalpublikation").
+    pub fn is_appendix_label(&self, text: &str) -> bool {
+        text.len() <= 60 && self.appendix_label.is_match(text.trim())
+    }
+
     pub fn is_meta_line(&self, text: &str) -> bool {
         let len = text.chars().count();
         if len > 80 {
@@ -486,6 +500,30 @@ mod tests {
             "She wrote a letter to the editor of the local paper in 1998.",
         ] {
             assert!(!p.is_boilerplate_text(line, 0.0), "{line}");
+        }
+    }
+
+    #[test]
+    fn appendix_labels_are_whole_lines() {
+        let p = Patterns::new();
+        for line in [
+            "Kontakt:",
+            "Weitere Informationen",
+            "Originalpublikation",
+            "About the author",
+            "Über den Autor",
+            "Press contact:",
+            "Ansprechpartnerin zum Thema:",
+            "Further reading",
+        ] {
+            assert!(p.is_appendix_label(line), "{line}");
+        }
+        for line in [
+            "Weitere Informationen hierzu gibt es in Kürze auf der Website.",
+            "Contact with the crew was lost at 3 am.",
+            "The author of the report",
+        ] {
+            assert!(!p.is_appendix_label(line), "{line}");
         }
     }
 
