@@ -49,7 +49,7 @@ const NOTICES: &[&str] = &[
 /// Labels of the sections a page appends to a story: contacts, further information, the
 /// original publication, the author's profile, reading lists. The whole line is the label
 /// (a trailing colon aside), in several languages.
-const APPENDIX_LABELS: &str = r"(?i)^(?:(?:press|media|presse|medien)?\s*(?:contacts?|kontakte?|contacto|contatti|ansprechpartner(?:in|innen)?)(?: zum thema| for (?:this|the) (?:story|release))?|(?:weitere|zusätzliche|mehr) informationen(?: hierzu| zum thema)?|zusatzinformationen|(?:further|more|additional) info(?:rmation)?|plus d'informations|más información|original(?:publikation|artikel|veröffentlichung|beitrag)|original (?:publication|article|paper|study)|publication originale|(?:über|about) (?:den|die|the) (?:autor(?:in)?|author)|about the authors?|sobre el autor|à propos de l'auteur|zum weiterlesen|further reading|lesetipps?)\s*[:：]?$";
+const APPENDIX_LABELS: &str = r"(?i)^(?:(?:press|media|presse|medien)?\s*(?:contacts?|kontakte?|contacto|contatti|ansprechpartner(?:in|innen)?)(?: zum thema| for (?:this|the) (?:story|release))?|(?:weitere|zusätzliche|mehr) informationen(?: hierzu| zum thema)?|zusatzinformationen|(?:further|more|additional) info(?:rmation)?|plus d'informations|más información|original(?:publikation|artikel|veröffentlichung|beitrag)|original (?:publication|article|paper|study)|publication originale|(?:über|about) (?:den|die|the) (?:autor(?:in)?|author)|about the authors?|sobre el autor|à propos de l'auteur|zum weiterlesen|further reading|lesetipps?|(?:ähnliche|verwandte|weitere) (?:beiträge|artikel|themen)|related (?:posts|articles|stories|content|reading)|(?:das|dies) (?:könnte|dürfte) (?:sie|dich|euch) auch interessieren|(?:you|we think you) (?:may|might|will) also (?:like|enjoy)|(?:more|read more) (?:on|about) this (?:topic|story)|mehr zum thema|diese beiträge solltest du nicht verpassen|noch mehr infos für dich|te puede interesar|también te puede interesar|à lire aussi|vous aimerez aussi)\s*[:：]?$";
 
 /// What one class/id pair says (see [`Patterns::classify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +128,10 @@ pub(crate) struct Patterns {
     byline_line: Regex,
     /// Date and time words, for lines that are only a time stamp.
     date_words: Regex,
+    /// The publication record a blog engine prints under a post, which runs on ("... and is
+    /// filed under ... You can follow any responses through the RSS feed"): matched at the
+    /// start of a line, at any length.
+    record: Regex,
     /// The label of a section appended to the story ([`APPENDIX_LABELS`]).
     appendix_label: Regex,
     /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
@@ -174,6 +178,9 @@ impl Patterns {
             ),
             notice: re(&format!("(?i){}", NOTICES.join("|"))),
             appendix_label: re(APPENDIX_LABELS),
+            record: re(
+                r"(?i)^\s*(?:(?:der|dieser) (?:beitrag|eintrag|artikel) wurde am .{0,80}(?:veröffentlicht|erstellt|geschrieben)|this (?:entry|post) was (?:posted|written|published) on .{0,80}(?:filed|posted) (?:under|in)|ce(?:tte)? (?:billet|article|entrée) a été (?:publié|posté)e? le)",
+            ),
             byline_line: re(
                 r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
             ),
@@ -372,6 +379,9 @@ impl Patterns {
         if len <= 320 && (self.plug.is_match(text) || self.notice.is_match(text)) {
             return true;
         }
+        if len <= 1000 && self.record.is_match(text) {
+            return true;
+        }
         len <= 400 && self.is_credit_line(text)
     }
 
@@ -484,6 +494,8 @@ mod tests {
             "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
             "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht.",
             "Schreibe einen Kommentar",
+            "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter Allgemein, Region Halle - Leipzig, Tastings & Events, Veranstaltungskalender abgelegt. Du kannst die Kommentare zu diesen Eintrag durch den RSS 2.0 Feed verfolgen. Du kannst einen Kommentar schreiben, oder einen Trackback auf deiner Seite einrichten.",
+            "This entry was posted on Monday, March 4th, 2019 at 10:12 am and is filed under News, Events. You can follow any responses to this entry through the RSS 2.0 feed. You can leave a response, or trackback from your own site.",
             "(Additional reporting by Steve Gorman in Los Angeles; editing by Marguerita Choy, Nick Zieminski and Simon Cameron-Moore)",
             "Writing by Jane Doe; Editing by John Smith.",
         ] {
@@ -515,6 +527,8 @@ mod tests {
             "Press contact:",
             "Ansprechpartnerin zum Thema:",
             "Further reading",
+            "Ähnliche Beiträge",
+            "You might also like",
         ] {
             assert!(p.is_appendix_label(line), "{line}");
         }
