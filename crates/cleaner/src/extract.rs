@@ -248,7 +248,51 @@ impl<'a> Extractor<'a> {
         let top = self.pick_top(&candidates, &score);
         let mut roots = self.roots(top, &score);
         self.add_leads(&mut roots);
+        self.add_ingredients(&mut roots);
         self.collect(&roots, &score, attempt)
+    }
+
+    /// A recipe's ingredient list set in a box of its own beside the method belongs to the
+    /// article: adds such boxes (outside the roots and page furniture, mostly text, not
+    /// links) in document order.
+    fn add_ingredients(&self, roots: &mut Vec<u32>) {
+        let Some(&first) = roots.first() else { return };
+        if matches!(self.elem(first).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        let furniture = flag::BOILER_TAG
+            | flag::RELATED
+            | flag::PROMO
+            | flag::COMMENTS
+            | flag::SHARE
+            | flag::AD;
+        let mut found = Vec::new();
+        let mut i = self.doc.body;
+        let end = self.elem(self.doc.body).end;
+        while i < end && found.len() < 3 {
+            let e = self.elem(i);
+            if e.has(furniture) || roots.contains(&i) {
+                i = e.end;
+                continue;
+            }
+            if e.has(flag::INGREDIENTS) {
+                let s = &e.stats;
+                let holds_root = roots.iter().any(|&r| self.doc.contains(i, r));
+                if !holds_root && (20..=4000).contains(&s.chars) && s.link_density() < 0.5 {
+                    found.push(i);
+                }
+                if !holds_root {
+                    i = e.end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if found.is_empty() {
+            return;
+        }
+        roots.extend(found);
+        roots.sort_unstable();
     }
 
     /// Standfirsts and intros set apart from the body (in the article header, or just before
@@ -707,6 +751,10 @@ impl<'a> Extractor<'a> {
             )
         {
             return true;
+        }
+        // A recipe's ingredients are short lines in a table or list: content all the same.
+        if e.has(flag::INGREDIENTS) {
+            return false;
         }
         if minor && attempt.strip_unlikely && e.has(flag::UNLIKELY) {
             return true;

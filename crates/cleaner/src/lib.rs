@@ -510,4 +510,31 @@ mod tests {
         assert_eq!(kept.text, cut.text);
         assert!(!kept.text.contains("Bridge reopens"), "{}", kept.text);
     }
+
+    #[test]
+    fn a_recipe_keeps_its_ingredient_box() {
+        let step = "<p>Beat the butter and sugar until pale, then fold in the flour, the eggs \
+            and a pinch of salt, and bake the cake for forty minutes until golden.</p>";
+        let page = format!(
+            "<html><head><title>Lemon cake</title></head><body>\
+             <nav><a href=\"/\">Home</a> <a href=\"/recipes\">Recipes</a></nav>\
+             <div class=\"recipe-ingredients\"><h2>Ingredients</h2><table>\
+             <tr><td>200 g</td><td>Butter</td></tr><tr><td>3</td><td>Eggs</td></tr>\
+             <tr><td>250 g</td><td>Self-raising flour</td></tr></table></div>\
+             <div class=\"recipe-method\">{}</div>\
+             <aside class=\"related\"><a href=\"/a\">Orange cake</a></aside></body></html>",
+            step.repeat(4)
+        );
+        let article = Cleaner::default()
+            .clean(page.as_bytes(), "https://example.org/lemon-cake", None)
+            .unwrap();
+        assert!(
+            article.text.contains("Self-raising flour"),
+            "{}",
+            article.text
+        );
+        assert_eq!(article.text.matches("Self-raising flour").count(), 1);
+        assert!(article.text.find("Butter") < article.text.find("Beat the butter"));
+        assert!(!article.text.contains("Orange cake"), "{}", article.text);
+    }
 }

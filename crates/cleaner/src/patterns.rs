@@ -258,6 +258,9 @@ impl Patterns {
             if itemprop.contains("date") {
                 flags |= flag::DATE;
             }
+            if itemprop.contains("ingredient") {
+                flags |= flag::INGREDIENTS;
+            }
             if itemprop == "description"
                 || itemprop == "alternativeheadline"
                 || itemprop == "abstract"
