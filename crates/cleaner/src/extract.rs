@@ -247,9 +247,70 @@ impl<'a> Extractor<'a> {
         let (score, candidates) = self.score(attempt);
         let top = self.pick_top(&candidates, &score);
         let mut roots = self.roots(top, &score);
+        self.add_cousins(&candidates, &score, &mut roots);
         self.add_leads(&mut roots);
         self.add_ingredients(&mut roots);
         self.collect(&roots, &score, attempt)
+    }
+
+    /// Page builders set one story in several sections whose only common container is the
+    /// page itself: other strong candidates (close to the best score, prose with few links,
+    /// outside page furniture and in the same `<article>`, if any) are parts of the story.
+    fn add_cousins(&self, candidates: &[u32], score: &[f32], roots: &mut Vec<u32>) {
+        let Some(&first) = roots.first() else { return };
+        if matches!(self.elem(first).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        let best = candidates
+            .iter()
+            .map(|&c| score[c as usize])
+            .filter(|s| !s.is_nan())
+            .fold(0.0f32, f32::max);
+        if best <= 0.0 {
+            return;
+        }
+        let furniture = flag::BOILER_TAG
+            | flag::RELATED
+            | flag::PROMO
+            | flag::COMMENTS
+            | flag::SHARE
+            | flag::AD
+            | flag::UNLIKELY
+            | flag::HEADERISH;
+        let article_of = |x: u32| {
+            std::iter::once(x)
+                .chain(self.doc.ancestors(x))
+                .find(|&y| self.elem(y).has(flag::ARTICLE))
+        };
+        let home = article_of(first);
+        let mut ranked: Vec<u32> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| score[c as usize] >= 0.3 * best)
+            .collect();
+        ranked.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
+        let mut added: Vec<u32> = Vec::new();
+        for c in ranked {
+            let e = self.elem(c);
+            let overlaps = |&r: &u32| self.doc.contains(r, c) || self.doc.contains(c, r);
+            if matches!(e.tag, Tag::Body | Tag::Html)
+                || roots.iter().any(overlaps)
+                || added.iter().any(overlaps)
+                || e.stats.link_density() >= 0.2
+                || self.prose_chars(c) < 300
+                || std::iter::once(c)
+                    .chain(self.doc.ancestors(c))
+                    .any(|a| self.elem(a).has(furniture))
+                || article_of(c) != home
+            {
+                continue;
+            }
+            added.push(c);
+        }
+        if !added.is_empty() {
+            roots.extend(added);
+            roots.sort_unstable();
+        }
     }
 
     /// A recipe's ingredient list set in a box of its own beside the method belongs to the

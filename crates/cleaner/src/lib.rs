@@ -537,4 +537,51 @@ mod tests {
         assert!(article.text.find("Butter") < article.text.find("Beat the butter"));
         assert!(!article.text.contains("Orange cake"), "{}", article.text);
     }
+
+    #[test]
+    fn a_story_split_over_page_sections_is_joined() {
+        let part = |topic: &str| {
+            format!(
+                "<p>The {topic} plant, which opened in the spring, now supplies the town with \
+                 heat and power, and the council says the savings, about a fifth, will go to \
+                 schools.</p>"
+            )
+            .repeat(8)
+        };
+        let rows = (0..20)
+            .map(|i| format!("<tr><td>{i}</td><td>{}</td><td>{}</td></tr>", i * 7, i * 3))
+            .collect::<String>();
+        let links = (0..20)
+            .map(|i| format!("<li><a href=\"/s{i}\">Section number {i}</a></li>"))
+            .collect::<String>();
+        let page = format!(
+            "<html><head><title>Energy</title></head><body><header><ul>{links}</ul></header>\
+             <section class=\"blog-post\"><div class=\"container\"><div class=\"row\">\
+             <div class=\"col-md-9\"><div class=\"post-text\">{}</div></div>\
+             <div class=\"col-md-3 share-col\"><a href=\"/share\">Share</a></div></div></div></section>\
+             <div class=\"container table-container\"><table>{rows}</table></div>\
+             <div class=\"container topic\"><div class=\"row\"><div class=\"col-md-8\">\
+             <h2>Storage</h2>{}</div></div></div>\
+             <div class=\"container\"><div class=\"row\"><div class=\"col-md-6\">{}</div></div></div>\
+             </body></html>",
+            part("biogas"),
+            part("battery"),
+            links.repeat(3)
+        );
+        let article = Cleaner::default()
+            .clean(page.as_bytes(), "https://example.org/energy", None)
+            .unwrap();
+        assert!(
+            article.text.contains("The biogas plant"),
+            "{}",
+            article.text
+        );
+        assert!(
+            article.text.contains("The battery plant"),
+            "{}",
+            article.text
+        );
+        assert!(article.text.find("biogas") < article.text.find("battery"));
+        assert!(!article.text.contains("Section number"), "{}", article.text);
+    }
 }
