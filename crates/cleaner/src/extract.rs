@@ -8,6 +8,9 @@ use crate::patterns::Patterns;
 
 /// Below this many characters of kept text, extraction retries with fewer filters.
 const CHAR_THRESHOLD: u32 = 500;
+/// At most this many parts of a story outside its main container are joined to it; more
+/// strong blocks are a listing, and none is joined.
+const MAX_COUSINS: usize = 12;
 /// How many ancestors of a paragraph share its score (Readability uses 5).
 const SCORE_LEVELS: usize = 5;
 
@@ -306,6 +309,10 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             added.push(c);
+            // A story is set in a few sections; dozens of strong blocks are a listing.
+            if added.len() > MAX_COUSINS {
+                return;
+            }
         }
         if !added.is_empty() {
             roots.extend(added);
