@@ -208,7 +208,23 @@ impl Patterns {
         if self.byline_line.is_match(text) {
             return true;
         }
-        // Every word a date or time word, a number or punctuation, with at least one digit.
+        if self.is_date_line(text) {
+            return true;
+        }
+        // "2021-10-16 | Botschaft": a time stamp with its section or category label.
+        let parts: Vec<&str> = text.split(['|', '·', '•']).map(str::trim).collect();
+        parts.len() >= 2
+            && parts.iter().any(|p| self.is_date_line(p))
+            && parts.iter().all(|p| {
+                self.is_date_line(p)
+                    || (p.chars().count() <= 30
+                        && p.split_whitespace().count() <= 3
+                        && !p.contains(['.', '!', '?', ',']))
+            })
+    }
+
+    /// Every word a date or time word, a number or punctuation, with at least one digit.
+    fn is_date_line(&self, text: &str) -> bool {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return false;
         }
@@ -541,6 +557,26 @@ mod tests {
             "The author of the report",
         ] {
             assert!(!p.is_appendix_label(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn time_stamps_alone_or_with_a_label_are_meta_lines() {
+        let p = Patterns::new();
+        for line in [
+            "By Jane Doe",
+            "Published 12 March 2024, 10:15",
+            "2021-10-16 | Botschaft",
+            "Politik · 14.05.2019",
+        ] {
+            assert!(p.is_meta_line(line), "{line}");
+        }
+        for line in [
+            "2021 | A year in which the council finally voted, after long debate.",
+            "Section | Label",
+            "The vote on 12 March was close.",
+        ] {
+            assert!(!p.is_meta_line(line), "{line}");
         }
     }
 
