@@ -203,6 +203,18 @@ const NAMES: &[(u32, Before, After, &[&str])] = &[
         ],
     ),
     (
+        flag::INGREDIENTS,
+        Before::Anything,
+        After::Anything,
+        &[
+            "ingredient",
+            "zutaten",
+            "skladniki",
+            "ingredienti",
+            "ingrédients",
+        ],
+    ),
+    (
         flag::HEADERISH,
         Before::Boundary,
         After::Boundary,

@@ -158,6 +158,9 @@ pub(crate) mod flag {
     pub const ARTICLE: u32 = 1 << 13;
     /// A standfirst, lead or intro paragraph ("lead", "standfirst", "chapo", "Vorspann").
     pub const LEAD: u32 = 1 << 14;
+    /// A recipe's ingredient list (class `ingredients`, `itemprop=recipeIngredient`): part of
+    /// the recipe, though often set in a box of its own beside the method.
+    pub const INGREDIENTS: u32 = 1 << 15;
 }
 
 /// Counts over an element's subtree.

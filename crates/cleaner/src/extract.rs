@@ -8,6 +8,9 @@ use crate::patterns::Patterns;
 
 /// Below this many characters of kept text, extraction retries with fewer filters.
 const CHAR_THRESHOLD: u32 = 500;
+/// At most this many parts of a story outside its main container are joined to it; more
+/// strong blocks are a listing, and none is joined.
+const MAX_COUSINS: usize = 12;
 /// How many ancestors of a paragraph share its score (Readability uses 5).
 const SCORE_LEVELS: usize = 5;
 
@@ -247,8 +250,117 @@ impl<'a> Extractor<'a> {
         let (score, candidates) = self.score(attempt);
         let top = self.pick_top(&candidates, &score);
         let mut roots = self.roots(top, &score);
+        self.add_cousins(&candidates, &score, &mut roots);
         self.add_leads(&mut roots);
+        self.add_ingredients(&mut roots);
         self.collect(&roots, &score, attempt)
+    }
+
+    /// Page builders set one story in several sections whose only common container is the
+    /// page itself: other strong candidates (close to the best score, prose with few links,
+    /// outside page furniture and in the same `<article>`, if any) are parts of the story.
+    fn add_cousins(&self, candidates: &[u32], score: &[f32], roots: &mut Vec<u32>) {
+        let Some(&first) = roots.first() else { return };
+        if matches!(self.elem(first).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        let best = candidates
+            .iter()
+            .map(|&c| score[c as usize])
+            .filter(|s| !s.is_nan())
+            .fold(0.0f32, f32::max);
+        if best <= 0.0 {
+            return;
+        }
+        let furniture = flag::BOILER_TAG
+            | flag::RELATED
+            | flag::PROMO
+            | flag::COMMENTS
+            | flag::SHARE
+            | flag::AD
+            | flag::UNLIKELY
+            | flag::HEADERISH;
+        let article_of = |x: u32| {
+            std::iter::once(x)
+                .chain(self.doc.ancestors(x))
+                .find(|&y| self.elem(y).has(flag::ARTICLE))
+        };
+        let home = article_of(first);
+        let mut ranked: Vec<u32> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| score[c as usize] >= 0.3 * best)
+            .collect();
+        ranked.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
+        let mut added: Vec<u32> = Vec::new();
+        for c in ranked {
+            let e = self.elem(c);
+            let overlaps = |&r: &u32| self.doc.contains(r, c) || self.doc.contains(c, r);
+            if matches!(e.tag, Tag::Body | Tag::Html)
+                || roots.iter().any(overlaps)
+                || added.iter().any(overlaps)
+                || e.stats.link_density() >= 0.2
+                || self.prose_chars(c) < 300
+                || std::iter::once(c)
+                    .chain(self.doc.ancestors(c))
+                    .any(|a| self.elem(a).has(furniture))
+                || article_of(c) != home
+            {
+                continue;
+            }
+            added.push(c);
+            // A story is set in a few sections; dozens of strong blocks are a listing.
+            if added.len() > MAX_COUSINS {
+                return;
+            }
+        }
+        if !added.is_empty() {
+            roots.extend(added);
+            roots.sort_unstable();
+        }
+    }
+
+    /// A recipe's ingredient list set in a box of its own beside the method belongs to the
+    /// article: adds such boxes (outside the roots and page furniture, mostly text, not
+    /// links) in document order.
+    fn add_ingredients(&self, roots: &mut Vec<u32>) {
+        let Some(&first) = roots.first() else { return };
+        if matches!(self.elem(first).tag, Tag::Body | Tag::Html) {
+            return;
+        }
+        let furniture = flag::BOILER_TAG
+            | flag::RELATED
+            | flag::PROMO
+            | flag::COMMENTS
+            | flag::SHARE
+            | flag::AD;
+        let mut found = Vec::new();
+        let mut i = self.doc.body;
+        let end = self.elem(self.doc.body).end;
+        while i < end && found.len() < 3 {
+            let e = self.elem(i);
+            if e.has(furniture) || roots.contains(&i) {
+                i = e.end;
+                continue;
+            }
+            if e.has(flag::INGREDIENTS) {
+                let s = &e.stats;
+                let holds_root = roots.iter().any(|&r| self.doc.contains(i, r));
+                if !holds_root && (20..=4000).contains(&s.chars) && s.link_density() < 0.5 {
+                    found.push(i);
+                }
+                if !holds_root {
+                    i = e.end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if found.is_empty() {
+            return;
+        }
+        roots.extend(found);
+        roots.sort_unstable();
     }
 
     /// Standfirsts and intros set apart from the body (in the article header, or just before
@@ -328,7 +440,15 @@ impl<'a> Extractor<'a> {
         for (n, attempt) in ATTEMPTS.iter().enumerate() {
             let kept = self.attempt(*attempt);
             let chars: u32 = kept.iter().map(|k| self.doc.blocks[k.block].chars).sum();
-            let _ = writeln!(out, "attempt {n}: {} blocks, {chars} chars", kept.len());
+            let (score, candidates) = self.score(*attempt);
+            let top = self.pick_top(&candidates, &score);
+            let _ = writeln!(
+                out,
+                "attempt {n}: {} blocks, {chars} chars, top {top} {:?} chars {}",
+                kept.len(),
+                self.elem(top).tag,
+                self.elem(top).stats.chars
+            );
         }
         let _ = writeln!(out, "top {top} {:?}", self.elem(top).tag);
         for r in self.roots(top, &score) {
@@ -353,6 +473,27 @@ impl<'a> Extractor<'a> {
         ranked.truncate(5);
         let Some(&first) = ranked.first() else {
             return doc.body;
+        };
+        // A snippet with a good class name can outscore the article when the article is made
+        // of short lines (a recipe, a fact box): a close runner-up elsewhere on the page (not
+        // around the snippet: that is a short post with its page) holding several times the
+        // prose is the article.
+        let first = if self.prose_chars(first) < 200 {
+            ranked[1..]
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    score[c as usize] >= 0.6 * score[first as usize]
+                        && !doc.contains(c, first)
+                        && self.elem(c).stats.link_density() < 0.25
+                        && self.prose_chars(c) >= 300
+                        && self.prose_chars(c) >= 4 * self.prose_chars(first)
+                        && self.elem(c).tag != Tag::Body
+                })
+                .max_by(|&a, &b| score[a as usize].total_cmp(&score[b as usize]))
+                .unwrap_or(first)
+        } else {
+            first
         };
         let mut top = first;
         if self.elem(top).tag == Tag::Body {
@@ -679,6 +820,10 @@ impl<'a> Extractor<'a> {
         {
             return true;
         }
+        // A recipe's ingredients are short lines in a table or list: content all the same.
+        if e.has(flag::INGREDIENTS) {
+            return false;
+        }
         if minor && attempt.strip_unlikely && e.has(flag::UNLIKELY) {
             return true;
         }
@@ -735,8 +880,31 @@ impl<'a> Extractor<'a> {
         }
         self.trim_head(&mut kept);
         self.drop_orphans(&mut kept);
+        self.cut_appendix(&mut kept);
         self.trim_tail(&mut kept);
         kept
+    }
+
+    /// Drops the sections a page appends to the story, from the first one's label on: the
+    /// contacts, further information, original publication or author profile after a press
+    /// release or report. Only after most of the text, so a label early on cuts nothing.
+    fn cut_appendix(&self, kept: &mut Vec<Kept>) {
+        let total: usize = kept.iter().map(|k| k.text.len()).sum();
+        let mut before = 0usize;
+        for (i, k) in kept.iter().enumerate() {
+            let block = &self.doc.blocks[k.block];
+            let label_like = matches!(block.kind, Kind::Heading(_))
+                || (block.chars <= 60 && matches!(block.kind, Kind::Paragraph | Kind::Loose));
+            if label_like
+                && before >= 400
+                && 2 * before >= total
+                && self.patterns.is_appendix_label(&k.text)
+            {
+                kept.truncate(i);
+                return;
+            }
+            before += k.text.len();
+        }
     }
 
     /// Drops lead-ins whose content was removed: a short "Contact:" line followed by a gap
@@ -929,6 +1097,21 @@ mod tests {
         let doc = crate::dom::build(&html, &patterns);
         let ex = super::Extractor::new(&doc, &patterns, "", false);
         println!("{}", ex.explain());
+        // Every block: kept (K) or not, its kind, owner and the flags above it.
+        let kept: std::collections::HashSet<usize> = ex.run().iter().map(|k| k.block).collect();
+        for (i, b) in doc.blocks.iter().enumerate() {
+            let above = std::iter::once(b.owner)
+                .chain(doc.ancestors(b.owner))
+                .fold(0, |f, a| f | doc.elems[a as usize].flags);
+            let text: String = b.text.chars().take(100).collect();
+            println!(
+                "block {i} {} {:?} owner {} {:?} above {above:#x}: {text:?}",
+                if kept.contains(&i) { "K" } else { "-" },
+                b.kind,
+                b.owner,
+                doc.elems[b.owner as usize].tag
+            );
+        }
         for (elem, text) in &doc.head.bylines {
             let e = &doc.elems[*elem as usize];
             let above = doc

@@ -45,6 +45,11 @@ pub struct Config {
     /// Elements nested deeper than this are unwrapped before parsing, as browsers do: the
     /// HTML parser's cost grows with the square of the nesting depth.
     pub max_depth: usize,
+    /// Take a title the page declares (JSON-LD headline, `og:title`, ...) as it stands, the
+    /// site's name included, as Readability does. Off: the part that names the site goes
+    /// ("How to Build a Terrarium | eHow" -> "How to Build a Terrarium"). A `<title>` is cut
+    /// either way: it is the browser tab's label, not a headline.
+    pub keep_declared_title: bool,
 }
 
 impl Default for Config {
@@ -54,6 +59,7 @@ impl Default for Config {
             keep_captions: false,
             detect_language: true,
             max_depth: 512,
+            keep_declared_title: false,
         }
     }
 }
@@ -88,6 +94,11 @@ impl Cleaner {
             config,
             patterns: Patterns::new(),
         }
+    }
+
+    /// The configuration this cleaner was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Cleans one page. `url` is where it came from (used to resolve relative links and as the
@@ -154,9 +165,16 @@ impl Cleaner {
             site_name.as_deref(),
             &[page_url, canonical_parsed.as_ref()],
         );
-        let title = title::headline(doc, &ld, &clues);
+        // The extractor drops the headline from the text by its words, so it gets the
+        // headline without the site's name whatever the article's title keeps.
+        let headline = title::headline(doc, &ld, &clues, false);
+        let title = if self.config.keep_declared_title {
+            title::headline(doc, &ld, &clues, true)
+        } else {
+            headline.clone()
+        };
 
-        let extractor = Extractor::new(doc, &self.patterns, &title, self.config.keep_captions);
+        let extractor = Extractor::new(doc, &self.patterns, &headline, self.config.keep_captions);
         let kept = extractor.run();
         let mut blocks = self.blocks(doc, &kept, base);
         // Single-page apps may ship the text only as JSON-LD `articleBody`.
@@ -463,5 +481,107 @@ mod tests {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Cleaner>();
         assert_send_sync::<Article>();
+    }
+
+    #[test]
+    fn declared_titles_lose_the_site_name_unless_kept() {
+        let para = "<p>The council voted on Tuesday to reopen the harbour bridge, which has been \
+            closed since the storm in March, after engineers said the repairs were sound.</p>";
+        let page = format!(
+            "<html><head><title>Bridge reopens | Harbour Times</title>\
+             <meta property=\"og:title\" content=\"Bridge reopens | Harbour Times\">\
+             <meta property=\"og:site_name\" content=\"Harbour Times\"></head>\
+             <body><article><h1>Bridge reopens</h1>{}</article></body></html>",
+            para.repeat(4)
+        );
+        let url = "https://example.org/news/bridge";
+        let cut = Cleaner::default()
+            .clean(page.as_bytes(), url, None)
+            .unwrap();
+        assert_eq!(cut.title, "Bridge reopens");
+        let kept = Cleaner::new(Config {
+            keep_declared_title: true,
+            ..Config::default()
+        })
+        .clean(page.as_bytes(), url, None)
+        .unwrap();
+        assert_eq!(kept.title, "Bridge reopens | Harbour Times");
+        // The headline still leaves the text either way.
+        assert_eq!(kept.text, cut.text);
+        assert!(!kept.text.contains("Bridge reopens"), "{}", kept.text);
+    }
+
+    #[test]
+    fn a_recipe_keeps_its_ingredient_box() {
+        let step = "<p>Beat the butter and sugar until pale, then fold in the flour, the eggs \
+            and a pinch of salt, and bake the cake for forty minutes until golden.</p>";
+        let page = format!(
+            "<html><head><title>Lemon cake</title></head><body>\
+             <nav><a href=\"/\">Home</a> <a href=\"/recipes\">Recipes</a></nav>\
+             <div class=\"recipe-ingredients\"><h2>Ingredients</h2><table>\
+             <tr><td>200 g</td><td>Butter</td></tr><tr><td>3</td><td>Eggs</td></tr>\
+             <tr><td>250 g</td><td>Self-raising flour</td></tr></table></div>\
+             <div class=\"recipe-method\">{}</div>\
+             <aside class=\"related\"><a href=\"/a\">Orange cake</a></aside></body></html>",
+            step.repeat(4)
+        );
+        let article = Cleaner::default()
+            .clean(page.as_bytes(), "https://example.org/lemon-cake", None)
+            .unwrap();
+        assert!(
+            article.text.contains("Self-raising flour"),
+            "{}",
+            article.text
+        );
+        assert_eq!(article.text.matches("Self-raising flour").count(), 1);
+        assert!(article.text.find("Butter") < article.text.find("Beat the butter"));
+        assert!(!article.text.contains("Orange cake"), "{}", article.text);
+    }
+
+    #[test]
+    fn a_story_split_over_page_sections_is_joined() {
+        let part = |topic: &str| {
+            format!(
+                "<p>The {topic} plant, which opened in the spring, now supplies the town with \
+                 heat and power, and the council says the savings, about a fifth, will go to \
+                 schools.</p>"
+            )
+            .repeat(8)
+        };
+        let rows = (0..20)
+            .map(|i| format!("<tr><td>{i}</td><td>{}</td><td>{}</td></tr>", i * 7, i * 3))
+            .collect::<String>();
+        let links = (0..20)
+            .map(|i| format!("<li><a href=\"/s{i}\">Section number {i}</a></li>"))
+            .collect::<String>();
+        let page = format!(
+            "<html><head><title>Energy</title></head><body><header><ul>{links}</ul></header>\
+             <section class=\"blog-post\"><div class=\"container\"><div class=\"row\">\
+             <div class=\"col-md-9\"><div class=\"post-text\">{}</div></div>\
+             <div class=\"col-md-3 share-col\"><a href=\"/share\">Share</a></div></div></div></section>\
+             <div class=\"container table-container\"><table>{rows}</table></div>\
+             <div class=\"container topic\"><div class=\"row\"><div class=\"col-md-8\">\
+             <h2>Storage</h2>{}</div></div></div>\
+             <div class=\"container\"><div class=\"row\"><div class=\"col-md-6\">{}</div></div></div>\
+             </body></html>",
+            part("biogas"),
+            part("battery"),
+            links.repeat(3)
+        );
+        let article = Cleaner::default()
+            .clean(page.as_bytes(), "https://example.org/energy", None)
+            .unwrap();
+        assert!(
+            article.text.contains("The biogas plant"),
+            "{}",
+            article.text
+        );
+        assert!(
+            article.text.contains("The battery plant"),
+            "{}",
+            article.text
+        );
+        assert!(article.text.find("biogas") < article.text.find("battery"));
+        assert!(!article.text.contains("Section number"), "{}", article.text);
     }
 }

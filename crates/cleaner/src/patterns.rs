@@ -24,6 +24,33 @@ const UNLIKELY_ROLES: &[&str] = &[
     "search",
 ];
 
+/// Lines that address the reader about the site rather than the story, or state the text's
+/// licence or publication record. Each alternative is wording that many sites share (CMS
+/// defaults, common appeals), in several languages; a line of at most 320 characters that
+/// contains one is boilerplate.
+const NOTICES: &[&str] = &[
+    // Appeals: subscribe, support, join a channel, get the app.
+    r"subscribe now to|subscribers also receive|first-time subscribers|hazte miembro|suscr[ií]bete a|zapraszamy (?:też )?do subskrypcji",
+    r"would you consider supporting|consider supporting (?:us|our)|support (?:us|our work)(?:[^\p{L}]|$)|help us continue|unterstütze[n]? (?:uns|\S+ (?:bereits|schon) mit)(?:[^\p{L}]|$)",
+    r"(?:tenemos|nuestro) canal de (?:telegram|whatsapp|youtube)|únete (?:a|desde) .{0,40}(?:canal|grupo)|join us on (?:telegram|whatsapp)",
+    r"(?:latest|breaking) news straight to your (?:phone|inbox)|do you want to be informed of",
+    r"periodismo incómodo|cancela cuando quieras|hacemos periodismo desde",
+    // Invitations to respond to the publication itself.
+    r"(?:submit|send|write) (?:a |your )?letters? to the editor|read more letters to the editor|we want to hear what you think|share your thoughts (?:and|on)|puede escribirnos a|escríbenos a|schreiben sie uns|vous êtes invité à proposer un texte",
+    r"schreibe(?:n sie)? einen kommentar|kommentar (?:schreiben|verfassen)|leave a reply",
+    // Licence, copyright and liability notices.
+    r"copyrighted property of|written permission must be obtained|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados",
+    r"(?:dieser|der) (?:text|beitrag|artikel|inhalt) (?:wurde |ist |steht )?(?:veröffentlicht |lizenziert )?unter (?:der|einer) .{0,40}lizenz|(?:this|the) (?:text|article|content|work|post|story) is (?:published|licen[cs]ed|available) under|inhalte dieser (?:web)?seite .{0,40}(?:cc[- ]by|creative commons)|sofern nicht anders (?:angegeben|ausgewiesen|vermerkt)",
+    r"is not responsible for the (?:opinions|content)|advertising disclosure|estimated value calculated by",
+    // The publication record a CMS prints under a post.
+    r"der beitrag wurde am .{0,80} veröffentlicht|ultima modifica|last modified:|zuletzt (?:geändert|aktualisiert):|mitglieder in diesem forum|noch keine bewertungen|kommentare insgesamt:",
+];
+
+/// Labels of the sections a page appends to a story: contacts, further information, the
+/// original publication, the author's profile, reading lists. The whole line is the label
+/// (a trailing colon aside), in several languages.
+const APPENDIX_LABELS: &str = r"(?i)^(?:(?:press|media|presse|medien)?\s*(?:contacts?|kontakte?|contacto|contatti|ansprechpartner(?:in|innen)?)(?: zum thema| for (?:this|the) (?:story|release))?|(?:weitere|zusätzliche|mehr) informationen(?: hierzu| zum thema)?|zusatzinformationen|(?:further|more|additional) info(?:rmation)?|plus d'informations|más información|original(?:publikation|artikel|veröffentlichung|beitrag)|original (?:publication|article|paper|study)|publication originale|(?:über|about) (?:den|die|the) (?:autor(?:in)?|author)|about the authors?|sobre el autor|à propos de l'auteur|zum weiterlesen|further reading|lesetipps?|(?:ähnliche|verwandte|weitere) (?:beiträge|artikel|themen)|related (?:posts|articles|stories|content|reading)|(?:das|dies) (?:könnte|dürfte) (?:sie|dich|euch) auch interessieren|(?:you|we think you) (?:may|might|will) also (?:like|enjoy)|(?:more|read more) (?:on|about) this (?:topic|story)|mehr zum thema|diese beiträge solltest du nicht verpassen|noch mehr infos für dich|te puede interesar|también te puede interesar|à lire aussi|vous aimerez aussi)\s*[:：]?$";
+
 /// What one class/id pair says (see [`Patterns::classify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ClassHints {
@@ -95,10 +122,18 @@ pub(crate) struct Patterns {
     chrome_line: Regex,
     /// Plugs and notices: newsletters, apps, WhatsApp, cookies, paywalls.
     plug: Regex,
+    /// Appeals to the reader and licence or publication notices ([`NOTICES`]).
+    notice: Regex,
     /// A line that is only a byline: "By Jane Doe", "VON Sina Giebel".
     byline_line: Regex,
     /// Date and time words, for lines that are only a time stamp.
     date_words: Regex,
+    /// The publication record a blog engine prints under a post, which runs on ("... and is
+    /// filed under ... You can follow any responses through the RSS feed"): matched at the
+    /// start of a line, at any length.
+    record: Regex,
+    /// The label of a section appended to the story ([`APPENDIX_LABELS`]).
+    appendix_label: Regex,
     /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
     credit_lead: Regex,
 }
@@ -141,6 +176,11 @@ impl Patterns {
             plug: re(
                 r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
             ),
+            notice: re(&format!("(?i){}", NOTICES.join("|"))),
+            appendix_label: re(APPENDIX_LABELS),
+            record: re(
+                r"(?i)^\s*(?:(?:der|dieser) (?:beitrag|eintrag|artikel) wurde am .{0,80}(?:veröffentlicht|erstellt|geschrieben)|this (?:entry|post) was (?:posted|written|published) on .{0,80}(?:filed|posted) (?:under|in)|ce(?:tte)? (?:billet|article|entrée) a été (?:publié|posté)e? le)",
+            ),
             byline_line: re(
                 r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
             ),
@@ -154,6 +194,12 @@ impl Patterns {
     }
 
     /// Whether a short line is only a byline or only a time stamp ("Updated: 12.12.2022, 08:30 Uhr").
+    /// Whether a line is the label of a section appended to the story ("Kontakt:", "About
+    /// the author", "Originalpublikation").
+    pub fn is_appendix_label(&self, text: &str) -> bool {
+        text.len() <= 60 && self.appendix_label.is_match(text.trim())
+    }
+
     pub fn is_meta_line(&self, text: &str) -> bool {
         let len = text.chars().count();
         if len > 80 {
@@ -162,7 +208,23 @@ impl Patterns {
         if self.byline_line.is_match(text) {
             return true;
         }
-        // Every word a date or time word, a number or punctuation, with at least one digit.
+        if self.is_date_line(text) {
+            return true;
+        }
+        // "2021-10-16 | Botschaft": a time stamp with its section or category label.
+        let parts: Vec<&str> = text.split(['|', '·', '•']).map(str::trim).collect();
+        parts.len() >= 2
+            && parts.iter().any(|p| self.is_date_line(p))
+            && parts.iter().all(|p| {
+                self.is_date_line(p)
+                    || (p.chars().count() <= 30
+                        && p.split_whitespace().count() <= 3
+                        && !p.contains(['.', '!', '?', ',']))
+            })
+    }
+
+    /// Every word a date or time word, a number or punctuation, with at least one digit.
+    fn is_date_line(&self, text: &str) -> bool {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return false;
         }
@@ -211,6 +273,9 @@ impl Patterns {
             }
             if itemprop.contains("date") {
                 flags |= flag::DATE;
+            }
+            if itemprop.contains("ingredient") {
+                flags |= flag::INGREDIENTS;
             }
             if itemprop == "description"
                 || itemprop == "alternativeheadline"
@@ -330,7 +395,10 @@ impl Patterns {
                 return true;
             }
         }
-        if len <= 320 && self.plug.is_match(text) {
+        if len <= 320 && (self.plug.is_match(text) || self.notice.is_match(text)) {
+            return true;
+        }
+        if len <= 1000 && self.record.is_match(text) {
             return true;
         }
         len <= 400 && self.is_credit_line(text)
@@ -438,6 +506,15 @@ mod tests {
             "This post contains affiliate links, and we may earn a commission.",
             "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
             "Reporting by Pavel Polityuk and Olena Harmash; Editing by Mark Heinrich",
+            "If you enjoyed reading this post – would you consider supporting our work?",
+            "Submit your letter to the editor via this form.",
+            "Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND-4.0-DE.",
+            "This article is the copyrighted property of Example News.",
+            "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
+            "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht.",
+            "Schreibe einen Kommentar",
+            "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter Allgemein, Region Halle - Leipzig, Tastings & Events, Veranstaltungskalender abgelegt. Du kannst die Kommentare zu diesen Eintrag durch den RSS 2.0 Feed verfolgen. Du kannst einen Kommentar schreiben, oder einen Trackback auf deiner Seite einrichten.",
+            "This entry was posted on Monday, March 4th, 2019 at 10:12 am and is filed under News, Events. You can follow any responses to this entry through the RSS 2.0 feed. You can leave a response, or trackback from your own site.",
             "(Additional reporting by Steve Gorman in Los Angeles; editing by Marguerita Choy, Nick Zieminski and Simon Cameron-Moore)",
             "Writing by Jane Doe; Editing by John Smith.",
         ] {
@@ -447,10 +524,60 @@ mod tests {
             "The photographer said the images spoke for themselves.",
             0.0
         ));
-        assert!(!p.is_boilerplate_text(
+        for line in [
             "Reporting by the BBC found that the minister had been told in advance.",
-            0.0
-        ));
+            "Bug 1677107 – Add Telemetry for tracking multiple PiP support usage",
+            "Its source code is licensed under the Mozilla Public License.",
+            "She wrote a letter to the editor of the local paper in 1998.",
+        ] {
+            assert!(!p.is_boilerplate_text(line, 0.0), "{line}");
+        }
+    }
+
+    #[test]
+    fn appendix_labels_are_whole_lines() {
+        let p = Patterns::new();
+        for line in [
+            "Kontakt:",
+            "Weitere Informationen",
+            "Originalpublikation",
+            "About the author",
+            "Über den Autor",
+            "Press contact:",
+            "Ansprechpartnerin zum Thema:",
+            "Further reading",
+            "Ähnliche Beiträge",
+            "You might also like",
+        ] {
+            assert!(p.is_appendix_label(line), "{line}");
+        }
+        for line in [
+            "Weitere Informationen hierzu gibt es in Kürze auf der Website.",
+            "Contact with the crew was lost at 3 am.",
+            "The author of the report",
+        ] {
+            assert!(!p.is_appendix_label(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn time_stamps_alone_or_with_a_label_are_meta_lines() {
+        let p = Patterns::new();
+        for line in [
+            "By Jane Doe",
+            "Published 12 March 2024, 10:15",
+            "2021-10-16 | Botschaft",
+            "Politik · 14.05.2019",
+        ] {
+            assert!(p.is_meta_line(line), "{line}");
+        }
+        for line in [
+            "2021 | A year in which the council finally voted, after long debate.",
+            "Section | Label",
+            "The vote on 12 March was close.",
+        ] {
+            assert!(!p.is_meta_line(line), "{line}");
+        }
     }
 
     #[test]

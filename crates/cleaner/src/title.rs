@@ -91,9 +91,10 @@ impl TitleClues {
     }
 }
 
-/// The article's title: the declared title with the site's name cut off; a `<title>` that
-/// names no site is cut in the manner of Readability's `_getArticleTitle`.
-pub(crate) fn headline(doc: &Doc, ld: &JsonLd, clues: &TitleClues) -> String {
+/// The article's title: the declared title with the site's name cut off (kept as it stands
+/// with `keep_declared`); a `<title>` that names no site is cut in the manner of
+/// Readability's `_getArticleTitle`.
+pub(crate) fn headline(doc: &Doc, ld: &JsonLd, clues: &TitleClues, keep_declared: bool) -> String {
     let site_name = ld.site_name.as_deref();
     let article_title = if ld.is_article {
         ld.title.clone()
@@ -141,7 +142,11 @@ pub(crate) fn headline(doc: &Doc, ld: &JsonLd, clues: &TitleClues) -> String {
     let title = match from_meta {
         Some(t) => {
             let t = meta::clean_text(&t);
-            cut(&t, clues, false).unwrap_or(t)
+            if keep_declared {
+                t
+            } else {
+                cut(&t, clues, false).unwrap_or(t)
+            }
         }
         None => doc
             .head

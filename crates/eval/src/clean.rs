@@ -38,6 +38,8 @@ Metadata (readability): title exact (whitespace-normalised); title exact by the 
 own siteName, compared by lower-cased letters and digits: the issue wants titles without the site
 name, which Readability keeps when the page's og:title carries it); title exact ignoring a trailing
 site part (looser: the gold equals the extracted title plus a separator and at most four words);
+title exact with `Config::keep_declared_title` (Readability's convention: a title the page
+declares is kept as it stands, site name included);
 byline (each extracted author occurs
 in the gold byline, case-insensitive, whitespace-normalised), published time (same instant, or same day when either has
 no time), site name (case-insensitive), language (same primary subtag). Each field is scored on
@@ -102,6 +104,8 @@ pub struct ReadabilityScores {
     /// Title exact against the gold without its own site name (the issue's convention).
     pub title_without_site: FieldScore,
     pub title_ignoring_site: FieldScore,
+    /// Title exact from a cleaner that keeps declared titles whole (Readability's convention).
+    pub title_declared: FieldScore,
     pub byline: FieldScore,
     pub published: FieldScore,
     pub site: FieldScore,
@@ -474,6 +478,11 @@ pub fn score_readability(
     let mut pages = Vec::new();
     let mut title_loose = FieldScore::default();
     let mut title_convention = FieldScore::default();
+    let mut title_declared = FieldScore::default();
+    let keeps_declared = Cleaner::new(Config {
+        keep_declared_title: true,
+        ..cleaner.config().clone()
+    });
     let (mut title, mut byline, mut published, mut site, mut lang) = (
         FieldScore::default(),
         FieldScore::default(),
@@ -510,6 +519,13 @@ pub fn score_readability(
                 .as_deref()
                 .map(|t| normalise_ws(t) == normalise_ws(&article.title));
             title.add(title_ok);
+            if let Some(want) = meta.title.as_deref() {
+                let got = keeps_declared
+                    .clean(&source, &url, None)
+                    .map(|a| a.title)
+                    .unwrap_or_default();
+                title_declared.add(Some(normalise_ws(want) == normalise_ws(&got)));
+            }
             title_convention.add(meta.title.as_deref().map(|t| {
                 normalise_ws(&article.title)
                     == title_without_site_name(t, meta.site_name.as_deref().unwrap_or(""))
@@ -559,6 +575,7 @@ pub fn score_readability(
         } else if let Some(meta) = &meta {
             title.add(meta.title.as_ref().map(|_| false));
             title_loose.add(meta.title.as_ref().map(|_| false));
+            title_declared.add(meta.title.as_ref().map(|_| false));
             title_convention.add(meta.title.as_ref().map(|_| false));
         }
         pages.push(PageScore {
@@ -577,6 +594,7 @@ pub fn score_readability(
         title,
         title_without_site: title_convention,
         title_ignoring_site: title_loose,
+        title_declared,
         byline,
         published,
         site,
@@ -608,10 +626,11 @@ fn readability(cleaner: &Cleaner, args: &CleanEvalArgs) -> Result<Vec<PageScore>
         "body", summary.precision, summary.recall, summary.f1
     );
     println!(
-        "metadata: title {} (without the gold's own site name: {}; ignoring a trailing site name: {})  byline {}  published {}  site {}  lang {}",
+        "metadata: title {} (without the gold's own site name: {}; ignoring a trailing site name: {}; with keep_declared_title: {})  byline {}  published {}  site {}  lang {}",
         r.title.show(),
         r.title_without_site.show(),
         r.title_ignoring_site.show(),
+        r.title_declared.show(),
         r.byline.show(),
         r.published.show(),
         r.site.show(),

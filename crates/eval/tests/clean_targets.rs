@@ -52,10 +52,17 @@ fn cleaner_meets_its_targets_on_the_gold_sets() {
         title >= 0.91,
         "readability title exact {title:.3} < 0.91 (the cleaner drops site names that Readability keeps)"
     );
+    // The same pages with declared titles kept whole, as Readability keeps them: the exact
+    // figure the issue asks for, under the gold's own convention.
+    let title_declared = r.title_declared.accuracy();
+    assert!(
+        title_declared >= 0.95,
+        "readability title exact with keep_declared_title {title_declared:.3} < 0.95"
+    );
     let byline = r.byline.accuracy();
     assert!(byline >= 0.9, "readability byline {byline:.3} < 0.9");
     assert!(
-        snippets_f1 >= 0.93,
-        "trafilatura snippet F1 {snippets_f1:.3} < 0.93"
+        snippets_f1 >= 0.94,
+        "trafilatura snippet F1 {snippets_f1:.3} < 0.94"
     );
 }
