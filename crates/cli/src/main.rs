@@ -103,10 +103,13 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
+    // Dependencies speak up only on errors unless asked: html5ever warns about every page
+    // with a misplaced table tag ("foster parenting not implemented"), which is no news to
+    // someone ingesting the web.
     let default = match (quiet, verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
+        (false, 0) => "error,newsdex=warn",
+        (false, 1) => "warn,newsdex=info,html5ever=error",
         (false, _) => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSDEX_LOG")

@@ -671,8 +671,14 @@ fn print_speed(spent: Duration, pages: usize, bytes: usize) {
         return;
     }
     let ms = spent.as_secs_f64() * 1000.0 / pages as f64;
+    // Debug builds are several times slower: the figure would mislead without a word.
+    let build = if cfg!(debug_assertions) {
+        "debug build: use --release for real figures"
+    } else {
+        "release build"
+    };
     println!(
-        "speed: {ms:.2} ms/page mean wall time in this process ({:.1} MB/s; use a release build)",
+        "speed: {ms:.2} ms/page mean wall time in this process ({:.1} MB/s; {build})",
         bytes as f64 / 1e6 / spent.as_secs_f64().max(1e-9)
     );
 }
