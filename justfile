@@ -20,6 +20,14 @@ search *ARGS:
 rebuild:
     {{newsdex}} rebuild
 
+# who is named most often (`just persons --with Zelensky`)
+persons *ARGS:
+    {{newsdex}} persons "$@"
+
+# the search API and page on http://127.0.0.1:8080 (`just serve --addr 127.0.0.1:9000`)
+serve *ARGS:
+    {{newsdex}} serve "$@"
+
 # archive statistics
 stats *ARGS:
     {{newsdex}} stats "$@"
@@ -68,5 +76,9 @@ bench-clean:
 bench-ingest:
     cargo bench -p newsdex --bench ingest
 
+# search: index 100,000 generated articles, then query latency p50/p99 per query class
+bench-search *ARGS:
+    cargo bench -p newsdex-index --bench search -- "$@"
+
 # every benchmark
-bench: bench-clean bench-persons bench-ingest
+bench: bench-clean bench-persons bench-ingest bench-search

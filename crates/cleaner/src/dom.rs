@@ -267,6 +267,10 @@ pub(crate) struct HeadData {
     pub times: Vec<(u32, String)>,
     /// The text of `rel=tag` links (WordPress and other CMSs' tag lists).
     pub tag_links: Vec<String>,
+    /// `(element index, text)` of byline elements, in the order they close; lines are
+    /// separated by `\n`. Inline bylines (`<a rel=author>`, `<span class=byline>`) own no
+    /// block, so their text is captured here.
+    pub bylines: Vec<(u32, String)>,
 }
 
 pub(crate) struct Doc {
@@ -370,6 +374,8 @@ struct Builder<'p> {
     /// Bumped at every flush, so a link that spans a block break is not recorded.
     generation: u64,
     time_text: String,
+    /// Open byline elements and the text read inside them so far.
+    captures: Vec<(u32, String)>,
     body: u32,
     in_head: bool,
 }
@@ -406,26 +412,79 @@ fn skipped(name: &str) -> bool {
     )
 }
 
+/// The attributes the cleaner reads, gathered in one pass over an element's attributes:
+/// scraper's `Element::attr` interns its argument on every call, which cost more than the
+/// rest of the flat-document pass together.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Attrs<'a> {
+    pub class: &'a str,
+    pub id: &'a str,
+    pub role: Option<&'a str>,
+    pub itemprop: Option<&'a str>,
+    pub itemtype: Option<&'a str>,
+    pub rel: Option<&'a str>,
+    pub hidden: bool,
+    pub aria_hidden: Option<&'a str>,
+    pub style: Option<&'a str>,
+    pub href: Option<&'a str>,
+    pub content: Option<&'a str>,
+    pub datetime: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub lang: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub property: Option<&'a str>,
+    pub http_equiv: Option<&'a str>,
+}
+
+impl<'a> Attrs<'a> {
+    pub fn of(el: &'a scraper::node::Element) -> Self {
+        let mut a = Attrs::default();
+        for (key, value) in el.attrs() {
+            match key {
+                "class" => a.class = value,
+                "id" => a.id = value,
+                "role" => a.role = Some(value),
+                "itemprop" => a.itemprop = Some(value),
+                "itemtype" => a.itemtype = Some(value),
+                "rel" => a.rel = Some(value),
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.aria_hidden = Some(value),
+                "style" => a.style = Some(value),
+                "href" => a.href = Some(value),
+                "content" => a.content = Some(value),
+                "datetime" => a.datetime = Some(value),
+                "type" => a.kind = Some(value),
+                "lang" => a.lang = Some(value),
+                "xml:lang" => a.lang = a.lang.or(Some(value)),
+                "name" => a.name = Some(value),
+                "property" => a.property = Some(value),
+                "http-equiv" => a.http_equiv = Some(value),
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
 /// `rel="tag"` but not `rel="category tag"`: a tag, not a section.
-fn is_tag_link(el: &scraper::node::Element) -> bool {
-    el.attr("rel").is_some_and(|r| {
+fn is_tag_link(a: &Attrs) -> bool {
+    a.rel.is_some_and(|r| {
         let mut tokens = r.split_whitespace();
         let tag = tokens.clone().any(|t| t.eq_ignore_ascii_case("tag"));
         tag && !tokens.any(|t| t.eq_ignore_ascii_case("category"))
     })
 }
 
-fn hidden(el: &scraper::node::Element) -> bool {
-    if el.attr("hidden").is_some() {
+fn hidden(a: &Attrs) -> bool {
+    if a.hidden {
         return true;
     }
-    if el
-        .attr("aria-hidden")
+    if a.aria_hidden
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     {
         return true;
     }
-    if let Some(style) = el.attr("style") {
+    if let Some(style) = a.style {
         let style: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -442,7 +501,7 @@ impl<'p> Builder<'p> {
     fn new(patterns: &'p Patterns) -> Self {
         Builder {
             patterns,
-            class_cache: ClassCache::new(),
+            class_cache: ClassCache::default(),
             elems: Vec::new(),
             blocks: Vec::new(),
             head: HeadData::default(),
@@ -463,6 +522,7 @@ impl<'p> Builder<'p> {
             pending_break: false,
             generation: 0,
             time_text: String::new(),
+            captures: Vec::new(),
             body: NONE,
             in_head: false,
         }
@@ -487,6 +547,7 @@ impl<'p> Builder<'p> {
 
     fn open_element(&mut self, el: &scraper::node::Element) -> bool {
         let name = el.name();
+        let attrs = Attrs::of(el);
         match name {
             "head" => {
                 self.in_head = true;
@@ -499,8 +560,8 @@ impl<'p> Builder<'p> {
                 return true;
             }
             "script" => {
-                if el
-                    .attr("type")
+                if attrs
+                    .kind
                     .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"))
                 {
                     self.buf.clear();
@@ -510,21 +571,21 @@ impl<'p> Builder<'p> {
                 return false;
             }
             "meta" => {
-                self.meta(el);
+                self.meta(&attrs);
                 return false;
             }
             "link" => {
-                self.link(el);
+                self.link(&attrs);
                 return false;
             }
             "base" => {
                 if self.head.base_href.is_none() {
-                    self.head.base_href = el.attr("href").map(str::to_owned);
+                    self.head.base_href = attrs.href.map(str::to_owned);
                 }
                 return false;
             }
             "html" => {
-                if let Some(lang) = el.attr("lang").or_else(|| el.attr("xml:lang")) {
+                if let Some(lang) = attrs.lang {
                     self.head.lang = Some(lang.to_owned());
                 }
             }
@@ -537,7 +598,7 @@ impl<'p> Builder<'p> {
         if self.in_head || matches!(self.sink, Sink::Discard | Sink::Title | Sink::JsonLd) {
             return false;
         }
-        if skipped(name) || hidden(el) {
+        if skipped(name) || hidden(&attrs) {
             if let Some(stats) = self.top_stats() {
                 match name {
                     "img" | "picture" => stats.img += u32::from(name == "img"),
@@ -568,7 +629,8 @@ impl<'p> Builder<'p> {
             self.elems[parent as usize].children += 1;
         }
         let (flags, class_weight, class_key) =
-            self.patterns.classify(tag, el, &mut self.class_cache);
+            self.patterns
+                .classify(tag, name, &attrs, &mut self.class_cache);
         self.elems.push(Elem {
             tag,
             parent,
@@ -585,6 +647,9 @@ impl<'p> Builder<'p> {
         });
         if tag == Tag::Body && self.body == NONE {
             self.body = index;
+        }
+        if flags & flag::BYLINE != 0 && self.captures.len() < 8 {
+            self.captures.push((index, String::new()));
         }
         self.open.push(index);
         self.last_child.push(NONE);
@@ -611,29 +676,24 @@ impl<'p> Builder<'p> {
         self.quote_depth += u32::from(quote);
         self.pre_depth += u32::from(pre);
         self.list_depth += u32::from(list);
-        let link = (tag == Tag::A)
-            .then(|| el.attr("href"))
-            .flatten()
-            .map(|href| {
-                self.link_depth += 1;
-                self.resolve_pending_space();
-                (self.cur.text.len(), self.generation, href.trim().to_owned())
-            });
+        let link = (tag == Tag::A).then_some(attrs.href).flatten().map(|href| {
+            self.link_depth += 1;
+            self.resolve_pending_space();
+            (self.cur.text.len(), self.generation, href.trim().to_owned())
+        });
         let emph = matches!(name, "em" | "i");
         self.emph_depth += u32::from(emph);
         if name == "time" {
             self.cur.has_time = true;
             self.time_text.clear();
-            if let Some(dt) = el.attr("datetime") {
+            if let Some(dt) = attrs.datetime {
                 self.head.times.push((index, dt.to_owned()));
             }
         }
-        if el.attr("itemprop").is_some()
-            && let Some(content) = el.attr("content")
-        {
-            self.meta_pair(el.attr("itemprop").unwrap_or_default(), content);
+        if let (Some(itemprop), Some(content)) = (attrs.itemprop, attrs.content) {
+            self.meta_pair(itemprop, content);
         }
-        let time = (name == "time" && el.attr("datetime").is_none()).then_some(index);
+        let time = (name == "time" && attrs.datetime.is_none()).then_some(index);
         if time.is_some() {
             self.sink = Sink::Time;
         }
@@ -645,7 +705,7 @@ impl<'p> Builder<'p> {
             pre,
             list,
             link,
-            tag_link: tag == Tag::A && is_tag_link(el),
+            tag_link: tag == Tag::A && is_tag_link(&attrs),
             emph,
             sink: time.map(|_| Sink::Body),
             time,
@@ -725,6 +785,12 @@ impl<'p> Builder<'p> {
         if frame.breaks {
             self.owners.pop();
         }
+        if self.captures.last().is_some_and(|(e, _)| *e == frame.elem)
+            && let Some((elem, text)) = self.captures.pop()
+            && self.head.bylines.len() < 64
+        {
+            self.head.bylines.push((elem, text));
+        }
         let index = frame.elem as usize;
         let end = self.elems.len() as u32;
         let block_end = self.blocks.len() as u32;
@@ -759,6 +825,18 @@ impl<'p> Builder<'p> {
     fn body_text(&mut self, text: &str) {
         if self.open.is_empty() {
             return;
+        }
+        for (_, captured) in &mut self.captures {
+            for c in text.chars() {
+                if captured.len() >= 600 {
+                    break;
+                }
+                if !c.is_whitespace() {
+                    captured.push(c);
+                } else if !captured.is_empty() && !captured.ends_with([' ', '\n']) {
+                    captured.push(' ');
+                }
+            }
         }
         let in_link = self.link_depth > 0;
         for ch in text.chars() {
@@ -818,6 +896,7 @@ impl<'p> Builder<'p> {
         if self.sink != Sink::Body && self.sink != Sink::Time {
             return;
         }
+        self.break_captures();
         if self.pre_depth > 0 {
             self.cur.text.push('\n');
             return;
@@ -830,7 +909,20 @@ impl<'p> Builder<'p> {
         }
     }
 
+    /// Block boundaries and `<br>`s are line breaks in captured bylines.
+    fn break_captures(&mut self) {
+        for (_, captured) in &mut self.captures {
+            if captured.ends_with(' ') {
+                captured.pop();
+            }
+            if !captured.is_empty() && !captured.ends_with('\n') {
+                captured.push('\n');
+            }
+        }
+    }
+
     fn flush(&mut self) {
+        self.break_captures();
         self.pending_space = false;
         self.pending_break = false;
         self.generation += 1;
@@ -874,14 +966,15 @@ impl<'p> Builder<'p> {
         self.blocks.push(block);
     }
 
-    fn meta(&mut self, el: &scraper::node::Element) {
-        if let Some(charset_or_content) = el.attr("content") {
-            for key in ["property", "name", "itemprop", "http-equiv"] {
-                if let Some(name) = el.attr(key) {
-                    // `property` may hold several space-separated names (RDFa).
-                    for name in name.split_whitespace() {
-                        self.meta_pair(name, charset_or_content);
-                    }
+    fn meta(&mut self, attrs: &Attrs) {
+        if let Some(charset_or_content) = attrs.content {
+            for name in [attrs.property, attrs.name, attrs.itemprop, attrs.http_equiv]
+                .into_iter()
+                .flatten()
+            {
+                // `property` may hold several space-separated names (RDFa).
+                for name in name.split_whitespace() {
+                    self.meta_pair(name, charset_or_content);
                 }
             }
         }
@@ -896,13 +989,13 @@ impl<'p> Builder<'p> {
         }
     }
 
-    fn link(&mut self, el: &scraper::node::Element) {
-        let Some(rel) = el.attr("rel") else { return };
+    fn link(&mut self, attrs: &Attrs) {
+        let Some(rel) = attrs.rel else { return };
         if rel
             .split_whitespace()
             .any(|r| r.eq_ignore_ascii_case("canonical"))
             && self.head.canonical.is_none()
-            && let Some(href) = el.attr("href")
+            && let Some(href) = attrs.href
         {
             self.head.canonical = Some(href.trim().to_owned());
         }

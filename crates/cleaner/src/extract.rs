@@ -929,5 +929,15 @@ mod tests {
         let doc = crate::dom::build(&html, &patterns);
         let ex = super::Extractor::new(&doc, &patterns, "", false);
         println!("{}", ex.explain());
+        for (elem, text) in &doc.head.bylines {
+            let e = &doc.elems[*elem as usize];
+            let above = doc
+                .ancestors(*elem)
+                .fold(0, |f, a| f | doc.elems[a as usize].flags);
+            println!(
+                "byline {elem} {:?} flags {:#x} above {above:#x}: {text:?}",
+                e.tag, e.flags
+            );
+        }
     }
 }

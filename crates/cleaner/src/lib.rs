@@ -13,13 +13,16 @@
 //! ```
 
 mod article;
+mod byline;
+mod classes;
 mod decode;
-mod depth;
 mod dom;
 mod extract;
 mod lang;
 mod meta;
 mod patterns;
+mod prepare;
+mod title;
 
 pub use article::{Article, Block, BlockKind, Link};
 
@@ -109,7 +112,7 @@ impl Cleaner {
             .map(str::to_owned);
         let html = decode::decode(body, content_type, tld.as_deref());
         // `scraper::Html` is !Send: it lives and dies inside this call.
-        let html = depth::cap_depth(&html, self.config.max_depth);
+        let html = prepare::prepare(&html, self.config.max_depth);
         let parsed = scraper::Html::parse_document(&html);
         drop(html);
         let doc = dom::build(&parsed, &self.patterns);
@@ -137,7 +140,21 @@ impl Cleaner {
             })
             .map(|s| meta::clean_text(&s))
             .filter(|s| !s.is_empty());
-        let title = self.title(doc, &ld, site_name.as_deref());
+        let canonical_url = doc
+            .head
+            .canonical
+            .as_deref()
+            .or_else(|| meta::meta(doc, &["og:url"]))
+            .or(ld.url.as_deref())
+            .and_then(|href| meta::absolute(base, href));
+        let canonical_parsed = canonical_url.as_deref().and_then(|u| Url::parse(u).ok());
+        let clues = title::TitleClues::new(
+            doc,
+            &ld,
+            site_name.as_deref(),
+            &[page_url, canonical_parsed.as_ref()],
+        );
+        let title = title::headline(doc, &ld, &clues);
 
         let extractor = Extractor::new(doc, &self.patterns, &title, self.config.keep_captions);
         let kept = extractor.run();
@@ -169,13 +186,6 @@ impl Cleaner {
             return Err(Error::NoArticle);
         }
 
-        let canonical_url = doc
-            .head
-            .canonical
-            .as_deref()
-            .or_else(|| meta::meta(doc, &["og:url"]))
-            .or(ld.url.as_deref())
-            .and_then(|href| meta::absolute(base, href));
         let url_out = canonical_url.clone().unwrap_or_else(|| url.to_owned());
 
         let published = ld
@@ -229,23 +239,29 @@ impl Cleaner {
                 .and_then(meta::parse_date)
             });
 
+        // JSON-LD, then the author meta tags, then the byline in the markup, then Open Graph's
+        // `article:author`, which the protocol defines as profile URLs: a name there is
+        // less often kept up to date than the page's own byline.
         let mut authors = ld.authors.clone();
         if authors.is_empty() {
-            for value in [
-                "dc:creator",
-                "dcterm:creator",
-                "dc.creator",
-                "dcterms.creator",
-                "author",
-                "article:author",
-                "parsely-author",
-                "sailthru.author",
-                "byl",
-                "citation_author",
+            for (key, bibliographic) in [
+                ("dc:creator", true),
+                ("dcterm:creator", true),
+                ("dc.creator", true),
+                ("dcterms.creator", true),
+                ("author", false),
+                ("parsely-author", false),
+                ("sailthru.author", false),
+                ("byl", false),
+                ("citation_author", true),
             ] {
-                for v in meta::metas(doc, value) {
+                for v in meta::metas(doc, key) {
                     if !v.starts_with("http") {
-                        authors.extend(meta::split_people(v));
+                        authors.extend(if bibliographic {
+                            byline::bibliographic_people(v)
+                        } else {
+                            byline::declared_people(v)
+                        });
                     }
                 }
                 if !authors.is_empty() {
@@ -254,7 +270,16 @@ impl Cleaner {
             }
         }
         if authors.is_empty() {
-            authors = meta::markup_authors(doc);
+            authors = byline::markup_authors(doc);
+        }
+        if authors.is_empty() {
+            for key in ["article:author", "og:article:author"] {
+                for v in meta::metas(doc, key) {
+                    if !v.starts_with("http") {
+                        authors.extend(byline::declared_people(v));
+                    }
+                }
+            }
         }
         dedupe(&mut authors);
 
@@ -370,67 +395,6 @@ impl Cleaner {
         })
     }
 
-    fn title(&self, doc: &Doc, ld: &meta::JsonLd, site_name: Option<&str>) -> String {
-        let article_title = if ld.is_article {
-            ld.title.clone()
-        } else {
-            None
-        };
-        // Some sites put their own name in JSON-LD `name` and the headline in `headline`, others
-        // (Wikipedia) a description in `headline`: keep the one that covers the page's
-        // `<title>`, preferring `name` when both or neither do (Readability's rule).
-        let article_title = match (&article_title, &ld.alt_title, &doc.head.title) {
-            (Some(headline), Some(name), Some(document)) => {
-                let document = extract::words(&meta::title_from_document(document, site_name));
-                let covers = |t: &str| extract::similarity(&extract::words(t), &document) > 0.75;
-                Some(if covers(headline) && !covers(name) {
-                    headline.clone()
-                } else {
-                    name.clone()
-                })
-            }
-            _ => article_title,
-        };
-        let from_meta = article_title
-            .or_else(|| {
-                meta::meta(
-                    doc,
-                    &[
-                        "dc:title",
-                        "dcterm:title",
-                        "dc.title",
-                        "og:title",
-                        "weibo:article:title",
-                        "weibo:webpage:title",
-                        "title",
-                        "twitter:title",
-                        "parsely-title",
-                        "headline",
-                    ],
-                )
-                .map(str::to_owned)
-            })
-            .or_else(|| ld.title.clone());
-        let title = match from_meta {
-            Some(t) => strip_site_suffix(&meta::clean_text(&t), site_name),
-            None => doc
-                .head
-                .title
-                .as_deref()
-                .map(|t| meta::title_from_document(t, site_name))
-                .unwrap_or_default(),
-        };
-        if !title.is_empty() {
-            return title;
-        }
-        // No title anywhere in the head: the first top-level heading.
-        doc.blocks
-            .iter()
-            .find(|b| b.kind == Kind::Heading(1))
-            .map(|b| meta::clean_text(&b.text))
-            .unwrap_or_default()
-    }
-
     fn blocks(&self, doc: &Doc, kept: &[Kept], base: Option<&Url>) -> Vec<Block> {
         kept.iter()
             .map(|k| {
@@ -477,21 +441,6 @@ impl Cleaner {
     }
 }
 
-/// "Headline | Site" or "Headline - Site" -> "Headline" when the tail is the site's name.
-fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
-    let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) else {
-        return title.to_owned();
-    };
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
-        if let Some(head) = title.strip_suffix(site).and_then(|h| h.strip_suffix(sep))
-            && !head.trim().is_empty()
-        {
-            return head.trim().to_owned();
-        }
-    }
-    title.to_owned()
-}
-
 fn dedupe(items: &mut Vec<String>) {
     let mut seen: Vec<String> = Vec::with_capacity(items.len());
     items.retain(|item| {
@@ -514,18 +463,5 @@ mod tests {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Cleaner>();
         assert_send_sync::<Article>();
-    }
-
-    #[test]
-    fn site_suffix_is_stripped_only_when_it_is_the_site() {
-        assert_eq!(
-            strip_site_suffix("Rain due | Example News", Some("Example News")),
-            "Rain due"
-        );
-        assert_eq!(
-            strip_site_suffix("Rain due - Example News", None),
-            "Rain due - Example News"
-        );
-        assert_eq!(strip_site_suffix("Rain - due", Some("Other")), "Rain - due");
     }
 }

@@ -3,16 +3,12 @@
 //! boilerplate lines ("READ MORE: ...", "Share.", "(Image: ...)", newsletter plugs, cookie
 //! notices). They describe markup conventions shared across sites, never one site.
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
-use crate::dom::{Tag, flag};
-
-/// Readability's class/id hints (Readability.js `REGEXPS`), which generalise well.
-const UNLIKELY: &str = r"(^|\s)widget([-_ ]|$)|widget-area|widget_|-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|subscribe|paywall|share|promo|outbrain|taboola|most-read|mostread|trending|recommend";
-const MAYBE: &str = r"and|article|body|column|content|main|mathjax|shadow";
-const NEGATIVE: &str = r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|caption|credit|byline|newsletter|subscribe";
-const POSITIVE: &str =
-    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story";
+use crate::classes::{
+    ClassWords, FLAG_BITS, MAYBE_WORD, NEGATIVE_WORD, POSITIVE_WORD, UNLIKELY_WORD,
+};
+use crate::dom::{Attrs, Tag, flag};
 
 /// Roles that never hold the article (Readability's `UNLIKELY_ROLES`).
 const UNLIKELY_ROLES: &[&str] = &[
@@ -28,62 +24,8 @@ const UNLIKELY_ROLES: &[&str] = &[
     "search",
 ];
 
-/// Specific hints, each mapped to a flag.
-const HINTS: &[(u32, &str)] = &[
-    (
-        flag::LEAD,
-        r"(^|[-_ ])(lead|lede|leadin|lead-?text|teaser-?text|teaser__text|intro|intro-?text|introduction|standfirst|stand-?first|summary|subtitle|sub-?title|sub-?headline|subline|deck|dek|excerpt|abstract|vorspann|chapo|chapeau|entradilla|sumario|bajada|zajawka|sottotitolo|description)([-_ ]|$)",
-    ),
-    (
-        flag::HEADERISH,
-        r"(^|[-_ ])(header|masthead|topbar|top-bar)([-_ ]|$)",
-    ),
-    (
-        flag::CAPTION,
-        r"caption|credit|wp-caption-text|photo-?source|image-?source|bildunterschrift|legende",
-    ),
-    (
-        flag::BYLINE,
-        r"byline|(^|[-_ ])author|writtenby|p-author|autor|contributor",
-    ),
-    (
-        flag::ARTICLE_BODY,
-        r"article[-_]?body|article__body|article[-_]?content|article__content|story[-_]?body|story__body|story[-_]?content|entry[-_]content|post[-_]?content|post[-_]?body|post__content|post[-_]?entry|article[-_]?text|body[-_]?text|content[-_]?body|rich[-_]?text|article-main|main-text|single-content|td-post-content",
-    ),
-    (
-        flag::SHARE,
-        r"share|sharing|social|sociable|addthis|sharethis|follow-?us|print-?button|email-?this",
-    ),
-    (
-        flag::AD,
-        // A class named for an ad ("ad", "ad-slot", "dfp-unit", "sidebar-ad"), but not a BEM
-        // modifier saying a section may hold ads ("section--ads").
-        r"^(ad|ads|adv|advert|adverts|advertisement|advertising|adsense|adslot|adunit|dfp|gpt|taboola|outbrain|teads|sponsored|commercial|anzeige|werbung|reklama|publicite|pub)([-_0-9]|$)|[^-]-ads?$|[-_]ad[-_]|_ads?$|adslot|ad-slot|ad-unit|adunit|ad-container|ad-wrapper|advertisement",
-    ),
-    (
-        flag::RELATED,
-        r"related|most-?read|most-?popular|popular|recommend|more-?stories|more-?from|more-?on|read-?more|read-?next|also-?read|further-?reading|trending|teaser|see-?also|morelinks|more-?link|jump-?link|more-articles|other-articles|weitere|lesen-?sie|zum-?thema|polecane|czytaj|list-?posts|teaser-?list|article-?list|news-?list|you-?may|might-?like",
-    ),
-    (
-        flag::DATE,
-        r"(^|[-_ ])(date|time|timestamp|dateline|datum|published|pubdate|posted-on|entry-date|meta-date|postmetadata|post-?meta|entry-?meta|article-?meta|news-?meta|meta-?info|metadata)([-_ ]|$)",
-    ),
-    (
-        flag::COMMENTS,
-        r"comment|disqus|respond|replies|discussion|kommentar|komentarz|forum",
-    ),
-    (
-        flag::TAGS,
-        r"(^|[-_ ])(tags?|tag-?list|tag-?cloud|keywords|topics|post-tags|entry-tags|article-tags|categories|cat-links|tags-links|schlagworte|stichworte|tagi)([-_ ]|$)",
-    ),
-    (
-        flag::PROMO,
-        r"newsletter|subscribe|subscription|signup|sign-up|paywall|piano|cookie|consent|gdpr|app-?promo|promo|whatsapp|donate|membership|author-?bio|about-?(the-)?author|author-?box|author-?info|author-?description|author-?details|author-?about|entry-author|bio-?box|author-?card|popup|modal|overlay|banner|disclaimer|community-?notice|editor-?note|rating|ratings",
-    ),
-];
-
 /// What one class/id pair says (see [`Patterns::classify`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ClassHints {
     weight: i32,
     unlikely: bool,
@@ -92,16 +34,57 @@ pub(crate) struct ClassHints {
     key: u64,
 }
 
-/// Class hints already computed for a page, by `(class, id)`.
-pub(crate) type ClassCache = std::collections::HashMap<(String, String), ClassHints>;
+/// Class hints already computed for a page, by `(class, id)`: looked up by the attributes'
+/// FNV hash without copying them, and checked against them, so a hash collision costs a
+/// second lookup, never a wrong answer.
+#[derive(Default)]
+pub(crate) struct ClassCache {
+    map: std::collections::HashMap<u64, Vec<CachedHints>, KeyHasher>,
+}
+
+/// `(class, id, hints)`.
+type CachedHints = (Box<str>, Box<str>, ClassHints);
+
+/// The cache's keys are hashes already: pass them through.
+type KeyHasher = std::hash::BuildHasherDefault<PassThrough>;
+
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv(bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl ClassCache {
+    fn get_or_insert(
+        &mut self,
+        class: &str,
+        id: &str,
+        compute: impl FnOnce() -> ClassHints,
+    ) -> ClassHints {
+        let key = fnv(id.as_bytes()) ^ fnv(class.as_bytes()).rotate_left(1);
+        let entries = self.map.entry(key).or_default();
+        if let Some((_, _, hints)) = entries.iter().find(|(c, i, _)| &**c == class && &**i == id) {
+            return *hints;
+        }
+        let hints = compute();
+        entries.push((class.into(), id.into(), hints));
+        hints
+    }
+}
 
 pub(crate) struct Patterns {
-    unlikely: Regex,
-    maybe: Regex,
-    negative: Regex,
-    positive: Regex,
-    hints: RegexSet,
-    hint_flags: Vec<u32>,
+    words: ClassWords,
     /// Parenthesised credits inside a caption or paragraph: "(Image: PA Wire)", "(Photo: Reuters)".
     credit_inline: Regex,
     /// Lines that are nothing but a credit: "Photo: Reuters", "Getty Images", "Image credit: x".
@@ -116,6 +99,8 @@ pub(crate) struct Patterns {
     byline_line: Regex,
     /// Date and time words, for lines that are only a time stamp.
     date_words: Regex,
+    /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
+    credit_lead: Regex,
 }
 
 impl std::fmt::Debug for Patterns {
@@ -124,22 +109,23 @@ impl std::fmt::Debug for Patterns {
     }
 }
 
+/// Room for the lazy DFA of each pattern. The default (2 MiB) is too small for the long
+/// case-insensitive alternations here: the DFA's cache kept being cleared, and the regex
+/// engine then gave up on it for a backtracker that is several times slower per line.
+const DFA_CACHE: usize = 16 << 20;
+
 fn re(pattern: &str) -> Regex {
     // The patterns are constants of this module; a test compiles every one of them.
-    Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
+    regex::RegexBuilder::new(pattern)
+        .dfa_size_limit(DFA_CACHE)
+        .build()
+        .unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
 }
 
 impl Patterns {
     pub fn new() -> Self {
-        let hints = RegexSet::new(HINTS.iter().map(|(_, p)| *p))
-            .unwrap_or_else(|e| panic!("invalid built-in hint: {e}"));
         Patterns {
-            unlikely: re(UNLIKELY),
-            maybe: re(MAYBE),
-            negative: re(NEGATIVE),
-            positive: re(POSITIVE),
-            hints,
-            hint_flags: HINTS.iter().map(|(f, _)| *f).collect(),
+            words: ClassWords::new(),
             credit_inline: re(
                 r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]|\s*[\(\[][^()\[\]]{0,60}(?:istock|getty images|shutterstock|imago|pixelio|adobe ?stock|unsplash|pixabay|picture[- ]alliance)[^()\[\]]{0,40}[\)\]]|\s*\|?\s*©\s*[^©.!?]{1,60}$",
             ),
@@ -157,6 +143,9 @@ impl Patterns {
             ),
             byline_line: re(
                 r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
+            ),
+            credit_lead: re(
+                r"(?i)^(?:additional |further |extra )?(?:reporting|writing|editing|edited|written|compiled|research|researched|graphics|fact-?checking|fact-?checked|production|produced|translation|translated|photography|photos|video|design|illustrations?)\s+by\s+",
             ),
             date_words: re(
                 r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
@@ -188,7 +177,8 @@ impl Patterns {
     pub fn classify(
         &self,
         tag: Tag,
-        el: &scraper::node::Element,
+        name: &str,
+        attrs: &Attrs,
         cache: &mut ClassCache,
     ) -> (u32, i32, u64) {
         let mut flags = match tag {
@@ -198,10 +188,10 @@ impl Patterns {
             Tag::Article => flag::ARTICLE,
             _ => 0,
         };
-        if el.name() == "time" {
+        if name == "time" {
             flags |= flag::DATE;
         }
-        if let Some(role) = el.attr("role") {
+        if let Some(role) = attrs.role {
             let role = role.trim().to_ascii_lowercase();
             if UNLIKELY_ROLES.contains(&role.as_str()) {
                 flags |= flag::UNLIKELY;
@@ -210,7 +200,7 @@ impl Patterns {
                 flags |= flag::ARTICLE;
             }
         }
-        if let Some(itemprop) = el.attr("itemprop") {
+        if let Some(itemprop) = attrs.itemprop {
             let itemprop = itemprop.to_ascii_lowercase();
             // Not `itemprop=text`: WordPress marks every comment's body with it.
             if itemprop.contains("articlebody") || itemprop == "reviewbody" {
@@ -229,34 +219,25 @@ impl Patterns {
                 flags |= flag::LEAD;
             }
         }
-        if el.attr("itemtype").is_some_and(|t| {
+        if attrs.itemtype.is_some_and(|t| {
             let t = t.to_ascii_lowercase();
             t.contains("article") || t.contains("blogposting") || t.contains("reportage")
         }) {
             flags |= flag::ARTICLE;
         }
-        if el.attr("rel").is_some_and(|r| {
+        if attrs.rel.is_some_and(|r| {
             r.split_whitespace()
                 .any(|t| t.eq_ignore_ascii_case("author"))
         }) {
             flags |= flag::BYLINE;
         }
 
-        let class = el.attr("class").unwrap_or("");
-        let id = el.attr("id").unwrap_or("");
+        let (class, id) = (attrs.class, attrs.id);
         if class.is_empty() && id.is_empty() {
             return (flags, 0, 0);
         }
         // Pages repeat the same few class attributes thousands of times: read each once.
-        let key = (class.to_owned(), id.to_owned());
-        let hints = match cache.get(&key) {
-            Some(h) => *h,
-            None => {
-                let h = self.class_hints(class, id);
-                cache.insert(key, h);
-                h
-            }
-        };
+        let hints = cache.get_or_insert(class, id, || self.class_hints(class, id));
         let structural = matches!(
             tag,
             Tag::Body | Tag::Html | Tag::A | Tag::Article | Tag::Main
@@ -288,38 +269,31 @@ impl Patterns {
     /// What an element's class and id say, independent of the element.
     fn class_hints(&self, class: &str, id: &str) -> ClassHints {
         let mut weight = 0;
-        for part in [class, id] {
-            if part.is_empty() {
-                continue;
-            }
-            let part = part.to_ascii_lowercase();
-            if self.negative.is_match(&part) {
-                weight -= 25;
-            }
-            if self.positive.is_match(&part) {
-                weight += 25;
-            }
-        }
-        let both = format!("{class} {id}").to_ascii_lowercase();
-        let unlikely = self.unlikely.is_match(&both) && !self.maybe.is_match(&both);
+        let (mut unlikely, mut maybe) = (false, false);
         // Each class name on its own: "article-body" marks the body, but "article-body__signup"
         // (a part of the body named after it) is what its other hints say.
         let mut body = false;
         let mut parts = 0u32;
-        for name in both.split_whitespace() {
-            let mut name_flags = 0;
-            for i in self.hints.matches(name).iter() {
-                name_flags |= self.hint_flags[i];
+        for attr in [class, id] {
+            let (mut negative, mut positive) = (false, false);
+            for word in attr.split_whitespace() {
+                let marks = self.words.marks(word.to_ascii_lowercase().as_bytes());
+                negative |= marks & NEGATIVE_WORD != 0;
+                positive |= marks & POSITIVE_WORD != 0;
+                unlikely |= marks & UNLIKELY_WORD != 0;
+                maybe |= marks & MAYBE_WORD != 0;
+                let mut name_flags = marks & FLAG_BITS;
+                // "teaser-text", "lead-teaser": a lead, not a teaser list.
+                if name_flags & flag::LEAD != 0 {
+                    name_flags &= !flag::RELATED;
+                }
+                if name_flags == flag::ARTICLE_BODY {
+                    body = true;
+                } else {
+                    parts |= name_flags & !flag::ARTICLE_BODY;
+                }
             }
-            // "teaser-text", "lead-teaser": a lead, not a teaser list.
-            if name_flags & flag::LEAD != 0 {
-                name_flags &= !flag::RELATED;
-            }
-            if name_flags == flag::ARTICLE_BODY {
-                body = true;
-            } else {
-                parts |= name_flags & !flag::ARTICLE_BODY;
-            }
+            weight += 25 * (i32::from(positive) - i32::from(negative));
         }
         let key = if class.is_empty() {
             0
@@ -328,7 +302,7 @@ impl Patterns {
         };
         ClassHints {
             weight,
-            unlikely,
+            unlikely: unlikely && !maybe,
             body,
             parts,
             key,
@@ -359,7 +333,43 @@ impl Patterns {
         if len <= 320 && self.plug.is_match(text) {
             return true;
         }
-        false
+        len <= 400 && self.is_credit_line(text)
+    }
+
+    /// Wire copy's closing credits, "Reporting by Pavel Polityuk and Olena Harmash in Kyiv;
+    /// Editing by Mark Heinrich": every `;`-separated part is a credit followed by names.
+    /// A sentence that merely starts that way ("Reporting by the BBC found ...") is not.
+    fn is_credit_line(&self, text: &str) -> bool {
+        let text = text
+            .trim()
+            .trim_start_matches(['(', '['])
+            .trim_end_matches(['.', ')', ']'])
+            .trim();
+        if !self.credit_lead.is_match(text) {
+            return false;
+        }
+        text.split(';').all(|part| {
+            let part = part.trim();
+            let Some(m) = self.credit_lead.find(part) else {
+                return false;
+            };
+            part[m.end()..]
+                .split([',', '/'])
+                .flat_map(|p| p.split(" and "))
+                .flat_map(|p| p.split(" in "))
+                .all(|name| {
+                    let words: Vec<&str> = name.split_whitespace().collect();
+                    words.len() <= 5
+                        && words.iter().all(|w| {
+                            w.chars().next().is_some_and(|c| !c.is_lowercase())
+                                || [
+                                    "de", "da", "van", "von", "der", "den", "al", "bin", "la",
+                                    "le", "di", "du", "dos", "del",
+                                ]
+                                .contains(w)
+                        })
+                })
+        })
     }
 
     /// Removes parenthesised credits ("(Image: PA)") from a line of text.
@@ -427,11 +437,18 @@ mod tests {
             "Subscribe to continue reading this article.",
             "This post contains affiliate links, and we may earn a commission.",
             "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+            "Reporting by Pavel Polityuk and Olena Harmash; Editing by Mark Heinrich",
+            "(Additional reporting by Steve Gorman in Los Angeles; editing by Marguerita Choy, Nick Zieminski and Simon Cameron-Moore)",
+            "Writing by Jane Doe; Editing by John Smith.",
         ] {
             assert!(p.is_boilerplate_text(line, 0.0), "{line}");
         }
         assert!(!p.is_boilerplate_text(
             "The photographer said the images spoke for themselves.",
+            0.0
+        ));
+        assert!(!p.is_boilerplate_text(
+            "Reporting by the BBC found that the minister had been told in advance.",
             0.0
         ));
     }

@@ -240,6 +240,10 @@ fn wire_style_page() {
             "More from Reuters",
             "Wheat prices slip",
             "quotes delayed",
+            // Wire credits close the story; the people in them are not in it.
+            "Reporting by",
+            "Pavel Polityuk",
+            "Editing by",
         ],
     );
 }

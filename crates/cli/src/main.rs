@@ -56,6 +56,8 @@ struct Cli {
 enum Command {
     Ingest(commands::ingest::Args),
     Search(commands::search::Args),
+    Persons(commands::persons::Args),
+    Serve(commands::serve::Args),
     Show(commands::show::Args),
     Clean(commands::clean::Args),
     Rebuild(commands::rebuild::Args),
@@ -78,6 +80,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(args) => commands::ingest::run(&data_dir, &args, cli.quiet),
         Command::Search(args) => commands::search::run(&data_dir, &args),
+        Command::Persons(args) => commands::persons::run(&data_dir, &args),
+        Command::Serve(args) => commands::serve::run(&data_dir, &args),
         Command::Show(args) => commands::show::run(&data_dir, &args),
         Command::Clean(args) => commands::clean::run(&args),
         Command::Rebuild(args) => commands::rebuild::run(&data_dir, &args, cli.quiet),

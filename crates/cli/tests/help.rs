@@ -5,7 +5,10 @@ use assert_cmd::Command;
 
 #[test]
 fn every_command_has_help() {
-    for command in ["ingest", "search", "show", "clean", "rebuild", "stats", "export", "eval"] {
+    for command in [
+        "ingest", "search", "persons", "serve", "show", "clean", "rebuild", "stats", "export",
+        "eval",
+    ] {
         let output = Command::cargo_bin("newsdex")
             .unwrap()
             .args([command, "--help"])

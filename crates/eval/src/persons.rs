@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use newsdex_persons::{Config, Entity, EntityKind, Extractor, TrainingDoc, fold_name};
+use newsdex_persons::{Config, Entity, EntityKind, Extractor, NameLists, TrainingDoc, fold_name};
 
 /// Arguments of `newsdex eval persons`.
 #[derive(Debug, Clone, clap::Args)]
@@ -123,6 +123,38 @@ pub fn parse_conll(src: &str) -> anyhow::Result<Vec<ConllDoc>> {
         docs.push(cur);
     }
     Ok(docs)
+}
+
+/// Every sentence (line) of `docs` as a document of its own, with the entities inside it: how the
+/// extractor does on short texts, where no other sentence names the same person.
+pub fn split_sentences(docs: &[ConllDoc]) -> Vec<ConllDoc> {
+    let mut out = Vec::new();
+    for d in docs {
+        let mut from = 0;
+        for line in d.doc.text.split('\n') {
+            let to = from + line.chars().count();
+            let entities = d
+                .doc
+                .entities
+                .iter()
+                .filter(|e| e.start >= from && e.end <= to)
+                .map(|e| Entity {
+                    start: e.start - from,
+                    end: e.end - from,
+                    kind: e.kind,
+                })
+                .collect();
+            out.push(ConllDoc {
+                doc: TrainingDoc {
+                    text: line.to_string(),
+                    entities,
+                },
+                tokens: line.split(' ').filter(|t| !t.is_empty()).count(),
+            });
+            from = to + 1;
+        }
+    }
+    out
 }
 
 /// Reads and parses one CoNLL split.
@@ -325,6 +357,26 @@ pub fn print_report(scores: &Scores, worst: usize) {
     }
 }
 
+/// The US Census 1990 given-name and surname lists under `shared` (`data/names/`), which the
+/// trainer turns into the hashed name lists stored in the model file.
+pub fn read_name_lists(shared: &Path) -> anyhow::Result<NameLists> {
+    let read = |file: &str| -> anyhow::Result<Vec<String>> {
+        let path = shared.join("data/names").join(file);
+        let src = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        Ok(src
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect())
+    };
+    Ok(NameLists {
+        given: read("census1990_first.txt")?,
+        surnames: read("census1990_last.txt")?,
+    })
+}
+
 /// The CoNLL validation split under `shared`.
 pub fn valid_path(shared: &Path) -> PathBuf {
     shared.join("data/conll2003/valid.txt")
@@ -360,6 +412,13 @@ pub fn run(args: &PersonsEvalArgs) -> anyhow::Result<()> {
         docs.len(),
         scores.tokens
     );
+    let short = score(&extractor, &split_sentences(&docs));
+    println!(
+        "sentence by sentence (each its own text): P {:.4}  R {:.4}  F1 {:.4}",
+        short.precision(),
+        short.recall(),
+        short.f1()
+    );
     print_report(&scores, args.worst);
     Ok(())
 }
@@ -394,6 +453,18 @@ mod tests {
         );
         assert_eq!(docs[0].tokens, 6);
         assert!(parse_conll("lonely\n").is_err());
+
+        let lines = split_sentences(&docs[..1]);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].doc.text, "Bonn Paul Peter");
+        assert_eq!(lines[1].tokens, 3);
+        let spans: Vec<String> = lines[1]
+            .doc
+            .entities
+            .iter()
+            .map(|e| slice(&lines[1].doc.text, e.start, e.end))
+            .collect();
+        assert_eq!(spans, vec!["Bonn", "Paul", "Peter"]);
     }
 
     /// The headline target of issue 3: exact-span PER F1 >= 0.92 on CoNLL-2003 validation.

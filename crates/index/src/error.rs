@@ -11,9 +11,21 @@ pub enum Error {
     /// The index was rebuilt since this handle opened it; open it again.
     #[error("the index at `{path}` was rebuilt while newsdex was running; run the command again")]
     Stale { path: PathBuf },
-    /// The query could not be parsed.
-    #[error("invalid query `{query}`: {reason}")]
-    Query { query: String, reason: String },
+    /// The index was built by an older newsdex, with different fields.
+    #[error(
+        "the index at `{path}` was built by an older newsdex; run `newsdex rebuild` to rebuild it from the page store"
+    )]
+    Outdated { path: PathBuf },
+    /// The query could not be understood; `message` says where and what was expected.
+    #[error("invalid query `{query}`: {message}")]
+    Query { query: String, message: String },
+    /// A filter given beside the query (a person, site, date or language) is not valid.
+    #[error("invalid {filter} `{value}`: {message}")]
+    Filter {
+        filter: &'static str,
+        value: String,
+        message: String,
+    },
     /// A filesystem operation on the index directory failed.
     #[error("index `{path}`: {source}")]
     Io {

@@ -1,19 +1,26 @@
 //! Opening the index, writing articles into it, rebuilding it, and reading articles back.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use newsdex_cleaner::Article;
 use newsdex_persons::Person;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
+use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc,
+    DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
 };
 
+use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
 use crate::generations::{self, WriterLock};
+use crate::highlight::Highlighter;
+use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
 use crate::{Error, Result};
 
@@ -24,6 +31,9 @@ pub struct Config {
     pub writer_memory_bytes: usize,
     /// Indexing threads; tantivy needs at least 15 MB of `writer_memory_bytes` each.
     pub writer_threads: usize,
+    /// Threads merging segments in the background. tantivy's default of four only competes
+    /// with indexing for the cores (and memory) of a small machine.
+    pub merge_threads: usize,
 }
 
 impl Default for Config {
@@ -31,7 +41,20 @@ impl Default for Config {
         Self {
             writer_memory_bytes: 96 * 1024 * 1024,
             writer_threads: 2,
+            merge_threads: 1,
         }
+    }
+}
+
+impl Config {
+    fn open_writer(&self, index: &Index) -> Result<IndexWriter> {
+        let threads = self.writer_threads.max(1);
+        let options = IndexWriterOptions::builder()
+            .num_worker_threads(threads)
+            .memory_budget_per_thread(self.writer_memory_bytes / threads)
+            .num_merge_threads(self.merge_threads.max(1))
+            .build();
+        Ok(index.writer_with_options(options)?)
     }
 }
 
@@ -61,6 +84,10 @@ pub struct ArticleIndex {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     config: Config,
+    /// The persons of the last searcher generation asked about.
+    people: Mutex<Option<(u64, Arc<PersonDirectory>)>>,
+    /// The title and body analyzer for highlighting, kept for the stems it remembers.
+    pub(crate) highlighter: Mutex<Highlighter>,
 }
 
 impl ArticleIndex {
@@ -86,7 +113,8 @@ impl ArticleIndex {
         };
         let index = Index::open_in_dir(&dir)?;
         schema::register_tokenizers(&index);
-        let fields = Fields::resolve(&index.schema())?;
+        let fields =
+            Fields::resolve(&index.schema()).map_err(|_| Error::Outdated { path: root.clone() })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -98,6 +126,8 @@ impl ArticleIndex {
             reader,
             fields,
             config: config.clone(),
+            people: Mutex::default(),
+            highlighter: Mutex::default(),
         })
     }
 
@@ -105,20 +135,22 @@ impl ArticleIndex {
     /// it) and returns a writer for the live generation.
     pub fn writer(&self) -> Result<ArticleWriter<'_>> {
         let lock = WriterLock::acquire(&self.root)?;
-        if generations::current(&self.root)?.as_deref() != Some(self.dir.as_path()) {
+        if !self.is_current()? {
             // A rebuild swapped generations after this handle was opened: writing here would
             // go into an index nobody reads.
             return Err(Error::Stale {
                 path: self.root.clone(),
             });
         }
-        let writer = self
-            .index
-            .writer_with_num_threads(self.config.writer_threads, self.config.writer_memory_bytes)?;
+        let writer = self.config.open_writer(&self.index)?;
         Ok(ArticleWriter {
             writer,
             fields: self.fields,
             reader: Some(&self.reader),
+            dir: self.dir.clone(),
+            dups: load_dups(&self.reader.searcher())?,
+            folded: schema::folded_analyzer(),
+            vocabulary: HashSet::default(),
             _lock: lock,
         })
     }
@@ -132,17 +164,20 @@ impl ArticleIndex {
         let index = create_index(&dir)?;
         schema::register_tokenizers(&index);
         let fields = Fields::resolve(&index.schema())?;
-        let writer =
-            index.writer_with_num_threads(config.writer_threads, config.writer_memory_bytes)?;
+        let writer = config.open_writer(&index)?;
         Ok(Rebuild {
             root,
-            dir,
             writer: Some(ArticleWriter {
                 writer,
                 fields,
                 reader: None,
+                dir: dir.clone(),
+                dups: DupIndex::new(),
+                folded: schema::folded_analyzer(),
+                vocabulary: HashSet::default(),
                 _lock: lock,
             }),
+            dir,
         })
     }
 
@@ -150,6 +185,12 @@ impl ArticleIndex {
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Whether this handle still reads the live generation. After a rebuild swapped in a new
+    /// one, a long-running reader (a server) should open the index again.
+    pub fn is_current(&self) -> Result<bool> {
+        Ok(generations::current(&self.root)?.as_deref() == Some(self.dir.as_path()))
     }
 
     /// The stored article with this URL.
@@ -183,29 +224,111 @@ impl ArticleIndex {
 
     pub(crate) fn decode(&self, document: &TantivyDocument) -> Option<StoredArticle> {
         let json = document.get_first(self.fields.stored)?.as_str()?;
-        serde_json::from_str(json).ok()
+        StoredArticle::from_json(json)
+    }
+
+    /// The persons of `searcher`'s documents and the alias table over them.
+    pub(crate) fn people(&self, searcher: &Searcher) -> Result<Arc<PersonDirectory>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.people.lock().expect("not poisoned");
+        if let Some((cached_generation, people)) = cached.as_ref()
+            && *cached_generation == generation
+        {
+            return Ok(Arc::clone(people));
+        }
+        let people = Arc::new(people::load(&self.dir, searcher)?);
+        *cached = Some((generation, Arc::clone(&people)));
+        Ok(people)
     }
 
     /// Article count, distinct persons and size on disk of the live generation.
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
-        let mut persons = HashSet::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.fields.person)?;
-            let mut terms = inverted
-                .terms()
-                .stream()
-                .map_err(crate::error::io_error(&self.dir))?;
-            while terms.advance() {
-                persons.insert(terms.key().to_vec());
-            }
-        }
         Ok(IndexStats {
             articles: searcher.num_docs(),
-            persons: persons.len() as u64,
+            persons: self.people(&searcher)?.len() as u64,
             bytes: dir_size(&self.dir),
         })
     }
+}
+
+/// The stored form: the body text is left out when the blocks spell it exactly (it is
+/// rebuilt from them on reading), which halves the document store.
+#[derive(Serialize, Deserialize)]
+struct StoredDocument<'a> {
+    article: std::borrow::Cow<'a, Article>,
+    persons: std::borrow::Cow<'a, [Person]>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    text_from_blocks: bool,
+}
+
+impl StoredArticle {
+    fn to_json(article: &Article, persons: &[Person]) -> String {
+        let joined = || {
+            article
+                .blocks
+                .iter()
+                .map(|block| block.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        let text_from_blocks = !article.blocks.is_empty() && joined() == article.text;
+        let article = if text_from_blocks {
+            std::borrow::Cow::Owned(Article {
+                text: String::new(),
+                ..article.clone()
+            })
+        } else {
+            std::borrow::Cow::Borrowed(article)
+        };
+        serde_json::to_string(&StoredDocument {
+            article,
+            persons: std::borrow::Cow::Borrowed(persons),
+            text_from_blocks,
+        })
+        .expect("articles serialise")
+    }
+
+    fn from_json(json: &str) -> Option<Self> {
+        let stored: StoredDocument<'static> = serde_json::from_str(json).ok()?;
+        let mut article = stored.article.into_owned();
+        if stored.text_from_blocks {
+            article.text = article
+                .blocks
+                .iter()
+                .map(|block| block.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+        }
+        Some(Self {
+            article,
+            persons: stored.persons.into_owned(),
+        })
+    }
+}
+
+/// The fingerprints and groups of every live article, for grouping new ones with them.
+fn load_dups(searcher: &Searcher) -> Result<DupIndex> {
+    let mut dups = DupIndex::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let (lo, hi, group) = (fast.u64("sim_lo")?, fast.u64("sim_hi")?, fast.u64("dup")?);
+        let published = fast.date("published")?;
+        for doc in 0..segment.max_doc() {
+            if segment.is_deleted(doc) {
+                continue;
+            }
+            if let (Some(lo), Some(hi), Some(group)) =
+                (lo.first(doc), hi.first(doc), group.first(doc))
+            {
+                let day = published
+                    .first(doc)
+                    .map(|date| date.into_timestamp_secs().div_euclid(86_400));
+                dups.insert(Fingerprint { lo, hi }, day, group);
+            }
+        }
+    }
+    Ok(dups)
 }
 
 /// Adds articles to an index. Nothing is visible to searches before [`ArticleWriter::commit`].
@@ -213,8 +336,17 @@ pub struct ArticleWriter<'a> {
     writer: IndexWriter,
     fields: Fields,
     reader: Option<&'a IndexReader>,
+    /// The generation written, where `persons.json` goes.
+    dir: PathBuf,
+    dups: DupIndex,
+    folded: TextAnalyzer,
+    /// Words already given to the spelling vocabulary by this writer.
+    vocabulary: HashSet<String, BuildHasherDefault<Fnv>>,
     _lock: WriterLock,
 }
+
+/// Words a writer remembers having put in the vocabulary (a few tens of MB at most).
+const MAX_VOCABULARY: usize = 2_000_000;
 
 impl ArticleWriter<'_> {
     /// Adds an article, replacing any article already indexed under the same URL.
@@ -222,24 +354,42 @@ impl ArticleWriter<'_> {
         let fields = self.fields;
         self.writer
             .delete_term(Term::from_field_text(fields.url, &article.url));
-        let stored = StoredArticle {
-            article: article.clone(),
-            persons: persons.to_vec(),
-        };
+        let (words, fingerprint) = self.words(article);
+        let day = article
+            .published
+            .map(|published| published.timestamp().div_euclid(86_400));
+        let group = self.dups.assign(fingerprint, day, &article.url);
         let mut document = doc!(
             fields.url => article.url.as_str(),
             fields.title => article.title.as_str(),
             fields.body => article.text.as_str(),
-            fields.stored => serde_json::to_string(&stored).expect("article serialises"),
+            fields.dup => group,
+            fields.stored => StoredArticle::to_json(article, persons),
         );
+        document.add_text(fields.words, words);
+        if let Some(fingerprint) = fingerprint {
+            document.add_u64(fields.sim_lo, fingerprint.lo);
+            document.add_u64(fields.sim_hi, fingerprint.hi);
+        }
         for author in &article.authors {
             document.add_text(fields.author, author);
         }
         for person in persons {
-            document.add_text(fields.person, schema::exact_value(&person.name));
+            let name = schema::exact_value(&person.name);
+            if !name.is_empty() {
+                document.add_text(fields.person, name);
+            }
         }
-        if let Some(site) = site_of(&article.url) {
-            document.add_text(fields.site, site);
+        if let Some(host) = site_of(&article.url) {
+            // `site:bbc.co.uk` also finds `news.bbc.co.uk`.
+            let labels: Vec<&str> = host.split('.').collect();
+            for first in 0..labels.len().saturating_sub(1) {
+                document.add_text(fields.site, labels[first..].join("."));
+            }
+            document.add_text(fields.host, &host);
+        }
+        if let Some(name) = &article.site_name {
+            document.add_text(fields.site, schema::exact_value(name));
         }
         if let Some(lang) = &article.language {
             document.add_text(fields.lang, lang.to_ascii_lowercase());
@@ -254,11 +404,46 @@ impl ArticleWriter<'_> {
         Ok(())
     }
 
+    /// One pass of the folded analyzer over title and body gives the words this writer has
+    /// not put in the spelling vocabulary yet (space-separated, for the `words` field's
+    /// whitespace tokenizer) and the body's near-duplicate fingerprint.
+    ///
+    /// The vocabulary needs each word once, not once per article: indexing it in every
+    /// article cost a third of all postings. Words under four letters are left out: they are
+    /// their own stems, so the title and body dictionaries hold them, and they are too short
+    /// to correct.
+    fn words(&mut self, article: &Article) -> (String, Option<Fingerprint>) {
+        let mut words = String::new();
+        let mut shingles = Shingles::default();
+        if self.vocabulary.len() > MAX_VOCABULARY {
+            // Forgetting only means some words are indexed again.
+            self.vocabulary.clear();
+        }
+        for (text, is_body) in [
+            (article.title.as_str(), false),
+            (article.text.as_str(), true),
+        ] {
+            let mut stream = self.folded.token_stream(text);
+            while let Some(token) = stream.next() {
+                if is_body {
+                    shingles.push(&token.text);
+                }
+                if token.text.len() >= 4 && !self.vocabulary.contains(&token.text) {
+                    words.push_str(&token.text);
+                    words.push(' ');
+                    self.vocabulary.insert(token.text.clone());
+                }
+            }
+        }
+        (words, shingles.finish())
+    }
+
     /// Makes every article added so far durable and visible to new searches.
     pub fn commit(&mut self) -> Result<()> {
         self.writer.commit()?;
         if let Some(reader) = self.reader {
             reader.reload()?;
+            people::write(&self.dir, &reader.searcher())?;
         }
         Ok(())
     }
@@ -288,7 +473,13 @@ impl Rebuild {
             ..
         } = self.writer.take().expect("finish runs once");
         writer.commit()?;
+        let index = writer.index().clone();
         writer.wait_merging_threads()?;
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        people::write(&self.dir, &reader.searcher())?;
         generations::publish(&self.root, &self.dir)?;
         generations::collect_garbage(&self.root, &self.dir)?;
         drop(lock);
@@ -438,7 +629,12 @@ pub(crate) mod tests {
             .unwrap();
         // The live index still answers while the rebuild runs.
         assert!(index.contains("https://a.example/old").unwrap());
+        assert!(index.is_current().unwrap());
         rebuild.finish().unwrap();
+        assert!(
+            !index.is_current().unwrap(),
+            "the swap is visible to open handles"
+        );
         let swapped = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
         assert!(swapped.contains("https://a.example/new").unwrap());
         assert!(!swapped.contains("https://a.example/old").unwrap());

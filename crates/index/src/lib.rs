@@ -1,26 +1,43 @@
-//! The index: a tantivy full-text index over clean articles, with persons as first-class fields.
+//! The index: a tantivy full-text index over clean articles, with persons as first-class
+//! fields, and the search over it.
 //!
 //! One document per article, upserted by article URL. The index lives in a directory of
 //! *generations* (`gen-000001/`, ...) with a `CURRENT` file naming the live one, so that a
 //! rebuild can fill a fresh generation while searches keep using the old one, and swap it in
-//! with one atomic rename only when it is complete.
+//! with one atomic rename only when it is complete. Each generation keeps beside it the
+//! archive's persons (`persons.json`), from which the alias table is built.
+//!
+//! Searches use a query language of their own (words ANDed, `OR`, `-word`, `"phrases"`,
+//! parentheses, `title:` `body:` `author:` `person:` `site:` `lang:` `after:` `before:`
+//! `published:`); see [`SearchRequest`].
 //!
 //! ```no_run
 //! use newsdex_index::{ArticleIndex, Config, SearchRequest};
 //! let index = ArticleIndex::open("data/index", &Config::default())?;
-//! let results = index.search(&SearchRequest::new("coalition of the willing"))?;
+//! let results = index.search(&SearchRequest::new("\"coalition of the willing\" person:Starmer"))?;
 //! for hit in results.hits {
 //!     println!("{} {}", hit.title, hit.url);
 //! }
 //! # Ok::<(), newsdex_index::Error>(())
 //! ```
 
+mod compile;
+mod dedup;
 mod error;
+mod facets;
 mod generations;
+mod highlight;
 mod index;
+mod people;
+mod query;
 mod schema;
 mod search;
+mod stemmer;
 
 pub use error::{Error, Result};
+pub use facets::{FacetValue, Facets};
+pub use highlight::to_html as highlighted_html;
 pub use index::{ArticleIndex, ArticleWriter, Config, IndexStats, Rebuild, StoredArticle};
-pub use search::{SearchHit, SearchRequest, SearchResults};
+pub use search::{
+    Copy, Filters, PersonsRequest, PersonsResults, SearchHit, SearchRequest, SearchResults, Sort,
+};

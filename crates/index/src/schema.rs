@@ -5,20 +5,24 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    WhitespaceTokenizer,
 };
+
+use crate::stemmer::CachedStemmer;
 
 /// Stemmed, folded words: title and body ("talks" finds "talk", "Zelenskyý" finds "zelenskyy").
 pub const NEWS_TOKENIZER: &str = "news";
-/// Folded words without stemming: authors, and the unstemmed copies used for fuzzy matching.
+/// Folded words without stemming: authors, and the vocabulary used for spelling correction.
 pub const FOLDED_TOKENIZER: &str = "folded";
 /// A whole value as one folded token: exact matching on persons and sites.
 pub const EXACT_TOKENIZER: &str = "exact";
+/// Words already folded by the writer, separated by spaces: the spelling vocabulary.
+pub const WORDS_TOKENIZER: &str = "words";
 
 /// The fields of an article document, resolved once per index.
 #[derive(Debug, Clone, Copy)]
@@ -26,92 +30,178 @@ pub struct Fields {
     pub url: Field,
     pub title: Field,
     pub body: Field,
+    /// The words of titles and bodies, folded but not stemmed, each in (at least) one article
+    /// that has it: the vocabulary misspelt words are corrected against (fuzzy matching on
+    /// stems would compare a typo with `elect` instead of `election`).
+    pub words: Field,
     pub author: Field,
+    /// Each person's name as the extractor gave it; exact (folded) match, and a raw fast
+    /// column for "who appears in these results".
     pub person: Field,
+    /// The host, each parent domain of it, and the site's own name: what `site:` matches.
     pub site: Field,
+    /// The host alone, as a fast column for the sites facet.
+    pub host: Field,
     pub lang: Field,
     pub published: Field,
+    /// Near-duplicate group: articles whose bodies are near-identical share this value.
+    pub dup: Field,
+    /// The body's 128-bit similarity fingerprint, in two halves.
+    pub sim_lo: Field,
+    pub sim_hi: Field,
     /// The whole article and its persons as JSON: what `show` and search hits read back.
     pub stored: Field,
 }
 
 pub fn build_schema() -> Schema {
     let mut builder = Schema::builder();
-    let text = |tokenizer: &str| {
+    let text = |tokenizer: &str, record: IndexRecordOption| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(record),
         )
     };
-    let exact = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(EXACT_TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        )
-        // The raw value as a fast column, for "top persons / sites among these hits" counts.
-        .set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME);
-    builder.add_text_field("url", STRING | STORED);
-    builder.add_text_field("title", text(NEWS_TOKENIZER));
-    builder.add_text_field("body", text(NEWS_TOKENIZER));
-    builder.add_text_field("author", text(FOLDED_TOKENIZER));
-    builder.add_text_field("person", exact.clone());
-    builder.add_text_field("site", exact);
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    // Fast too: copies of a hit are listed from columns, without loading their documents.
+    builder.add_text_field("url", STRING | STORED | FAST);
+    builder.add_text_field("title", text(NEWS_TOKENIZER, positions));
+    builder.add_text_field("body", text(NEWS_TOKENIZER, positions));
+    builder.add_text_field("words", text(FOLDED_TOKENIZER, IndexRecordOption::Basic));
+    builder.add_text_field("author", text(FOLDED_TOKENIZER, positions));
+    builder.add_text_field(
+        "person",
+        text(EXACT_TOKENIZER, IndexRecordOption::Basic)
+            .set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME),
+    );
+    builder.add_text_field("site", text(EXACT_TOKENIZER, IndexRecordOption::Basic));
+    builder.add_text_field(
+        "host",
+        TextOptions::default().set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME),
+    );
     builder.add_text_field("lang", STRING);
     builder.add_date_field(
         "published",
         DateOptions::default()
             .set_indexed()
-            .set_stored()
             .set_fast()
             .set_precision(DateTimePrecision::Seconds),
     );
+    builder.add_u64_field("dup", INDEXED | FAST);
+    builder.add_u64_field("sim_lo", FAST);
+    builder.add_u64_field("sim_hi", FAST);
     builder.add_text_field("stored", STORED);
     builder.build()
 }
 
 impl Fields {
+    /// The fields of `schema`; fails for an index built by an older newsdex.
     pub fn resolve(schema: &Schema) -> tantivy::Result<Self> {
         Ok(Self {
             url: schema.get_field("url")?,
             title: schema.get_field("title")?,
             body: schema.get_field("body")?,
+            words: schema.get_field("words")?,
             author: schema.get_field("author")?,
             person: schema.get_field("person")?,
             site: schema.get_field("site")?,
+            host: schema.get_field("host")?,
             lang: schema.get_field("lang")?,
             published: schema.get_field("published")?,
+            dup: schema.get_field("dup")?,
+            sim_lo: schema.get_field("sim_lo")?,
+            sim_hi: schema.get_field("sim_hi")?,
             stored: schema.get_field("stored")?,
         })
     }
 }
 
-pub fn register_tokenizers(index: &Index) {
-    let news = TextAnalyzer::builder(SimpleTokenizer::default())
+/// Stemmed words, as title and body are indexed and queried.
+pub fn news_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build();
-    let folded = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    let exact = TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    let tokenizers = index.tokenizers();
-    tokenizers.register(NEWS_TOKENIZER, news);
-    tokenizers.register(FOLDED_TOKENIZER, folded);
-    tokenizers.register(EXACT_TOKENIZER, exact);
+        .filter(CachedStemmer)
+        .build()
 }
 
-/// The form an exact field (person, site) is indexed and queried in: whitespace collapsed,
-/// so that "Keir  Starmer" and "Keir Starmer" are one person. Case and accents are folded by
-/// the analyzer.
+/// Folded words, unstemmed.
+pub fn folded_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// A whole value, folded.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+pub fn register_tokenizers(index: &Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(NEWS_TOKENIZER, news_analyzer());
+    tokenizers.register(FOLDED_TOKENIZER, folded_analyzer());
+    tokenizers.register(EXACT_TOKENIZER, exact_analyzer());
+    tokenizers.register(
+        WORDS_TOKENIZER,
+        TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+    );
+}
+
+/// The form an exact field (person, site) is indexed in: whitespace collapsed, so that
+/// "Keir  Starmer" and "Keir Starmer" are one person. Case and accents are folded by the
+/// analyzer.
 pub fn exact_value(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The indexed term of an exact field's value: collapsed, lower-cased, accents folded.
+pub fn exact_key(value: &str) -> String {
+    thread_local! {
+        static EXACT: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(exact_analyzer());
+    }
+    let value = exact_value(value);
+    EXACT.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(&value);
+        let mut key = String::new();
+        while let Some(token) = stream.next() {
+            key.push_str(&token.text);
+        }
+        key
+    })
+}
+
+/// The analyzed tokens of `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_keys_fold_case_accents_and_spacing() {
+        assert_eq!(exact_key("Volodymyr  Zelenskyý"), "volodymyr zelenskyy");
+        assert_eq!(exact_key("MIRROR.co.uk"), "mirror.co.uk");
+    }
+
+    #[test]
+    fn news_words_are_stemmed_and_folded() {
+        let mut news = news_analyzer();
+        assert_eq!(tokens(&mut news, "Talks, ZELENSKYÝ"), ["talk", "zelenskyy"]);
+        let mut folded = folded_analyzer();
+        assert_eq!(tokens(&mut folded, "Talks Müller"), ["talks", "muller"]);
+    }
 }

@@ -1,263 +1,767 @@
-//! Searching the index: query parsing, ranking, snippets.
+//! Searching the index: the request (query, filters, sort, page, facets), the run (count,
+//! near-duplicates folded into one hit, typo fallback), and the hits with their snippets.
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::QueryParser;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::columnar::Column;
+use tantivy::query::{AllQuery, FuzzyTermQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use crate::index::site_of;
+use crate::compile::{Compiled, Compiler};
+use crate::facets::{FacetCollector, FacetCounts, FacetValue, Facets};
+use crate::highlight::{self, Highlighter, Hit, Matchers};
+use crate::index::{StoredArticle, site_of};
+use crate::people::{PersonDirectory, levenshtein};
+use crate::query::{self, Node, Scope};
+use crate::schema::{exact_key, folded_analyzer};
+use crate::stemmer::StemMemo;
 use crate::{ArticleIndex, Error, Result};
 
 /// Characters of body text shown around the best match.
 const SNIPPET_CHARS: usize = 220;
-/// Title matches count double: a word in the headline says more than one in the body.
-const TITLE_BOOST: f32 = 2.0;
+/// Copies listed under a hit; more are counted, not listed.
+const MAX_COPIES: usize = 20;
 
-/// A search: the query text and which page of results to return.
+/// A search: the query, the filters given beside it, and which page of results to return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchRequest {
+    /// In the query language (see the crate docs); may be empty when filters are given.
     pub query: String,
+    pub filters: Filters,
+    pub sort: Sort,
     pub limit: usize,
+    /// Hits to skip; a hit is a story, with its near-duplicate copies folded into it.
     pub offset: usize,
+    /// How many top values of each facet to count among all matches; 0 for none.
+    pub facets: usize,
+    /// When nothing matches, retry with misspelt words corrected (and say so).
+    pub fuzzy: bool,
 }
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>) -> Self {
         Self {
             query: query.into(),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
             limit: 10,
             offset: 0,
+            facets: 0,
+            fuzzy: true,
         }
     }
 }
 
-/// One page of results, best first, and the exact number of matching articles.
+/// Filters given beside the query, as typed; the same as the query's operators.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Every one of these persons (`person:`), by any name that resolves to them.
+    pub persons: Vec<String>,
+    /// Any of these sites (`site:`).
+    pub sites: Vec<String>,
+    /// Any of these languages (`lang:`).
+    pub langs: Vec<String>,
+    /// Published on or after the start of this date (`after:`).
+    pub since: Option<String>,
+    /// Published up to the end of this date: `2025-08` includes all of August.
+    pub until: Option<String>,
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// BM25, title boosted; newest first when the query has no words (only filters).
+    #[default]
+    Relevance,
+    /// Newest first; undated articles last.
+    Date,
+}
+
+/// One page of results and the exact number of matching articles.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
     pub query: String,
+    /// The query actually run when the one given found nothing and had misspellings.
+    pub corrected: Option<String>,
+    /// Things worth telling the user (an ambiguous surname).
+    pub notes: Vec<String>,
+    /// Matching articles, copies included.
     pub total: usize,
     pub hits: Vec<SearchHit>,
+    /// Present when facets were asked for.
+    pub facets: Option<Facets>,
 }
 
-/// One matching article.
+/// One matching story.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
     pub url: String,
     pub title: String,
+    /// Byte ranges of `title` that matched.
+    pub title_highlights: Vec<(usize, usize)>,
     /// The site's name when the page gives one, else its host.
     pub site: String,
     pub published: Option<DateTime<Utc>>,
     pub authors: Vec<String>,
+    /// The persons it names, by the archive's canonical names.
     pub persons: Vec<String>,
+    /// BM25 score (0 when sorted by date).
     pub score: f32,
     /// Body text around the best matching passage.
     pub snippet: String,
     /// Byte ranges of `snippet` that matched the query.
     pub highlights: Vec<(usize, usize)>,
+    /// Near-duplicates of this article elsewhere (the same agency story on other sites).
+    pub copies: Vec<Copy>,
+}
+
+/// A near-duplicate of a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Copy {
+    pub url: String,
+    pub site: String,
+    pub published: Option<DateTime<Utc>>,
+}
+
+/// `newsdex persons`: who is named most, overall or in the articles matching a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonsRequest {
+    /// Only articles matching this query (empty for the whole archive).
+    pub query: String,
+    pub filters: Filters,
+    /// Only articles naming this person; the person is left out of the list.
+    pub with: Option<String>,
+    pub top: usize,
+}
+
+/// Persons by the number of articles naming them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonsResults {
+    /// The articles counted.
+    pub articles: usize,
+    /// The canonical name `with` resolved to.
+    pub with: Option<String>,
+    pub persons: Vec<FacetValue>,
+    pub notes: Vec<String>,
+}
+
+/// The query and the filters as one tree, each kept apart for showing a correction.
+struct Parsed {
+    query: Option<Node>,
+    filters: Vec<Node>,
+}
+
+impl Parsed {
+    fn new(query: &str, filters: &Filters, with: Option<&str>) -> Result<Self> {
+        let parsed = query::parse(query).map_err(|err| Error::Query {
+            query: query.to_owned(),
+            message: err.message,
+        })?;
+        let invalid = |filter: &'static str, value: &str, message: String| Error::Filter {
+            filter,
+            value: value.to_owned(),
+            message,
+        };
+        let mut nodes = Vec::new();
+        for person in filters.persons.iter().map(String::as_str).chain(with) {
+            if person.trim().is_empty() {
+                return Err(invalid("person", person, "a name is needed".into()));
+            }
+            nodes.push(Node::Person(person.trim().to_owned()));
+        }
+        let mut any_of = |values: &[String],
+                          filter: &'static str,
+                          parse: fn(&str) -> Option<String>,
+                          node: fn(String) -> Node|
+         -> Result<()> {
+            let mut alternatives = Vec::new();
+            for value in values {
+                let parsed = parse(value)
+                    .ok_or_else(|| invalid(filter, value, format!("not a {filter}")))?;
+                alternatives.push(node(parsed));
+            }
+            match alternatives.len() {
+                0 => {}
+                1 => nodes.push(alternatives.remove(0)),
+                _ => nodes.push(Node::Or(alternatives)),
+            }
+            Ok(())
+        };
+        any_of(&filters.sites, "site", query::site_value, Node::Site)?;
+        any_of(&filters.langs, "language", query::lang_value, Node::Lang)?;
+        if let Some(since) = &filters.since {
+            nodes.push(Node::Date(
+                query::since_filter(since)
+                    .map_err(|message| invalid("since date", since, message))?,
+            ));
+        }
+        if let Some(until) = &filters.until {
+            nodes.push(Node::Date(
+                query::until_filter(until)
+                    .map_err(|message| invalid("until date", until, message))?,
+            ));
+        }
+        Ok(Self {
+            query: parsed,
+            filters: nodes,
+        })
+    }
+
+    /// Everything that must match, or `None` for "every article".
+    fn node(&self) -> Option<Node> {
+        let mut all: Vec<Node> = self.query.iter().cloned().collect();
+        all.extend(self.filters.iter().cloned());
+        match all.len() {
+            0 => None,
+            1 => all.pop(),
+            _ => Some(Node::And(all)),
+        }
+    }
+
+    /// The request as one query string, for "showing results for ...".
+    fn display(&self) -> String {
+        self.node().map(|node| node.to_string()).unwrap_or_default()
+    }
+}
+
+/// The best article of one near-duplicate group.
+struct Group {
+    address: DocAddress,
+    score: f32,
+    dup: u64,
+}
+
+/// A compiled request, run: the total, the page of groups, and the facet counts.
+struct Run {
+    compiled: Option<Compiled>,
+    total: usize,
+    groups: Vec<Group>,
+    facets: Option<FacetCounts>,
 }
 
 impl ArticleIndex {
-    /// Runs a query: words are ANDed, ranked by BM25 over title (boosted) and body.
+    /// Runs a search: the query and filters, one page of stories (near-duplicates folded
+    /// into the best-ranked copy), the exact number of matching articles, and facets if
+    /// asked for. A query that finds nothing is retried with misspellings corrected.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let searcher = self.reader.searcher();
-        let mut parser =
-            QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(self.fields.title, TITLE_BOOST);
-        let query = parser
-            .parse_query(&request.query)
-            .map_err(|err| Error::Query {
+        let parsed = Parsed::new(&request.query, &request.filters, None)?;
+        if parsed.query.is_none() && parsed.filters.is_empty() {
+            return Err(Error::Query {
                 query: request.query.clone(),
-                reason: err.to_string(),
-            })?;
-        let top = TopDocs::with_limit(request.limit.max(1))
-            .and_offset(request.offset)
-            .order_by_score();
-        let (top, total) = searcher.search(&query, &(top, Count))?;
-        let snippets = SnippetGenerator::create(&searcher, &*query, self.fields.body).map(
-            |mut generator| {
-                generator.set_max_num_chars(SNIPPET_CHARS);
-                generator
-            },
-        )?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top.into_iter().take(request.limit) {
-            if let Some(hit) = self.hit(&searcher, address, score, &snippets)? {
+                message: "the query is empty; give words to search for or a filter".into(),
+            });
+        }
+        let searcher = self.reader.searcher();
+        let people = self.people(&searcher)?;
+        let mut run = self.run(&searcher, &parsed, &people, request)?;
+        let mut corrected = None;
+        if run.total == 0
+            && request.fuzzy
+            && let Some(fixed) = self.correct(&searcher, &parsed, &people)?
+        {
+            let again = self.run(&searcher, &fixed, &people, request)?;
+            if again.total > 0 {
+                run = again;
+                corrected = Some(fixed.display());
+            }
+        }
+        let compiled = run.compiled.expect("a request that matched compiled");
+        let mut hits = Vec::with_capacity(run.groups.len());
+        let mut columns = Columns::new(&searcher);
+        let mut news = self.highlighter.lock().expect("not poisoned");
+        for group in &run.groups {
+            if let Some(hit) = self.hit(
+                &searcher,
+                &mut columns,
+                &mut news,
+                group,
+                &compiled,
+                &people,
+            )? {
                 hits.push(hit);
             }
         }
+        drop(news);
         Ok(SearchResults {
             query: request.query.clone(),
-            total,
+            corrected,
+            notes: compiled.notes,
+            total: run.total,
             hits,
+            facets: run
+                .facets
+                .map(|counts| counts.top(&people, request.facets, &[])),
         })
+    }
+
+    /// The persons named most often in the articles matching a request, or in the whole
+    /// archive when it has no query, filters or `with`.
+    pub fn persons(&self, request: &PersonsRequest) -> Result<PersonsResults> {
+        let parsed = Parsed::new(&request.query, &request.filters, request.with.as_deref())?;
+        let searcher = self.reader.searcher();
+        let people = self.people(&searcher)?;
+        let (query, notes): (Box<dyn Query>, Vec<String>) = match parsed.node() {
+            Some(node) => {
+                let compiled = Compiler::new(self.fields, Some(&people))
+                    .compile(&node)
+                    .ok_or_else(|| nothing_to_search(&request.query))?;
+                (compiled.query, compiled.notes)
+            }
+            None => (Box::new(AllQuery), Vec::new()),
+        };
+        let counts = searcher.search(
+            &*query,
+            &FacetCollector {
+                people: std::sync::Arc::clone(&people),
+            },
+        )?;
+        let with = request
+            .with
+            .as_deref()
+            .and_then(|name| people.number_of(name));
+        let facets = counts.top(&people, request.top, &with.into_iter().collect::<Vec<_>>());
+        Ok(PersonsResults {
+            articles: counts.total,
+            with: with.map(|number| people.name(number).to_owned()),
+            persons: facets.persons,
+            notes,
+        })
+    }
+
+    fn run(
+        &self,
+        searcher: &Searcher,
+        parsed: &Parsed,
+        people: &std::sync::Arc<PersonDirectory>,
+        request: &SearchRequest,
+    ) -> Result<Run> {
+        let node = parsed
+            .node()
+            .expect("search() checked the request is not empty");
+        let Some(compiled) = Compiler::new(self.fields, Some(people)).compile(&node) else {
+            return Err(nothing_to_search(&request.query));
+        };
+        let by_date = request.sort == Sort::Date || !node.has_words();
+        let (total, facets) = if request.facets > 0 {
+            let counts = searcher.search(
+                &*compiled.query,
+                &FacetCollector {
+                    people: std::sync::Arc::clone(people),
+                },
+            )?;
+            (counts.total, Some(counts))
+        } else {
+            (searcher.search(&*compiled.query, &Count)?, None)
+        };
+        let groups = if total == 0 || request.limit == 0 {
+            Vec::new()
+        } else {
+            self.groups(
+                searcher,
+                &*compiled.query,
+                by_date,
+                request.offset,
+                request.limit,
+                total,
+            )?
+        };
+        Ok(Run {
+            compiled: Some(compiled),
+            total,
+            groups,
+            facets,
+        })
+    }
+
+    /// The page `offset..offset + limit` of near-duplicate groups, in rank order: top
+    /// documents are fetched in growing batches until enough distinct groups are seen.
+    fn groups(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        by_date: bool,
+        offset: usize,
+        limit: usize,
+        total: usize,
+    ) -> Result<Vec<Group>> {
+        let wanted = offset.saturating_add(limit);
+        let mut fetch = wanted.saturating_mul(2).max(20).min(total);
+        let mut columns = Columns::new(searcher);
+        loop {
+            let ranked: Vec<(f32, DocAddress)> = if by_date {
+                searcher
+                    .search(
+                        query,
+                        &TopDocs::with_limit(fetch)
+                            .order_by_fast_field::<tantivy::DateTime>("published", Order::Desc),
+                    )?
+                    .into_iter()
+                    .map(|(_, address)| (0.0, address))
+                    .collect()
+            } else {
+                searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?
+            };
+            let mut seen = HashMap::new();
+            let mut groups = Vec::new();
+            for (score, address) in &ranked {
+                let dup = columns.dup(*address);
+                if seen.insert(dup, ()).is_none() {
+                    groups.push(Group {
+                        address: *address,
+                        score: *score,
+                        dup,
+                    });
+                }
+            }
+            if groups.len() >= wanted || fetch >= total {
+                return Ok(groups.into_iter().skip(offset).take(limit).collect());
+            }
+            fetch = fetch.saturating_mul(4).min(total);
+        }
     }
 
     fn hit(
         &self,
         searcher: &Searcher,
-        address: tantivy::DocAddress,
-        score: f32,
-        snippets: &SnippetGenerator,
+        columns: &mut Columns,
+        news: &mut Highlighter,
+        group: &Group,
+        compiled: &Compiled,
+        people: &PersonDirectory,
     ) -> Result<Option<SearchHit>> {
-        let document: TantivyDocument = searcher.doc(address)?;
-        let Some(stored) = self.decode(&document) else {
+        let document: TantivyDocument = searcher.doc(group.address)?;
+        let Some(StoredArticle { article, persons }) = self.decode(&document) else {
             return Ok(None);
         };
-        let article = stored.article;
-        let snippet = snippets.snippet(&article.text);
-        let (snippet, highlights) = if snippet.fragment().is_empty() {
-            (lead(&article.text, SNIPPET_CHARS), Vec::new())
-        } else {
-            let ranges = snippet
-                .highlighted()
-                .iter()
-                .map(|range| (range.start, range.end))
-                .collect();
-            (snippet.fragment().to_owned(), ranges)
-        };
+        // Mentions are character offsets into `title + "\n\n" + text`.
+        let title_chars = article.title.chars().count() + 2;
+        let mut title_mentions = Vec::new();
+        let mut body_mentions = Vec::new();
+        for (number, person) in persons.iter().enumerate() {
+            if !compiled.person_keys.contains(&exact_key(&person.name)) {
+                continue;
+            }
+            for mention in &person.mentions {
+                let key = usize::MAX - number;
+                if mention.end <= title_chars - 2 {
+                    title_mentions.push((mention.start, mention.end, key));
+                } else if mention.start >= title_chars {
+                    body_mentions.push((
+                        mention.start - title_chars,
+                        mention.end - title_chars,
+                        key,
+                    ));
+                }
+            }
+        }
+        let title_highlights = highlights(news, &compiled.title, &article.title, &title_mentions)
+            .into_iter()
+            .map(|hit| (hit.start, hit.end))
+            .collect();
+        let body_hits = highlights(news, &compiled.body, &article.text, &body_mentions);
+        let snippet = highlight::snippet(&article.text, &body_hits, SNIPPET_CHARS);
+        let mut names: Vec<String> = Vec::with_capacity(persons.len());
+        for person in &persons {
+            let name = people.canonical(&person.name).to_owned();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         Ok(Some(SearchHit {
             site: article
                 .site_name
                 .clone()
                 .or_else(|| site_of(&article.url))
                 .unwrap_or_default(),
+            copies: self.copies(searcher, columns, group)?,
             url: article.url,
             title: article.title,
+            title_highlights,
             published: article.published,
             authors: article.authors,
-            persons: stored
-                .persons
-                .into_iter()
-                .map(|person| person.name)
-                .collect(),
-            score,
-            snippet,
-            highlights,
+            persons: names,
+            score: group.score,
+            snippet: snippet.text,
+            highlights: snippet.highlights,
         }))
     }
-}
 
-/// The first `max_chars` characters of a text, cut at a word boundary.
-fn lead(text: &str, max_chars: usize) -> String {
-    let Some((cut, _)) = text.char_indices().nth(max_chars) else {
-        return text.to_owned();
-    };
-    let head = &text[..cut];
-    let head = head
-        .rfind(char::is_whitespace)
-        .map_or(head, |space| &head[..space]);
-    format!("{}…", head.trim_end())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Config;
-    use crate::index::tests::{article, person};
-
-    fn sample_index() -> (tempfile::TempDir, ArticleIndex) {
-        let dir = tempfile::tempdir().unwrap();
-        let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
-        let mut writer = index.writer().unwrap();
-        writer
-            .upsert(
-                &article(
-                    "https://www.mirror.co.uk/news/coalition",
-                    "Starmer chairs Coalition of the Willing call",
-                    "Keir Starmer and Emmanuel Macron chaired a meeting of the Coalition of the Willing on Tuesday.",
-                ),
-                &[person("Keir Starmer"), person("Emmanuel Macron")],
-            )
-            .unwrap();
-        writer
-            .upsert(
-                &article(
-                    "https://news.example/budget",
-                    "Budget talks stall",
-                    "The chancellor said the willing partners would talk again next week about the coalition budget.",
-                ),
-                &[],
-            )
-            .unwrap();
-        writer.commit().unwrap();
-        drop(writer);
-        (dir, index)
+    /// The other articles of a hit's near-duplicate group, newest first.
+    fn copies(
+        &self,
+        searcher: &Searcher,
+        columns: &mut Columns,
+        group: &Group,
+    ) -> Result<Vec<Copy>> {
+        let query = TermQuery::new(
+            Term::from_field_u64(self.fields.dup, group.dup),
+            IndexRecordOption::Basic,
+        );
+        let members = searcher.search(
+            &query,
+            &TopDocs::with_limit(MAX_COPIES + 1)
+                .order_by_fast_field::<tantivy::DateTime>("published", Order::Desc),
+        )?;
+        Ok(members
+            .into_iter()
+            .filter(|(_, address)| *address != group.address)
+            .take(MAX_COPIES)
+            .map(|(published, address)| {
+                let url = columns.url(address);
+                Copy {
+                    site: site_of(&url).unwrap_or_default(),
+                    url,
+                    published: published
+                        .and_then(|date| DateTime::from_timestamp(date.into_timestamp_secs(), 0)),
+                }
+            })
+            .collect())
     }
 
-    #[test]
-    fn phrase_finds_the_article_that_contains_it_first() {
-        let (_dir, index) = sample_index();
-        let results = index
-            .search(&SearchRequest::new("\"Coalition of the Willing\""))
-            .unwrap();
-        assert_eq!(results.total, 1);
-        let hit = &results.hits[0];
-        assert_eq!(hit.url, "https://www.mirror.co.uk/news/coalition");
-        assert_eq!(hit.site, "mirror.co.uk");
-        assert_eq!(hit.persons, ["Keir Starmer", "Emmanuel Macron"]);
-        assert!(
-            hit.snippet.contains("Coalition of the Willing"),
-            "{}",
-            hit.snippet
-        );
-        assert!(!hit.highlights.is_empty());
-        for (start, end) in &hit.highlights {
-            let word = hit.snippet[*start..*end].to_lowercase();
-            assert!(
-                ["coalition", "of", "the", "willing"].contains(&word.as_str()),
-                "{word}"
-            );
+    /// The request with misspelt words (and person names) replaced by the closest known
+    /// ones, or `None` when there is nothing to correct.
+    fn correct(
+        &self,
+        searcher: &Searcher,
+        parsed: &Parsed,
+        people: &PersonDirectory,
+    ) -> Result<Option<Parsed>> {
+        let mut changed = false;
+        let mut folded = folded_analyzer();
+        let mut fix = |leaf: &Node| -> Option<Node> {
+            match leaf {
+                Node::Text {
+                    scope,
+                    text,
+                    phrase,
+                } if *scope != Scope::Author => {
+                    let fixed = self.correct_words(searcher, &mut folded, text)?;
+                    changed = true;
+                    Some(Node::Text {
+                        scope: *scope,
+                        text: fixed,
+                        phrase: *phrase,
+                    })
+                }
+                Node::Person(name) => {
+                    let known = people.resolve(name).keys.iter().any(|key| {
+                        searcher
+                            .doc_freq(&Term::from_field_text(self.fields.person, key))
+                            .is_ok_and(|n| n > 0)
+                    });
+                    if known {
+                        return None;
+                    }
+                    let suggestion = people.suggest(name)?.to_owned();
+                    changed = true;
+                    Some(Node::Person(suggestion))
+                }
+                _ => None,
+            }
+        };
+        let fixed = Parsed {
+            query: parsed
+                .query
+                .as_ref()
+                .map(|node| node.rewrite_positive(&mut fix)),
+            filters: parsed
+                .filters
+                .iter()
+                .map(|node| node.rewrite_positive(&mut fix))
+                .collect(),
+        };
+        Ok(changed.then_some(fixed))
+    }
+
+    /// `text` with each word the archive does not contain replaced by the nearest known
+    /// word within one or two edits (the most frequent among equally near ones), or `None`
+    /// when no word needed it.
+    fn correct_words(
+        &self,
+        searcher: &Searcher,
+        folded: &mut tantivy::tokenizer::TextAnalyzer,
+        text: &str,
+    ) -> Option<String> {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        let mut changed = false;
+        let mut stems = StemMemo::default();
+        let mut stream = folded.token_stream(text);
+        while let Some(token) = stream.next() {
+            let word = token.text.as_str();
+            let distance = match word.chars().count() {
+                0..=2 => continue,
+                3..=5 => 1,
+                _ => 2,
+            };
+            let term = Term::from_field_text(self.fields.words, word);
+            if self.known_word(searcher, &term, word) {
+                continue;
+            }
+            let Some(best) = self.closest_word(searcher, &mut stems, distance, word) else {
+                continue;
+            };
+            out.push_str(&text[last..token.offset_from]);
+            out.push_str(&best);
+            last = token.offset_to;
+            changed = true;
+        }
+        out.push_str(&text[last..]);
+        changed.then_some(out)
+    }
+
+    /// The known word within `distance` edits of `word` that is nearest, then most frequent.
+    /// Candidates are the unstemmed vocabulary and, for short words (not in it), the title
+    /// and body dictionaries, where short words are their own stems. A word's frequency is
+    /// the number of articles whose body has its stem: the vocabulary holds each word in one
+    /// article only.
+    fn closest_word(
+        &self,
+        searcher: &Searcher,
+        stems: &mut StemMemo,
+        distance: u8,
+        word: &str,
+    ) -> Option<String> {
+        let mut fields = vec![self.fields.words];
+        if word.len() < 5 {
+            fields.extend([self.fields.title, self.fields.body]);
+        }
+        let mut candidates: HashSet<String> = HashSet::new();
+        for field in fields {
+            let term = Term::from_field_text(field, word);
+            let automaton = FuzzyTermQuery::new(term, distance, true).automaton().ok()?;
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field).ok()?;
+                let mut stream = inverted.terms().search(&automaton).into_stream().ok()?;
+                while stream.advance() {
+                    if let Ok(candidate) = std::str::from_utf8(stream.key()) {
+                        candidates.insert(candidate.to_owned());
+                    }
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .map(|candidate| {
+                let stem = Term::from_field_text(self.fields.body, stems.stem(&candidate));
+                let title = Term::from_field_text(self.fields.title, stems.stem(&candidate));
+                let frequency =
+                    searcher.doc_freq(&stem).unwrap_or(0) + searcher.doc_freq(&title).unwrap_or(0);
+                let rank = (levenshtein(word, &candidate), std::cmp::Reverse(frequency));
+                (rank, candidate)
+            })
+            .min()
+            .map(|(_, candidate)| candidate)
+    }
+}
+
+impl ArticleIndex {
+    /// Whether the archive has this (folded, unstemmed) word: in the spelling vocabulary, or,
+    /// for words it leaves out (short ones), as its own stem in a title or body.
+    fn known_word(&self, searcher: &Searcher, term: &Term, word: &str) -> bool {
+        let present = |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
+        present(term)
+            || [self.fields.title, self.fields.body]
+                .iter()
+                .any(|field| present(&Term::from_field_text(*field, word)))
+    }
+}
+
+/// Highlights of a text: the query's words and phrases, and the mentions (character ranges)
+/// of the persons it asked for.
+fn highlights(
+    news: &mut Highlighter,
+    matchers: &Matchers,
+    text: &str,
+    mentions: &[(usize, usize, usize)],
+) -> Vec<Hit> {
+    let mut hits = highlight::find(news, matchers, text);
+    if !mentions.is_empty() {
+        let bytes: Vec<usize> = text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        for &(start, end, key) in mentions {
+            if let (Some(&start), Some(&end)) = (bytes.get(start), bytes.get(end))
+                && start < end
+            {
+                hits.push(Hit {
+                    start,
+                    end,
+                    key,
+                    weight: 1,
+                });
+            }
+        }
+        hits = highlight::merge(hits);
+    }
+    hits
+}
+
+fn nothing_to_search(query: &str) -> Error {
+    Error::Query {
+        query: query.to_owned(),
+        message: "there are no words in it to search for".into(),
+    }
+}
+
+/// Fast columns opened once per segment for the duration of a search.
+struct Columns<'a> {
+    searcher: &'a Searcher,
+    dups: Vec<Option<Column<u64>>>,
+    urls: Vec<Option<Option<tantivy::columnar::StrColumn>>>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(searcher: &'a Searcher) -> Self {
+        let segments = searcher.segment_readers().len();
+        Self {
+            searcher,
+            dups: vec![None; segments],
+            urls: vec![None; segments],
         }
     }
 
-    #[test]
-    fn words_are_anded_stemmed_and_title_ranks_first() {
-        let (_dir, index) = sample_index();
-        let results = index
-            .search(&SearchRequest::new("coalition willing"))
-            .unwrap();
-        assert_eq!(results.total, 2);
-        assert_eq!(
-            results.hits[0].url, "https://www.mirror.co.uk/news/coalition",
-            "title match ranks first"
-        );
-        let stemmed = index.search(&SearchRequest::new("talking")).unwrap();
-        assert_eq!(stemmed.total, 1, "talking finds talk/talks");
-        assert_eq!(
-            index
-                .search(&SearchRequest::new("coalition zebra"))
-                .unwrap()
-                .total,
-            0
-        );
+    /// The article's near-duplicate group (its own when the column cannot be read).
+    fn dup(&mut self, address: DocAddress) -> u64 {
+        let segment = address.segment_ord as usize;
+        if self.dups[segment].is_none() {
+            self.dups[segment] = self
+                .searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("dup")
+                .ok();
+        }
+        self.dups[segment]
+            .as_ref()
+            .and_then(|column| column.first(address.doc_id))
+            .unwrap_or_else(|| u64::MAX - u64::from(address.doc_id))
     }
 
-    #[test]
-    fn paging_and_a_malformed_query() {
-        let (_dir, index) = sample_index();
-        let mut request = SearchRequest::new("coalition");
-        request.limit = 1;
-        let first = index.search(&request).unwrap();
-        request.offset = 1;
-        let second = index.search(&request).unwrap();
-        assert_eq!((first.total, second.total), (2, 2));
-        assert_ne!(first.hits[0].url, second.hits[0].url);
-        let err = index
-            .search(&SearchRequest::new("title:(unclosed"))
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("invalid query `title:(unclosed`"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn lead_cuts_at_a_word() {
-        assert_eq!(lead("short", 10), "short");
-        assert_eq!(lead("one two three four", 9), "one two…");
+    fn url(&mut self, address: DocAddress) -> String {
+        let segment = address.segment_ord as usize;
+        if self.urls[segment].is_none() {
+            self.urls[segment] = Some(
+                self.searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .str("url")
+                    .ok()
+                    .flatten(),
+            );
+        }
+        let mut url = String::new();
+        if let Some(Some(column)) = &self.urls[segment]
+            && let Some(ord) = column.term_ords(address.doc_id).next()
+        {
+            let _ = column.ord_to_str(ord, &mut url);
+        }
+        url
     }
 }

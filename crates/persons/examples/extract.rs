@@ -1,20 +1,24 @@
 //! Prints the persons named in the text on standard input, one per line with their mentions:
-//! `cargo run --release -p newsdex-persons --example extract [MODEL [PERSON_BIAS]] < article.txt`
-//! (MODEL: a model file to use instead of the compiled-in one).
+//! `cargo run --release -p newsdex-persons --example extract [--lines] [MODEL [PERSON_BIAS]] < article.txt`
+//! (MODEL: a model file to use instead of the compiled-in one). With `--lines` every input line
+//! is a text of its own, and each output line is the input line, a tab, and the names found,
+//! `|`-separated.
 #![allow(clippy::print_stdout)]
 
 use std::io::Read;
 
 fn main() -> std::io::Result<()> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let lines = args.first().is_some_and(|a| a == "--lines");
+    if lines {
+        args.remove(0);
+    }
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text)?;
-    let extractor = match std::env::args_os().nth(1) {
+    let extractor = match args.first() {
         Some(path) => {
             let bytes = std::fs::read(path)?;
-            let bias = std::env::args()
-                .nth(2)
-                .and_then(|b| b.parse().ok())
-                .unwrap_or_default();
+            let bias = args.get(1).and_then(|b| b.parse().ok()).unwrap_or_default();
             let config = newsdex_persons::Config {
                 person_bias: bias,
                 ..Default::default()
@@ -24,6 +28,17 @@ fn main() -> std::io::Result<()> {
         }
         None => newsdex_persons::Extractor::new(),
     };
+    if lines {
+        for line in text.lines() {
+            let names: Vec<String> = extractor
+                .extract(line)
+                .into_iter()
+                .map(|p| p.name)
+                .collect();
+            println!("{line}\t{}", names.join("|"));
+        }
+        return Ok(());
+    }
     for p in extractor.extract(&text) {
         let forms: Vec<String> = p
             .mentions

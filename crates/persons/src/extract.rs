@@ -8,12 +8,10 @@ use std::ops::Range;
 use crate::Error;
 use crate::features::{SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos};
 use crate::lexicon::{HashKeyMap, Lexicon};
-use crate::model::{Model, is_inside, kind_of};
+use crate::model::{EMBEDDED, Model, is_inside, kind_of};
 use crate::resolve::{NameMention, resolve};
 use crate::tokenize::{Token, sentences, tokenize};
 use crate::{Mention, Person};
-
-const MODEL: &[u8] = include_bytes!("../../../data/persons/model.bin");
 
 /// Extraction settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,14 +78,15 @@ impl Extractor {
     pub fn with_config(config: Config) -> Self {
         // The embedded model is checked by this crate's tests, so failing here means a broken
         // build, not bad input.
-        Self::from_model_bytes(MODEL, config).expect("the embedded person model is valid")
+        Self::from_model_bytes(EMBEDDED, config).expect("the embedded person model is valid")
     }
 
     /// A model from its file bytes (as written by [`crate::train`]).
     pub fn from_model_bytes(bytes: &[u8], config: Config) -> Result<Self, Error> {
+        let model = Model::from_bytes(bytes)?;
         Ok(Self {
-            lex: Lexicon::new(),
-            model: Model::from_bytes(bytes)?,
+            lex: Lexicon::new(&model.gazetteer),
+            model,
             config,
         })
     }
@@ -212,12 +211,14 @@ impl Extractor {
         }
         // "Starmer Road", "Trump Tower": a place or an organisation named after a person, whether
         // the head word follows the name or was tagged with it. "John Hall" stays a person: a
-        // given name before a head word makes it a surname.
+        // given name before a head word that is also a surname makes it one ("Kenya Airways"
+        // does not).
         if self.place_follows(d, r.end) {
             return None;
         }
         let last = &d.infos[r.end - 1];
-        if r.len() >= 2 && last.lex.head && last.is_cap() && d.infos[r.start].lex.first == 0 {
+        let surname = d.infos[r.start].lex.first > 0 && last.lex.last > 0;
+        if r.len() >= 2 && last.lex.head && last.is_cap() && !surname {
             return None;
         }
         Some(r)

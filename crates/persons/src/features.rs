@@ -18,6 +18,8 @@ const APOS: u16 = 1 << 7;
 const COMMA: u16 = 1 << 8;
 const CONJ: u16 = 1 << 9; // "and", "or", "&", "nor"
 const PRON: u16 = 1 << 10; // a personal pronoun or "who": persons are referred to by them
+const THING_PRON: u16 = 1 << 11; // "it", "they", "which": organisations and places are
+const GAP: u16 = 1 << 12; // may stand between a subject and its verb: "later", "quickly"
 
 /// What the features need to know about one token, computed once per token.
 #[derive(Debug, Clone, Copy, Default)]
@@ -160,6 +162,25 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
             | "Her"
     ) {
         flags |= PRON;
+    }
+    if flags & LOWER != 0 && (tok.ends_with("ly") || BETWEEN_SUBJECT_AND_VERB.contains(&tok)) {
+        flags |= GAP;
+    }
+    if matches!(
+        tok,
+        "it" | "its"
+            | "itself"
+            | "they"
+            | "their"
+            | "them"
+            | "themselves"
+            | "which"
+            | "It"
+            | "Its"
+            | "They"
+            | "Their"
+    ) {
+        flags |= THING_PRON;
     }
     s.folded.clear();
     fold_into(tok, &mut s.folded);
@@ -370,6 +391,15 @@ const T_LEN: u64 = 32;
 const T_TITLE_CUE: u64 = 33;
 const T_PRON_NEXT: u64 = 34;
 const T_UNKNOWN_RUN: u64 = 35;
+const T_PRON_NEXT_SENTENCE: u64 = 36;
+const T_PERSON_VERB: u64 = 37;
+
+/// Words that may stand between a subject and its verb ("Okonkwo later told ...") besides
+/// adverbs in "-ly".
+const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
+    "later", "also", "then", "now", "again", "still", "once", "never", "always", "had", "has",
+    "have", "himself", "herself",
+];
 
 const BOS: u64 = 0x5354_4152_5400_0001;
 const EOS: u64 = 0x454e_4400_0000_0002;
@@ -433,8 +463,9 @@ pub(crate) fn features(
     let shift = 64 - bits;
     let mut rows: Vec<u32> = Vec::with_capacity(infos.len() * 44);
     let mut starts = Vec::with_capacity(infos.len() + 1);
-    for (sent, &si) in sentences.iter().zip(sinfos) {
+    for (k, (sent, &si)) in sentences.iter().zip(sinfos).enumerate() {
         let (s, e) = (sent.start, sent.end);
+        let next_sentence_start = sinfos.get(k + 1).map(|n| n.first_word);
         for i in s..e {
             starts.push(rows.len() as u32);
             let mut push = |h: u64| rows.push((h >> shift) as u32);
@@ -546,11 +577,32 @@ pub(crate) fn features(
                     caps | u64::from(i == si.first_word) << 1,
                 ));
             }
-            // "Meloni said she ...", "Badenoch, who ...": a pronoun or "who" just after.
+            // "Meloni said she ...", "Badenoch, who ...": a pronoun or "who" just after; "it",
+            // "they" or "which" there says organisation or place instead.
             if t.is_cap()
-                && let Some(d) = (i + 1..e.min(i + 4)).find(|&j| infos[j].has(PRON))
+                && let Some(d) =
+                    (i + 1..e.min(i + 4)).find(|&j| infos[j].flags & (PRON | THING_PRON) != 0)
             {
-                push(feat2(T_PRON_NEXT, (d - i) as u64, caps));
+                let thing = u64::from(infos[d].has(THING_PRON));
+                push(feat2(T_PRON_NEXT, (d - i) as u64 | thing << 3, caps));
+            }
+            // "Kallas arrived late. She said ...": the next sentence opens with a pronoun.
+            if t.is_cap()
+                && let Some(n) = next_sentence_start
+                && infos[n].flags & (PRON | THING_PRON) != 0
+            {
+                let thing = u64::from(infos[n].has(THING_PRON));
+                let subject = u64::from(i <= si.first_word + 2);
+                push(feat2(T_PRON_NEXT_SENTENCE, thing | subject << 1, caps));
+            }
+            // "Okonkwo resigned", "Lindqvist later admitted": a verb whose subject is nearly
+            // always a person right after the capitalised run this token ends.
+            if t.is_cap() && i + 1 < e && !infos[i + 1].is_cap() {
+                let skipped = infos[i + 1].has(GAP);
+                let j = i + 1 + usize::from(skipped);
+                if j < e && infos[j].lex.person_verb && infos[j].is_lower() {
+                    push(feat2(T_PERSON_VERB, u64::from(skipped), caps));
+                }
             }
             if is_head_at(infos, i + 1, e, si.caps_line) {
                 push(feat2(T_HEAD_NEXT, u64::from(t.is_cap()), caps));

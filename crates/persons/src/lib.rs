@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use alias::{AliasConfig, AliasTable, fold_name, name_key};
 pub use error::Error;
 pub use extract::{Config, Extractor};
+pub use lexicon::NameLists;
 pub use tag::{TaggedMention, tag_json_line, tag_mentions};
 pub use train::{Entity, EntityKind, TrainConfig, TrainReport, TrainedModel, TrainingDoc, train};
 

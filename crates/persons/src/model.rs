@@ -1,17 +1,21 @@
 //! The tagger's model: hashed feature weights per BIO tag, tag transitions, Viterbi decoding, and
 //! the compact binary file the trainer writes and the extractor embeds.
 //!
-//! File layout (little endian): magic `NDXPERS3`, `bits: u32`, `types: u32`, `stages: u32`,
+//! File layout (little endian): magic `NDXPERS4`, `bits: u32`, `types: u32`, `stages: u32`,
 //! `vocabulary: u32` then that many `u64` hashes of the folded words the model knows (sorted),
-//! then per stage `scale: f32`, `start: [f32; tags]`, `trans: [f32; tags * tags]` and
+//! the name lists it was trained with (`names: u32`, that many `u32` hash keys, sorted, then that
+//! many `u8` codes: see `lexicon::Gazetteer`), then per stage `scale: f32`, `start: [f32; tags]`, `trans: [f32; tags * tags]` and
 //! `weights: [i8; 2^bits * tags]` (row-major: all tags of row 0, then row 1, ...). Tag 0 is `O`;
 //! type `k` has `B` at `1 + 2k` and `I` at `2 + 2k`; type 0 is always the person type.
 
 use crate::Error;
 use crate::features::Features;
-use crate::lexicon::HashKeyMap;
+use crate::lexicon::{Gazetteer, HashKeyMap};
 
-pub(crate) const MAGIC: &[u8; 8] = b"NDXPERS3";
+pub(crate) const MAGIC: &[u8; 8] = b"NDXPERS4";
+
+/// The committed model, compiled in.
+pub(crate) const EMBEDDED: &[u8] = include_bytes!("../../../data/persons/model.bin");
 
 /// Tag numbering helpers shared by the trainer and the decoder.
 pub(crate) fn tags_for(types: usize) -> usize {
@@ -231,9 +235,11 @@ pub(crate) struct Model {
     /// Hashes of the folded words seen often enough in training to have weights of their own;
     /// any other word is "unknown" and uses the weights learned for hidden rare words.
     pub vocabulary: HashKeyMap<()>,
+    /// The name lists the features consult, as trained with.
+    pub gazetteer: Gazetteer,
 }
 
-fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], Error> {
+pub(crate) fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], Error> {
     if bytes.len() < n {
         return Err(Error::Model("file is truncated".into()));
     }
@@ -242,7 +248,7 @@ fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], Error> {
     Ok(head)
 }
 
-fn read_u32(bytes: &mut &[u8]) -> Result<u32, Error> {
+pub(crate) fn read_u32(bytes: &mut &[u8]) -> Result<u32, Error> {
     let b = take(bytes, 4)?;
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
@@ -268,6 +274,7 @@ impl Model {
         for v in vocab {
             out.extend_from_slice(&v.to_le_bytes());
         }
+        self.gazetteer.write(&mut out);
         for s in &self.stages {
             s.write(&mut out);
         }
@@ -305,6 +312,7 @@ impl Model {
                 )
             })
             .collect();
+        let gazetteer = Gazetteer::read(b)?;
         let tags = tags_for(types);
         let stages = (0..n_stages)
             .map(|_| Stage::read(b, bits, tags))
@@ -318,6 +326,7 @@ impl Model {
             tags,
             stages,
             vocabulary,
+            gazetteer,
         })
     }
 }
@@ -357,6 +366,10 @@ mod tests {
             tags,
             stages: vec![stage.clone(), stage],
             vocabulary,
+            gazetteer: Gazetteer {
+                keys: vec![3, 9],
+                codes: vec![1, 4],
+            },
         };
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).expect("round trip");
@@ -364,6 +377,7 @@ mod tests {
         assert_eq!(back.stages[1].weights, m.stages[1].weights);
         assert_eq!(back.stages[0].trans, m.stages[0].trans);
         assert!(back.vocabulary.contains_key(&11) && back.vocabulary.len() == 2);
+        assert_eq!(back.gazetteer, m.gazetteer);
         assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert!(Model::from_bytes(b"garbage").is_err());
         assert!(Model::from_bytes(&[]).is_err());

@@ -8,7 +8,7 @@ use crate::Error;
 use crate::features::{
     Features, SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos,
 };
-use crate::lexicon::{HashKeyMap, Lexicon, is_title};
+use crate::lexicon::{Gazetteer, HashKeyMap, Lexicon, NameLists, is_title};
 use crate::model::{Model, Stage, Tagging, allowed, begin, inside, tags_for, viterbi};
 use crate::tokenize::{Sentence, Token, sentences, tokenize};
 
@@ -70,6 +70,9 @@ pub struct TrainConfig {
     pub gazetteer_dropout: f64,
     /// Perceptrons averaged into each stage.
     pub ensemble: usize,
+    /// Share of training sentences that also start a short document of their own (one or two
+    /// sentences), so the tagger learns to tag text with nothing else to lean on.
+    pub snippet_rate: f64,
 }
 
 impl Default for TrainConfig {
@@ -88,6 +91,7 @@ impl Default for TrainConfig {
             unknown_rate: 0.3,
             gazetteer_dropout: 0.3,
             ensemble: 3,
+            snippet_rate: 0.15,
         }
     }
 }
@@ -107,6 +111,8 @@ pub struct TrainReport {
     pub hidden_words: usize,
     /// Words in the model's vocabulary.
     pub vocabulary: usize,
+    /// Short documents cut from the training documents (counted in `documents` too).
+    pub snippets: usize,
     /// Sentences decoded wrongly in each epoch of the final model's last stage.
     pub epoch_errors: Vec<usize>,
 }
@@ -141,6 +147,8 @@ impl SplitMix {
 }
 
 struct PreparedDoc {
+    /// The training document this one is, or was cut from: its jackknife fold.
+    group: usize,
     base: Features,
     /// Stage-2 features, once stage-1 tags exist.
     stacked: Option<Features>,
@@ -276,6 +284,56 @@ fn restyle(
     (TrainingDoc { text, entities }, edits)
 }
 
+/// Short documents cut from `doc`: one or two of its lines (sentences, in CoNLL text) that read as
+/// prose, each with the entities inside it. Long documents let the tagger lean on other mentions
+/// of a name; a short text (a brief, a caption, a pasted sentence) has none, and a tagger trained
+/// on whole documents alone is unsure of unfamiliar names in it.
+fn snippets(doc: &TrainingDoc, cfg: &TrainConfig, rng: &mut SplitMix) -> Vec<TrainingDoc> {
+    if cfg.snippet_rate <= 0.0 {
+        return Vec::new();
+    }
+    let chars: Vec<char> = doc.text.chars().collect();
+    // Character ranges of the lines.
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' {
+            lines.push(start..i);
+            start = i + 1;
+        }
+    }
+    lines.push(start..chars.len());
+    let prose = |r: &std::ops::Range<usize>| {
+        let line = &chars[r.clone()];
+        line.iter().filter(|&&c| c == ' ').count() + 1 >= 6 && line.iter().any(|c| c.is_lowercase())
+    };
+    let mut out = Vec::new();
+    for i in 0..lines.len() {
+        if !prose(&lines[i]) || rng.unit() >= cfg.snippet_rate {
+            continue;
+        }
+        let last = if i + 1 < lines.len() && rng.unit() < 0.4 {
+            i + 1
+        } else {
+            i
+        };
+        let (from, to) = (lines[i].start, lines[last].end);
+        let text: String = chars[from..to].iter().collect();
+        let entities = doc
+            .entities
+            .iter()
+            .filter(|e| e.start >= from && e.end <= to)
+            .map(|e| Entity {
+                start: e.start - from,
+                end: e.end - from,
+                kind: e.kind,
+            })
+            .collect();
+        out.push(TrainingDoc { text, entities });
+    }
+    out
+}
+
 /// A document tokenised, before features.
 struct Analysed {
     tokens: Vec<Token>,
@@ -294,8 +352,10 @@ fn analyse(doc: &TrainingDoc, lex: &Lexicon) -> Analysed {
     }
 }
 
+/// Features and gold tags of one document.
 fn prepare(
     doc: &TrainingDoc,
+    group: usize,
     a: Analysed,
     counts: &HashMap<u64, u32>,
     rng: &mut SplitMix,
@@ -358,6 +418,7 @@ fn prepare(
     report.sentences += sents.len();
     report.tokens += tokens.len();
     PreparedDoc {
+        group,
         base,
         stacked: None,
         infos,
@@ -539,8 +600,13 @@ fn fit_one(
     }
 }
 
-/// Trains a model on `docs`.
-pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Error> {
+/// Trains a model on `docs`, with `names` as the given-name and surname lists its features
+/// consult (the model file keeps their hashes, so the lists are not needed at run time).
+pub fn train(
+    docs: &[TrainingDoc],
+    names: &NameLists,
+    cfg: &TrainConfig,
+) -> Result<TrainedModel, Error> {
     if !(8..=24).contains(&cfg.bits) {
         return Err(Error::Training(format!(
             "bits must be 8..=24, got {}",
@@ -552,24 +618,45 @@ pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Er
             "a stacked model needs at least 2 folds".into(),
         ));
     }
-    let lex = Lexicon::new();
+    let gazetteer = Gazetteer::from_lists(names);
+    let lex = Lexicon::new(&gazetteer);
     let honorifics = Lexicon::honorifics();
     let mut report = TrainReport::default();
     let mut rng = SplitMix(cfg.seed.wrapping_add(1));
     let mut analysed = Vec::with_capacity(docs.len());
+    let mut short = Vec::new();
     let mut counts: HashMap<u64, u32> = HashMap::new();
-    for d in docs {
+    // Its own stream, so that the rest of training does not depend on how many were cut.
+    let mut snippet_rng = SplitMix(cfg.seed.wrapping_add(2));
+    for (group, d) in docs.iter().enumerate() {
         let (doc, n) = restyle(d, &honorifics, cfg, &mut rng);
         report.restyled += n;
         let a = analyse(&doc, &lex);
+        // The vocabulary counts whole documents only: snippets repeat their words.
         for t in &a.infos {
             *counts.entry(t.lower_hash()).or_default() += 1;
         }
-        analysed.push((doc, a));
+        for s in snippets(&doc, cfg, &mut snippet_rng) {
+            let a = analyse(&s, &lex);
+            short.push((group, s, a));
+        }
+        analysed.push((group, doc, a));
     }
-    let mut prepared = Vec::with_capacity(docs.len());
-    for (doc, a) in analysed {
-        prepared.push(prepare(&doc, a, &counts, &mut rng, cfg, &mut report));
+    report.snippets = short.len();
+    let mut prepared = Vec::with_capacity(docs.len() + short.len());
+    for (group, doc, a) in analysed {
+        prepared.push(prepare(&doc, group, a, &counts, &mut rng, cfg, &mut report));
+    }
+    for (group, doc, a) in short {
+        prepared.push(prepare(
+            &doc,
+            group,
+            a,
+            &counts,
+            &mut snippet_rng,
+            cfg,
+            &mut report,
+        ));
     }
     if report.tokens == 0 {
         return Err(Error::Training(
@@ -587,13 +674,12 @@ pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Er
         // learns how far to trust stage 1 on unseen text.
         let mut stage1_tags: Vec<Tagging> = vec![Tagging::default(); prepared.len()];
         for fold in 0..cfg.folds {
-            let train_on: Vec<usize> = all
-                .iter()
-                .copied()
-                .filter(|d| d % cfg.folds != fold)
-                .collect();
+            // A snippet goes with the document it was cut from, so that no stage-1 model has
+            // seen the text it tags.
+            let in_fold = |d: &usize| prepared[*d].group % cfg.folds == fold;
+            let train_on: Vec<usize> = all.iter().copied().filter(|d| !in_fold(d)).collect();
             let m = fit(&prepared, &train_on, false, tags, cfg, &mut Vec::new());
-            for d in all.iter().copied().filter(|d| d % cfg.folds == fold) {
+            for d in all.iter().copied().filter(in_fold) {
                 stage1_tags[d] = m.tag(tags, &prepared[d], false);
             }
         }
@@ -621,6 +707,7 @@ pub fn train(docs: &[TrainingDoc], cfg: &TrainConfig) -> Result<TrainedModel, Er
         types,
         tags,
         vocabulary,
+        gazetteer,
         stages: stages
             .into_iter()
             .map(|f| Stage::from_weights(f.start, f.trans, &f.weights))
@@ -656,6 +743,14 @@ mod tests {
         TrainingDoc {
             text: text.to_string(),
             entities,
+        }
+    }
+
+    fn names() -> NameLists {
+        let v = |s: &[&str]| s.iter().map(|x| (*x).to_string()).collect();
+        NameLists {
+            given: v(&["JOHN", "MARY", "PETER", "DAVID"]),
+            surnames: v(&["SMITH", "JONES", "BROWN", "HILL"]),
         }
     }
 
@@ -706,10 +801,10 @@ mod tests {
             ensemble: 2,
             ..TrainConfig::default()
         };
-        let a = train(&corpus(), &cfg).expect("trains");
-        let b = train(&corpus(), &cfg).expect("trains");
+        let a = train(&corpus(), &names(), &cfg).expect("trains");
+        let b = train(&corpus(), &names(), &cfg).expect("trains");
         assert_eq!(a.bytes, b.bytes);
-        assert_eq!(a.report.documents, 6);
+        assert_eq!(a.report.documents - a.report.snippets, 6);
         let x = Extractor::from_model_bytes(&a.bytes, Config::default()).expect("loads");
         let persons = x.extract("John Smith said on Monday that Acme Corp would grow .");
         assert_eq!(
@@ -723,6 +818,7 @@ mod tests {
         assert!(
             train(
                 &corpus(),
+                &names(),
                 &TrainConfig {
                     bits: 40,
                     ..TrainConfig::default()
@@ -733,6 +829,7 @@ mod tests {
         assert!(
             train(
                 &corpus(),
+                &names(),
                 &TrainConfig {
                     folds: 1,
                     ..TrainConfig::default()
@@ -740,7 +837,52 @@ mod tests {
             )
             .is_err()
         );
-        assert!(train(&[], &TrainConfig::default()).is_err());
+        assert!(train(&[], &names(), &TrainConfig::default()).is_err());
+    }
+
+    #[test]
+    fn snippets_keep_their_entities_on_their_words() {
+        let text = "Clinton met Yeltsin in Moscow on Tuesday .\nYeltsin said the talks in Moscow went well .\nHEADLINE";
+        let mut d = doc(text, &["Clinton", "Yeltsin"], &[]);
+        // The second Yeltsin, found by position.
+        let second = text.rfind("Yeltsin said").expect("in text");
+        d.entities.push(Entity {
+            start: second,
+            end: second + 7,
+            kind: EntityKind::Person,
+        });
+        let cfg = TrainConfig {
+            snippet_rate: 1.0,
+            ..TrainConfig::default()
+        };
+        let cut = snippets(&d, &cfg, &mut SplitMix(7));
+        // Both prose lines start a snippet; the all-caps line is too short to.
+        assert_eq!(cut.len(), 2);
+        for s in &cut {
+            assert!(s.text.starts_with("Clinton") || s.text.starts_with("Yeltsin"));
+            for e in &s.entities {
+                let span: String = s.text.chars().skip(e.start).take(e.end - e.start).collect();
+                assert!(
+                    span == "Clinton" || span == "Yeltsin",
+                    "{span:?} in {:?}",
+                    s.text
+                );
+            }
+        }
+        let last = &cut[1];
+        assert!(last.text.starts_with("Yeltsin said"));
+        assert_eq!(last.entities.len(), 1);
+        assert!(
+            snippets(
+                &d,
+                &TrainConfig {
+                    snippet_rate: 0.0,
+                    ..cfg
+                },
+                &mut SplitMix(7)
+            )
+            .is_empty()
+        );
     }
 
     #[test]

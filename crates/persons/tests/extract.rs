@@ -162,6 +162,7 @@ fn places_and_organisations_named_like_people_are_not_persons() {
         "The Coalition of the Willing met in Paris.",
         "The Mirror looks at what could happen next.",
         "There has been no public commitment from the Kremlin so far.",
+        "Virginia Airlines cancelled the flight to Dublin.",
     ] {
         assert_eq!(names(text), Vec::<String>::new(), "in {text:?}");
     }

@@ -4,21 +4,39 @@
 
 use std::io::Write;
 
-use newsdex_index::{SearchHit, SearchRequest, SearchResults};
+use newsdex_index::{Facets, Filters, SearchHit, SearchRequest, SearchResults, Sort};
 
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
 use crate::output;
 
+/// Top values shown per facet.
+const FACETS: usize = 10;
+
 /// Search the indexed articles.
 ///
-/// Words are ANDed; `"exact phrase"`, `OR`, `-word` and parentheses work. Hits are ranked by
-/// BM25 over title (boosted) and body, best first, each with a snippet of the matching text.
+/// Words are ANDed; `OR`, `-word` (or `NOT word`), `"exact phrase"` and parentheses work.
+/// Operators: `title:`, `body:`, `author:`, `person:"Keir Starmer"`, `site:mirror.co.uk`,
+/// `lang:en`, `after:2025-08-01`, `before:2025-09-01`, `published:2025-08` (a year, month or
+/// day; `published:2025-06..2025-08` for a range). Case and accents never matter, and
+/// "talks" finds "talk". A person is found by any name the archive resolves to them.
+///
+/// Hits are ranked by BM25 over title (boosted) and body; the same story carried by several
+/// sites is one hit with its copies listed. A query that finds nothing is retried with
+/// misspelt words corrected, and says so.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The query, e.g. `"Coalition of the Willing" Starmer`.
-    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    /// The query, e.g. `"Coalition of the Willing" person:Starmer -budget`; may be left out
+    /// when a filter is given.
+    #[arg(num_args = 0.., value_name = "QUERY")]
     query: Vec<String>,
+
+    #[command(flatten)]
+    filters: FilterArgs,
+
+    /// Order: `relevance` (newest first when there are only filters) or `date` (newest first).
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    sort: SortArg,
 
     /// Hits to show.
     #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
@@ -28,23 +46,85 @@ pub struct Args {
     #[arg(long, default_value_t = 0, value_name = "N")]
     offset: usize,
 
-    /// Print one JSON document: `{"query", "total", "hits": [...]}`.
+    /// Also show the top persons, sites and months among all matches.
+    #[arg(long)]
+    facets: bool,
+
+    /// Do not retry a query that finds nothing with misspellings corrected.
+    #[arg(long)]
+    no_fuzzy: bool,
+
+    /// Print one JSON document (facets included): `{"query", "corrected", "notes", "total",
+    /// "hits": [...], "facets"}`.
     #[arg(long)]
     json: bool,
 }
 
+/// Filters shared by `search` and `persons`: the query operators as flags.
+#[derive(Debug, clap::Args)]
+pub struct FilterArgs {
+    /// Only articles naming this person, by any name that resolves to them (repeat for all
+    /// of several).
+    #[arg(long, value_name = "NAME")]
+    person: Vec<String>,
+
+    /// Only articles from this site: a host like `mirror.co.uk` (its subdomains too) or the
+    /// site's name (repeat for any of several).
+    #[arg(long, value_name = "SITE")]
+    site: Vec<String>,
+
+    /// Only articles in this language, e.g. `en` (repeat for any of several).
+    #[arg(long, value_name = "CODE")]
+    lang: Vec<String>,
+
+    /// Only articles published on or after this date (2025, 2025-08 or 2025-08-14).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+
+    /// Only articles published up to the end of this date (`2025-08` includes all August).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn to_filters(&self) -> Filters {
+        Filters {
+            persons: self.person.clone(),
+            sites: self.site.clone(),
+            langs: self.lang.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SortArg {
+    Relevance,
+    Date,
+}
+
 pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     let index = data_dir.index()?;
-    let mut request = SearchRequest::new(args.query.join(" "));
-    request.limit = args.limit;
-    request.offset = args.offset;
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        filters: args.filters.to_filters(),
+        sort: match args.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        },
+        limit: args.limit,
+        offset: args.offset,
+        facets: if args.facets || args.json { FACETS } else { 0 },
+        fuzzy: !args.no_fuzzy,
+    };
     let results = index.search(&request)?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut stdout, &json(&results))?;
+        serde_json::to_writer_pretty(&mut stdout, &json(&results, &request))?;
         writeln!(stdout)?;
     } else {
-        print_hits(
+        print_results(
             &mut stdout,
             &results,
             args.offset,
@@ -54,7 +134,8 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn json(results: &SearchResults) -> serde_json::Value {
+/// The JSON of a search: what `--json` prints and `serve` answers.
+pub fn json(results: &SearchResults, request: &SearchRequest) -> serde_json::Value {
     let hits: Vec<serde_json::Value> = results
         .hits
         .iter()
@@ -62,68 +143,158 @@ fn json(results: &SearchResults) -> serde_json::Value {
             serde_json::json!({
                 "url": hit.url,
                 "title": hit.title,
+                "title_highlights": hit.title_highlights,
                 "site": hit.site,
                 "published": hit.published.map(|date| date.to_rfc3339()),
                 "authors": hit.authors,
                 "persons": hit.persons,
                 "score": hit.score,
                 "snippet": hit.snippet,
+                "snippet_html": newsdex_index::highlighted_html(&hit.snippet, &hit.highlights),
                 "highlights": hit.highlights,
+                "copies": hit.copies.iter().map(|copy| serde_json::json!({
+                    "url": copy.url,
+                    "site": copy.site,
+                    "published": copy.published.map(|date| date.to_rfc3339()),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
-    serde_json::json!({ "query": results.query, "total": results.total, "hits": hits })
+    serde_json::json!({
+        "query": results.query,
+        "corrected": results.corrected,
+        "notes": results.notes,
+        "total": results.total,
+        "offset": request.offset,
+        "limit": request.limit,
+        "hits": hits,
+        "facets": results.facets,
+    })
 }
 
-fn print_hits(
+fn print_results(
     out: &mut impl Write,
     results: &SearchResults,
     offset: usize,
-    bold: bool,
+    terminal: bool,
 ) -> std::io::Result<()> {
-    if results.hits.is_empty() {
+    if let Some(corrected) = &results.corrected {
+        writeln!(out, "no exact matches; showing results for `{corrected}`")?;
+        writeln!(out)?;
+    }
+    for note in &results.notes {
+        writeln!(out, "note: {note}")?;
+        writeln!(out)?;
+    }
+    if results.total == 0 {
         writeln!(out, "no articles match `{}`", results.query)?;
         return Ok(());
     }
     for (rank, hit) in results.hits.iter().enumerate() {
-        let date = hit
-            .published
-            .map(|date| date.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "undated".into());
-        writeln!(out, "{}. {}", offset + rank + 1, hit.title)?;
-        writeln!(out, "   {} | {} | {}", hit.site, date, hit.url)?;
-        writeln!(out, "   {}", highlight(hit, bold))?;
-        writeln!(out)?;
+        print_hit(out, offset + rank + 1, hit, terminal)?;
     }
-    let shown_to = offset + results.hits.len();
-    writeln!(
-        out,
-        "{}-{} of {} articles",
-        offset + 1,
-        shown_to,
-        results.total
-    )
+    if results.hits.is_empty() {
+        writeln!(
+            out,
+            "no more hits past {offset}; {} articles match",
+            results.total
+        )?;
+    } else {
+        writeln!(
+            out,
+            "hits {}-{}; {} matching articles",
+            offset + 1,
+            offset + results.hits.len(),
+            results.total
+        )?;
+    }
+    if let Some(facets) = &results.facets {
+        writeln!(out)?;
+        print_facets(out, facets)?;
+    }
+    Ok(())
 }
 
-/// The snippet with its matches in bold on a terminal, or between `*` otherwise.
-fn highlight(hit: &SearchHit, terminal: bool) -> String {
+fn print_hit(
+    out: &mut impl Write,
+    rank: usize,
+    hit: &SearchHit,
+    terminal: bool,
+) -> std::io::Result<()> {
+    let date = hit
+        .published
+        .map(|date| date.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "undated".into());
+    writeln!(
+        out,
+        "{rank}. {}",
+        marked(&hit.title, &hit.title_highlights, terminal)
+    )?;
+    let mut line = format!("   {} | {date}", hit.site);
+    if !hit.authors.is_empty() {
+        line.push_str(&format!(" | by {}", hit.authors.join(", ")));
+    }
+    writeln!(out, "{line} | {}", hit.url)?;
+    if !hit.persons.is_empty() {
+        writeln!(out, "   persons: {}", hit.persons.join(", "))?;
+    }
+    writeln!(
+        out,
+        "   {}",
+        marked(&hit.snippet, &hit.highlights, terminal)
+    )?;
+    if !hit.copies.is_empty() {
+        let sites: Vec<&str> = hit.copies.iter().map(|copy| copy.site.as_str()).collect();
+        let noun = if sites.len() == 1 { "copy" } else { "copies" };
+        writeln!(
+            out,
+            "   also on {} ({} {noun})",
+            sites.join(", "),
+            sites.len()
+        )?;
+    }
+    writeln!(out)
+}
+
+fn print_facets(out: &mut impl Write, facets: &Facets) -> std::io::Result<()> {
+    for (label, values) in [
+        ("persons", &facets.persons),
+        ("sites", &facets.sites),
+        ("months", &facets.months),
+    ] {
+        let listed: Vec<String> = values
+            .iter()
+            .map(|facet| format!("{} ({})", facet.value, facet.count))
+            .collect();
+        let listed = if listed.is_empty() {
+            "-".to_owned()
+        } else {
+            listed.join(", ")
+        };
+        writeln!(out, "{label:<8} {listed}")?;
+    }
+    Ok(())
+}
+
+/// A text with its matches in bold on a terminal, or between `*` otherwise; one line.
+fn marked(text: &str, highlights: &[(usize, usize)], terminal: bool) -> String {
     let (open, close) = if terminal {
         ("\x1b[1m", "\x1b[0m")
     } else {
         ("*", "*")
     };
-    let mut text = String::with_capacity(hit.snippet.len() + 16);
+    let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
-    for &(start, end) in &hit.highlights {
-        if start < last || end > hit.snippet.len() {
+    for &(start, end) in highlights {
+        if start < last || end > text.len() {
             continue;
         }
-        text.push_str(&hit.snippet[last..start]);
-        text.push_str(open);
-        text.push_str(&hit.snippet[start..end]);
-        text.push_str(close);
+        out.push_str(&text[last..start]);
+        out.push_str(open);
+        out.push_str(&text[start..end]);
+        out.push_str(close);
         last = end;
     }
-    text.push_str(&hit.snippet[last..]);
-    text.replace('\n', " ")
+    out.push_str(&text[last..]);
+    out.replace('\n', " ")
 }

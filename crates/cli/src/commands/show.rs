@@ -13,6 +13,8 @@ use crate::data_dir::DataDir;
 /// Show the clean article stored for a URL (the page's URL or the article's canonical URL).
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The URL as it was ingested (tracking parameters and fragment do not matter) or the
+    /// article's canonical URL.
     #[arg(value_name = "URL")]
     url: String,
 

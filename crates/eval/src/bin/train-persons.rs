@@ -1,19 +1,22 @@
-//! `train-persons`: trains the person tagger on CoNLL-2003 train (read from `../shared`) and
-//! writes the model file the `newsdex-persons` crate compiles in. Deterministic: the same data
-//! and flags give the same bytes. `just train-persons` runs it from the repository root.
+//! `train-persons`: trains the person tagger on CoNLL-2003 train with the US Census name lists
+//! (both read from `../shared`) and writes the model file the `newsdex-persons` crate compiles
+//! in. Deterministic: the same data and flags give the same bytes. `just train-persons` runs it
+//! from the repository root.
 #![allow(clippy::print_stdout)]
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use newsdex_eval::persons::{print_report, read_conll, score, valid_path};
+use newsdex_eval::persons::{
+    print_report, read_conll, read_name_lists, score, split_sentences, valid_path,
+};
 use newsdex_persons::{Config, Extractor, TrainConfig, train};
 
 #[derive(Debug, Parser)]
 #[command(about = "Train the newsdex person tagger on CoNLL-2003 train")]
 struct Args {
-    /// The shared data directory (holds `data/conll2003/`).
+    /// The shared data directory (holds `data/conll2003/` and `data/names/`).
     #[arg(long, default_value = "../shared")]
     shared: PathBuf,
     /// Where to write the model.
@@ -47,6 +50,9 @@ struct Args {
     /// Perceptrons averaged into each stage.
     #[arg(long, default_value_t = TrainConfig::default().ensemble)]
     ensemble: usize,
+    /// Share of training sentences that also start a short document of their own.
+    #[arg(long, default_value_t = TrainConfig::default().snippet_rate)]
+    snippet_rate: f64,
     /// Train one stage only (no document-level second stage).
     #[arg(long)]
     single_stage: bool,
@@ -73,6 +79,7 @@ fn main() -> anyhow::Result<()> {
     }
     let path = args.shared.join("data/conll2003/train.txt");
     let docs: Vec<_> = read_conll(&path)?.into_iter().map(|d| d.doc).collect();
+    let names = read_name_lists(&args.shared)?;
     let cfg = TrainConfig {
         bits: args.bits,
         epochs: args.epochs,
@@ -84,14 +91,16 @@ fn main() -> anyhow::Result<()> {
         gazetteer_dropout: args.gazetteer_dropout,
         ensemble: args.ensemble,
         vocabulary_min: args.vocabulary_min,
+        snippet_rate: args.snippet_rate,
         ..TrainConfig::default()
     };
     let t0 = std::time::Instant::now();
-    let model = train(&docs, &cfg)?;
+    let model = train(&docs, &names, &cfg)?;
     let r = &model.report;
     println!(
-        "trained on {} documents, {} sentences, {} tokens in {:.1} s ({} misaligned entities, {} restyling edits)",
+        "trained on {} documents ({} of them short ones cut from the others), {} sentences, {} tokens in {:.1} s ({} misaligned entities, {} restyling edits)",
         r.documents,
+        r.snippets,
         r.sentences,
         r.tokens,
         t0.elapsed().as_secs_f64(),
@@ -134,6 +143,13 @@ fn score_model(bytes: &[u8], args: &Args) -> anyhow::Result<()> {
             ..Config::default()
         };
         let extractor = Extractor::from_model_bytes(bytes, config)?;
+        let s = score(&extractor, &split_sentences(&valid));
+        println!(
+            "sentence by sentence (each its own text): F1 {:.4} (P {:.4} R {:.4})",
+            s.f1(),
+            s.precision(),
+            s.recall()
+        );
         print_report(&score(&extractor, &valid), args.worst);
     }
     Ok(())

@@ -1,0 +1,274 @@
+//! Turns a parsed query into a tantivy query, and gathers on the way what the highlighter
+//! should look for and what the user should be told (an ambiguous surname).
+//!
+//! Words are analyzed exactly as the field they search was indexed: stemmed and folded for
+//! title and body, folded for authors, whole and folded for persons and sites. Filters
+//! (person, site, lang, dates) score nothing, so ranking is BM25 over the words alone.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, Term};
+
+use crate::highlight::Matchers;
+use crate::people::PersonDirectory;
+use crate::query::{Node, Scope};
+use crate::schema::{Fields, exact_key, folded_analyzer, news_analyzer, tokens};
+
+/// Title matches count double: a word in the headline says more than one in the body.
+pub const TITLE_BOOST: f32 = 2.0;
+
+/// A compiled query and what goes with it.
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    pub title: Matchers,
+    pub body: Matchers,
+    /// Index keys of the persons the query asks for, to highlight their mentions.
+    pub person_keys: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+pub struct Compiler<'a> {
+    fields: Fields,
+    news: TextAnalyzer,
+    folded: TextAnalyzer,
+    people: Option<&'a PersonDirectory>,
+    title: Matchers,
+    body: Matchers,
+    person_keys: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl<'a> Compiler<'a> {
+    /// `people` is needed only when the query has a person filter.
+    pub fn new(fields: Fields, people: Option<&'a PersonDirectory>) -> Self {
+        Self {
+            fields,
+            news: news_analyzer(),
+            folded: folded_analyzer(),
+            people,
+            title: Matchers::default(),
+            body: Matchers::default(),
+            person_keys: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The tantivy query for `node`, or `None` when it has nothing to search for (only
+    /// punctuation).
+    pub fn compile(mut self, node: &Node) -> Option<Compiled> {
+        let query = self.node(node, true)?;
+        Some(Compiled {
+            query,
+            title: self.title,
+            body: self.body,
+            person_keys: self.person_keys,
+            notes: self.notes,
+        })
+    }
+
+    fn node(&mut self, node: &Node, positive: bool) -> Option<Box<dyn Query>> {
+        match node {
+            Node::And(items) => {
+                if positive {
+                    self.implicit_phrases(items);
+                }
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for item in items {
+                    match item {
+                        Node::Not(inner) => {
+                            if let Some(query) = self.node(inner, !positive) {
+                                clauses.push((Occur::MustNot, query));
+                            }
+                        }
+                        _ => {
+                            if let Some(query) = self.node(item, positive) {
+                                clauses.push((Occur::Must, query));
+                            }
+                        }
+                    }
+                }
+                match clauses.len() {
+                    0 => None,
+                    1 if clauses[0].0 == Occur::Must => Some(clauses.remove(0).1),
+                    _ => Some(Box::new(BooleanQuery::new(with_positive(clauses)))),
+                }
+            }
+            Node::Or(items) => {
+                let clauses: Vec<(Occur, Box<dyn Query>)> = items
+                    .iter()
+                    .filter_map(|item| self.node(item, positive))
+                    .map(|query| (Occur::Should, query))
+                    .collect();
+                match clauses.len() {
+                    0 => None,
+                    _ => Some(Box::new(BooleanQuery::new(clauses))),
+                }
+            }
+            Node::Not(inner) => {
+                let query = self.node(inner, !positive)?;
+                Some(Box::new(BooleanQuery::new(with_positive(vec![(
+                    Occur::MustNot,
+                    query,
+                )]))))
+            }
+            Node::Text {
+                scope,
+                text,
+                phrase: _,
+            } => self.text(*scope, text, positive),
+            Node::Person(name) => Some(self.person(name, positive)),
+            Node::Site(site) => Some(filter(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.site, &exact_key(site)),
+                IndexRecordOption::Basic,
+            )))),
+            Node::Lang(lang) => Some(filter(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.lang, lang),
+                IndexRecordOption::Basic,
+            )))),
+            Node::Date(date) => {
+                let bound = |instant: Option<chrono::DateTime<chrono::Utc>>, lower: bool| {
+                    instant.map_or(Bound::Unbounded, |instant| {
+                        let term = Term::from_field_date(
+                            self.fields.published,
+                            DateTime::from_timestamp_secs(instant.timestamp()),
+                        );
+                        if lower {
+                            Bound::Included(term)
+                        } else {
+                            Bound::Excluded(term)
+                        }
+                    })
+                };
+                Some(filter(Box::new(RangeQuery::new(
+                    bound(date.start, true),
+                    bound(date.end, false),
+                ))))
+            }
+        }
+    }
+
+    fn text(&mut self, scope: Scope, text: &str, positive: bool) -> Option<Box<dyn Query>> {
+        if scope == Scope::Author {
+            let words = tokens(&mut self.folded, text);
+            return words_query(self.fields.author, &words);
+        }
+        let words = tokens(&mut self.news, text);
+        if words.is_empty() {
+            return None;
+        }
+        let in_title = matches!(scope, Scope::All | Scope::Title);
+        let in_body = matches!(scope, Scope::All | Scope::Body);
+        if positive {
+            if in_title {
+                self.title.add(words.clone());
+            }
+            if in_body {
+                self.body.add(words.clone());
+            }
+        }
+        let mut fields = Vec::new();
+        if in_title {
+            let title = words_query(self.fields.title, &words)?;
+            fields.push((
+                Occur::Should,
+                if scope == Scope::All {
+                    Box::new(BoostQuery::new(title, TITLE_BOOST)) as Box<dyn Query>
+                } else {
+                    title
+                },
+            ));
+        }
+        if in_body {
+            fields.push((Occur::Should, words_query(self.fields.body, &words)?));
+        }
+        Some(if fields.len() == 1 {
+            fields.remove(0).1
+        } else {
+            Box::new(BooleanQuery::new(fields))
+        })
+    }
+
+    /// Plain words typed next to each other (`coalition of the willing` without quotes) are
+    /// highlighted as one range where they stand together in the text.
+    fn implicit_phrases(&mut self, items: &[Node]) {
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, title: &mut Matchers, body: &mut Matchers| {
+            if run.len() > 1 {
+                title.add(run.clone());
+                body.add(run.clone());
+            }
+            run.clear();
+        };
+        for item in items {
+            match item {
+                Node::Text {
+                    scope: Scope::All,
+                    text,
+                    phrase: false,
+                } => run.extend(tokens(&mut self.news, text)),
+                _ => flush(&mut run, &mut self.title, &mut self.body),
+            }
+        }
+        flush(&mut run, &mut self.title, &mut self.body);
+    }
+
+    fn person(&mut self, name: &str, positive: bool) -> Box<dyn Query> {
+        let found = match self.people {
+            Some(people) => people.resolve(name),
+            None => crate::people::PersonMatch {
+                keys: vec![exact_key(name)],
+                canonical: None,
+                note: None,
+            },
+        };
+        if let Some(note) = found.note
+            && !self.notes.contains(&note)
+        {
+            self.notes.push(note);
+        }
+        if positive {
+            self.person_keys.extend(found.keys.iter().cloned());
+        }
+        let terms = found
+            .keys
+            .iter()
+            .map(|key| Term::from_field_text(self.fields.person, key));
+        filter(Box::new(TermSetQuery::new(terms)))
+    }
+}
+
+/// One word as a term query, several (a phrase, or `covid-19`) as a phrase query.
+fn words_query(field: Field, words: &[String]) -> Option<Box<dyn Query>> {
+    match words {
+        [] => None,
+        [word] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(
+            words
+                .iter()
+                .map(|word| Term::from_field_text(field, word))
+                .collect(),
+        ))),
+    }
+}
+
+/// A query that selects without scoring.
+fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+/// A boolean query of only exclusions matches nothing in tantivy: exclude from everything.
+fn with_positive(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Vec<(Occur, Box<dyn Query>)> {
+    if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+        clauses.push((Occur::Must, filter(Box::new(AllQuery))));
+    }
+    clauses
+}

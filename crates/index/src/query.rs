@@ -1,0 +1,921 @@
+//! The query language: what people type into `newsdex search` (and the `serve` search box),
+//! parsed into a small syntax tree that [`crate::compile`] turns into a tantivy query.
+//!
+//! ```text
+//! starmer budget            both words (AND is the default)
+//! starmer OR macron         either
+//! -tariffs, NOT tariffs     without
+//! "coalition of the willing"  the exact phrase
+//! (a OR b) c                grouping
+//! title:budget  title:(a OR "b c")  body:x  author:"jane doe"
+//! person:"Keir Starmer"  site:mirror.co.uk  lang:en
+//! after:2025-08-01  before:2025-09-01  published:2025-08  published:2025-08..2025-10
+//! ```
+//!
+//! A parser of our own (rather than tantivy's) so that every error names the column and what
+//! was expected, field operators can do more than pick a field (persons go through the alias
+//! table, dates are periods), and the tree tells the highlighter what matched.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// How deep parentheses may nest: deeper is certainly not typed by a person.
+const MAX_DEPTH: usize = 32;
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// Every child must match.
+    And(Vec<Node>),
+    /// At least one child must match.
+    Or(Vec<Node>),
+    /// The child must not match.
+    Not(Box<Node>),
+    /// Words or a phrase, searched in `scope`.
+    Text {
+        scope: Scope,
+        text: String,
+        phrase: bool,
+    },
+    /// A person, by any name that resolves to them.
+    Person(String),
+    /// A site: its host, a parent domain of it, or its name.
+    Site(String),
+    /// A language code (`en`).
+    Lang(String),
+    /// Published within a period.
+    Date(DateFilter),
+}
+
+/// Where words are searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Title (boosted) and body.
+    All,
+    Title,
+    Body,
+    Author,
+}
+
+/// A period of publication, as typed (`after:2025-08`) and as a half-open range of instants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateFilter {
+    /// The operator and value as typed, for showing the query back.
+    pub written: String,
+    pub start: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// Why a query could not be parsed: a message naming the column and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+}
+
+impl ParseError {
+    fn at(column: usize, message: impl fmt::Display) -> Self {
+        Self {
+            message: format!("{message} (column {column})"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    LParen,
+    RParen,
+    Minus,
+    Or,
+    And,
+    Not,
+    Word(String),
+    Phrase(String),
+    Field(Operator),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operator {
+    Title,
+    Body,
+    Author,
+    Person,
+    Site,
+    Lang,
+    After,
+    Before,
+    Published,
+}
+
+impl Operator {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "title" | "headline" => Self::Title,
+            "body" | "text" => Self::Body,
+            "author" | "by" => Self::Author,
+            "person" | "who" => Self::Person,
+            "site" => Self::Site,
+            "lang" | "language" => Self::Lang,
+            "after" | "since" => Self::After,
+            "before" => Self::Before,
+            "published" | "date" | "on" => Self::Published,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Body => "body",
+            Self::Author => "author",
+            Self::Person => "person",
+            Self::Site => "site",
+            Self::Lang => "lang",
+            Self::After => "after",
+            Self::Before => "before",
+            Self::Published => "published",
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            Self::Title => "title:budget",
+            Self::Body => "body:budget",
+            Self::Author => "author:\"Jane Doe\"",
+            Self::Person => "person:\"Keir Starmer\"",
+            Self::Site => "site:mirror.co.uk",
+            Self::Lang => "lang:en",
+            Self::After => "after:2025-08-01",
+            Self::Before => "before:2025-09-01",
+            Self::Published => "published:2025-08",
+        }
+    }
+
+    fn scope(self) -> Option<Scope> {
+        match self {
+            Self::Title => Some(Scope::Title),
+            Self::Body => Some(Scope::Body),
+            Self::Author => Some(Scope::Author),
+            _ => None,
+        }
+    }
+}
+
+const FIELD_LIST: &str = "title, body, author, person, site, lang, after, before, published";
+
+#[derive(Debug, Clone)]
+struct Token {
+    tok: Tok,
+    /// 1-based character column where the token starts.
+    column: usize,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„')
+}
+
+fn is_word_char(c: char) -> bool {
+    !(c.is_whitespace() || c == '(' || c == ')' || is_quote(c))
+}
+
+fn lex(input: &str) -> Result<Vec<Token>, ParseError> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let column = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == '(' || c == ')' {
+            let tok = if c == '(' { Tok::LParen } else { Tok::RParen };
+            tokens.push(Token { tok, column });
+            i += 1;
+            continue;
+        }
+        if is_quote(c) {
+            let Some(close) = chars[i + 1..].iter().position(|&c| is_quote(c)) else {
+                return Err(ParseError::at(
+                    column,
+                    "the quote here is never closed; add a closing `\"`",
+                ));
+            };
+            let text: String = chars[i + 1..i + 1 + close].iter().collect();
+            tokens.push(Token {
+                tok: Tok::Phrase(text),
+                column,
+            });
+            i += close + 2;
+            continue;
+        }
+        // `-word` excludes; a lone `-` (as in "covid - vaccines") is only punctuation.
+        if c == '-' || c == '+' {
+            let next = chars.get(i + 1).copied();
+            let operand =
+                next.is_some_and(|n| n == '(' || is_quote(n) || (n != c && is_word_char(n)));
+            let alone = next.is_none_or(char::is_whitespace);
+            if c == '-' && operand {
+                tokens.push(Token {
+                    tok: Tok::Minus,
+                    column,
+                });
+            }
+            if operand || alone {
+                i += 1;
+                continue;
+            }
+        }
+        let start = i;
+        while i < chars.len() && is_word_char(chars[i]) {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        tokens.extend(word_tokens(&word, column)?);
+    }
+    Ok(tokens)
+}
+
+/// A bare word, an operator keyword, or `field:value`.
+fn word_tokens(word: &str, column: usize) -> Result<Vec<Token>, ParseError> {
+    let keyword = match word {
+        "OR" | "||" => Some(Tok::Or),
+        "AND" | "&&" => Some(Tok::And),
+        "NOT" => Some(Tok::Not),
+        _ => None,
+    };
+    if let Some(tok) = keyword {
+        return Ok(vec![Token { tok, column }]);
+    }
+    if let Some((name, value)) = word.split_once(':')
+        && !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        if let Some(operator) = Operator::from_name(name) {
+            let mut tokens = vec![Token {
+                tok: Tok::Field(operator),
+                column,
+            }];
+            if !value.is_empty() {
+                tokens.push(Token {
+                    tok: Tok::Word(value.to_owned()),
+                    column: column + name.chars().count() + 1,
+                });
+            }
+            return Ok(tokens);
+        }
+        // `https://...` is a URL and `Update:` a word; `titel:x` is a mistyped operator.
+        if !value.is_empty() && !value.starts_with("//") {
+            return Err(ParseError::at(
+                column,
+                format!(
+                    "unknown field `{name}:`; the fields are {FIELD_LIST}, or put the text in quotes to search for it as written"
+                ),
+            ));
+        }
+    }
+    Ok(vec![Token {
+        tok: Tok::Word(word.to_owned()),
+        column,
+    }])
+}
+
+/// Parses a query. `Ok(None)` for a query with nothing in it.
+pub fn parse(input: &str) -> Result<Option<Node>, ParseError> {
+    let tokens = lex(input)?;
+    if tokens.is_empty() {
+        return Ok(None);
+    }
+    let mut parser = Parser { tokens, next: 0 };
+    let node = parser.or(Scope::All, 0)?;
+    if let Some(token) = parser.peek() {
+        // `or` stops only at a `)` it did not open.
+        return Err(ParseError::at(
+            token.column,
+            "this `)` closes nothing; remove it or add a `(` before it",
+        ));
+    }
+    Ok(Some(node))
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.next)
+    }
+
+    fn bump(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.next).cloned();
+        self.next += 1;
+        token
+    }
+
+    fn or(&mut self, scope: Scope, depth: usize) -> Result<Node, ParseError> {
+        let mut alternatives = vec![self.and(scope, depth)?];
+        while let Some(Token {
+            tok: Tok::Or,
+            column,
+        }) = self.peek().cloned()
+        {
+            self.bump();
+            if matches!(
+                self.peek().map(|t| &t.tok),
+                None | Some(Tok::RParen | Tok::Or | Tok::And)
+            ) {
+                return Err(ParseError::at(
+                    column,
+                    "`OR` needs something to search for after it",
+                ));
+            }
+            alternatives.push(self.and(scope, depth)?);
+        }
+        Ok(if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            Node::Or(alternatives)
+        })
+    }
+
+    fn and(&mut self, scope: Scope, depth: usize) -> Result<Node, ParseError> {
+        let mut items = Vec::new();
+        while let Some(token) = self.peek().cloned() {
+            match token.tok {
+                Tok::RParen | Tok::Or if items.is_empty() => {
+                    let message = if token.tok == Tok::Or {
+                        "`OR` needs something to search for before it"
+                    } else {
+                        "this `)` closes nothing; remove it or add a `(` before it"
+                    };
+                    return Err(ParseError::at(token.column, message));
+                }
+                Tok::RParen | Tok::Or => break,
+                Tok::And => {
+                    self.bump();
+                    if items.is_empty()
+                        || matches!(
+                            self.peek().map(|t| &t.tok),
+                            None | Some(Tok::RParen | Tok::Or | Tok::And)
+                        )
+                    {
+                        return Err(ParseError::at(
+                            token.column,
+                            "`AND` needs something to search for on each side",
+                        ));
+                    }
+                }
+                _ => items.push(self.unary(scope, depth)?),
+            }
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::And(items)
+        })
+    }
+
+    fn unary(&mut self, scope: Scope, depth: usize) -> Result<Node, ParseError> {
+        let token = self.peek().cloned().expect("and() checked");
+        if matches!(token.tok, Tok::Minus | Tok::Not) {
+            self.bump();
+            if matches!(
+                self.peek().map(|t| &t.tok),
+                None | Some(Tok::RParen | Tok::Or | Tok::And)
+            ) {
+                let what = if token.tok == Tok::Not {
+                    "`NOT`"
+                } else {
+                    "`-`"
+                };
+                return Err(ParseError::at(
+                    token.column,
+                    format!("{what} needs something to exclude after it"),
+                ));
+            }
+            return Ok(Node::Not(Box::new(self.unary(scope, depth)?)));
+        }
+        self.primary(scope, depth)
+    }
+
+    fn primary(&mut self, scope: Scope, depth: usize) -> Result<Node, ParseError> {
+        let token = self.bump().expect("unary() checked");
+        match token.tok {
+            Tok::LParen => self.group(token.column, scope, depth),
+            Tok::Word(text) => Ok(Node::Text {
+                scope,
+                text,
+                phrase: false,
+            }),
+            Tok::Phrase(text) => Ok(Node::Text {
+                scope,
+                text,
+                phrase: true,
+            }),
+            Tok::Field(operator) => self.field(operator, token.column, depth),
+            Tok::RParen | Tok::Or | Tok::And | Tok::Minus | Tok::Not => {
+                unreachable!("and() and unary() handle operators")
+            }
+        }
+    }
+
+    fn group(&mut self, column: usize, scope: Scope, depth: usize) -> Result<Node, ParseError> {
+        if depth >= MAX_DEPTH {
+            return Err(ParseError::at(
+                column,
+                format!("parentheses nest more than {MAX_DEPTH} deep"),
+            ));
+        }
+        match self.peek().map(|t| &t.tok) {
+            Some(Tok::RParen) => {
+                return Err(ParseError::at(
+                    column,
+                    "empty parentheses; put something to search for between them",
+                ));
+            }
+            None => {
+                return Err(ParseError::at(
+                    column,
+                    "this `(` is never closed; add a `)`",
+                ));
+            }
+            _ => {}
+        }
+        let inner = self.or(scope, depth + 1)?;
+        match self.bump() {
+            Some(Token {
+                tok: Tok::RParen, ..
+            }) => Ok(inner),
+            _ => Err(ParseError::at(
+                column,
+                "this `(` is never closed; add a `)`",
+            )),
+        }
+    }
+
+    fn field(
+        &mut self,
+        operator: Operator,
+        column: usize,
+        depth: usize,
+    ) -> Result<Node, ParseError> {
+        let missing = || {
+            ParseError::at(
+                column,
+                format!(
+                    "`{}:` needs a value, as in `{}`",
+                    operator.name(),
+                    operator.example()
+                ),
+            )
+        };
+        let value = match self.peek().map(|t| t.tok.clone()) {
+            Some(Tok::LParen) if operator.scope().is_some() => {
+                let open = self.bump().expect("peeked").column;
+                return self.group(open, operator.scope().expect("checked"), depth);
+            }
+            Some(Tok::Word(text) | Tok::Phrase(text)) => {
+                let phrase = matches!(self.peek().map(|t| &t.tok), Some(Tok::Phrase(_)));
+                self.bump();
+                if let Some(scope) = operator.scope() {
+                    return Ok(Node::Text {
+                        scope,
+                        text,
+                        phrase,
+                    });
+                }
+                text
+            }
+            _ => return Err(missing()),
+        };
+        let value = value.trim().to_owned();
+        if value.is_empty() {
+            return Err(missing());
+        }
+        match operator {
+            Operator::Person => Ok(Node::Person(value)),
+            Operator::Site => site_value(&value).map(Node::Site).ok_or_else(|| {
+                ParseError::at(
+                    column,
+                    format!("`{value}` is not a site; use a host like `mirror.co.uk`"),
+                )
+            }),
+            Operator::Lang => lang_value(&value).map(Node::Lang).ok_or_else(|| {
+                ParseError::at(
+                    column,
+                    format!("`{value}` is not a language code; use a code like `en` or `de`"),
+                )
+            }),
+            Operator::After | Operator::Before | Operator::Published => {
+                date_filter(operator, &value)
+                    .map(Node::Date)
+                    .map_err(|reason| {
+                        ParseError::at(column, format!("`{}:{value}`: {reason}", operator.name()))
+                    })
+            }
+            Operator::Title | Operator::Body | Operator::Author => unreachable!("scoped above"),
+        }
+    }
+}
+
+/// A site as typed (`mirror.co.uk`, `www.Mirror.co.uk`, `https://www.mirror.co.uk/news`)
+/// reduced to what the index holds: a lower-case host without `www.`, or a site name.
+pub fn site_value(value: &str) -> Option<String> {
+    let value = value.trim();
+    let host = value.split_once("://").map_or(value, |(_, rest)| rest);
+    let host = if value.contains("://") || !host.contains(' ') {
+        host.split(['/', '?', '#']).next().unwrap_or_default()
+    } else {
+        host
+    };
+    let host = host.trim_end_matches('.').to_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    (!host.is_empty()).then(|| host.to_owned())
+}
+
+/// A language code as typed (`en`, `EN`, `en-GB`), reduced to its primary subtag.
+pub fn lang_value(value: &str) -> Option<String> {
+    let primary = value.split(['-', '_']).next().unwrap_or_default();
+    ((2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic()))
+        .then(|| primary.to_ascii_lowercase())
+}
+
+/// A date as typed: a year, a month, a day or an RFC 3339 instant, as the half-open period
+/// it names.
+pub fn period(value: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
+    const EXPECTED: &str = "expected a date like 2025, 2025-08 or 2025-08-14";
+    if let Ok(instant) = DateTime::parse_from_rfc3339(value) {
+        let instant = instant.with_timezone(&Utc);
+        return Ok((instant, instant + chrono::Duration::seconds(1)));
+    }
+    let parts: Vec<&str> = value.split(['-', '/']).collect();
+    let number = |part: &str, digits: std::ops::RangeInclusive<usize>| -> Result<u32, String> {
+        if digits.contains(&part.len()) && part.chars().all(|c| c.is_ascii_digit()) {
+            part.parse().map_err(|_| EXPECTED.to_owned())
+        } else {
+            Err(format!("`{value}` is not a date; {EXPECTED}"))
+        }
+    };
+    let year = i32::try_from(number(parts[0], 4..=4)?).map_err(|_| EXPECTED.to_owned())?;
+    let (start, end) = match parts.len() {
+        1 => (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        ),
+        2 => {
+            let month = number(parts[1], 1..=2)?;
+            let start = NaiveDate::from_ymd_opt(year, month, 1);
+            (
+                start,
+                start.and_then(|d| d.checked_add_months(chrono::Months::new(1))),
+            )
+        }
+        3 => {
+            let month = number(parts[1], 1..=2)?;
+            let day = number(parts[2], 1..=2)?;
+            let start = NaiveDate::from_ymd_opt(year, month, day);
+            (start, start.and_then(|d| d.succ_opt()))
+        }
+        _ => return Err(format!("`{value}` is not a date; {EXPECTED}")),
+    };
+    match (start, end) {
+        (Some(start), Some(end)) => Ok((
+            start.and_time(NaiveTime::MIN).and_utc(),
+            end.and_time(NaiveTime::MIN).and_utc(),
+        )),
+        _ => Err(format!("`{value}` is not a day of the calendar")),
+    }
+}
+
+fn date_filter(operator: Operator, value: &str) -> Result<DateFilter, String> {
+    let written = format!("{}:{value}", operator.name());
+    let (start, end) = match operator {
+        // `after:2025-08-01` includes the first, `before:2025-09-01` stops before it: the
+        // pair reads as "August" the way people write it.
+        Operator::After => (Some(period(value)?.0), None),
+        Operator::Before => (None, Some(period(value)?.0)),
+        _ => match value.split_once("..") {
+            Some((from, to)) => {
+                let start = (!from.is_empty()).then(|| period(from)).transpose()?;
+                let end = (!to.is_empty()).then(|| period(to)).transpose()?;
+                (start.map(|p| p.0), end.map(|p| p.1))
+            }
+            None => {
+                let (start, end) = period(value)?;
+                (Some(start), Some(end))
+            }
+        },
+    };
+    if let (Some(start), Some(end)) = (start, end)
+        && start >= end
+    {
+        return Err("the period is empty: its end comes before its start".into());
+    }
+    Ok(DateFilter {
+        written,
+        start,
+        end,
+    })
+}
+
+/// `--since DATE`: published on or after the start of DATE.
+pub fn since_filter(value: &str) -> Result<DateFilter, String> {
+    let (start, _) = period(value)?;
+    Ok(DateFilter {
+        written: format!("after:{value}"),
+        start: Some(start),
+        end: None,
+    })
+}
+
+/// `--until DATE`: published up to the end of DATE (`--until 2025-08` includes all August).
+pub fn until_filter(value: &str) -> Result<DateFilter, String> {
+    let (_, end) = period(value)?;
+    Ok(DateFilter {
+        written: format!("published:..{value}"),
+        start: None,
+        end: Some(end),
+    })
+}
+
+impl fmt::Display for Node {
+    /// The query in the syntax it was parsed from, normalised: what the user would type to
+    /// get the same results.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn child(f: &mut fmt::Formatter<'_>, node: &Node) -> fmt::Result {
+            match node {
+                Node::And(_) | Node::Or(_) => write!(f, "({node})"),
+                _ => write!(f, "{node}"),
+            }
+        }
+        fn value(f: &mut fmt::Formatter<'_>, text: &str, phrase: bool) -> fmt::Result {
+            if phrase || text.contains(char::is_whitespace) {
+                write!(f, "\"{text}\"")
+            } else {
+                write!(f, "{text}")
+            }
+        }
+        match self {
+            Node::And(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    match item {
+                        Node::Or(_) => write!(f, "({item})")?,
+                        _ => write!(f, "{item}")?,
+                    }
+                }
+                Ok(())
+            }
+            Node::Or(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" OR ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
+            Node::Not(inner) => {
+                f.write_str("-")?;
+                child(f, inner)
+            }
+            Node::Text {
+                scope,
+                text,
+                phrase,
+            } => {
+                match scope {
+                    Scope::All => {}
+                    Scope::Title => f.write_str("title:")?,
+                    Scope::Body => f.write_str("body:")?,
+                    Scope::Author => f.write_str("author:")?,
+                }
+                value(f, text, *phrase)
+            }
+            Node::Person(name) => {
+                f.write_str("person:")?;
+                value(f, name, false)
+            }
+            Node::Site(site) => {
+                f.write_str("site:")?;
+                value(f, site, false)
+            }
+            Node::Lang(lang) => write!(f, "lang:{lang}"),
+            Node::Date(date) => f.write_str(&date.written),
+        }
+    }
+}
+
+impl Node {
+    /// Whether any words (not only filters) must or may match: with none, relevance means
+    /// nothing and results come newest first.
+    pub fn has_words(&self) -> bool {
+        match self {
+            Node::And(items) | Node::Or(items) => items.iter().any(Node::has_words),
+            Node::Text { .. } => true,
+            Node::Not(_) | Node::Person(_) | Node::Site(_) | Node::Lang(_) | Node::Date(_) => false,
+        }
+    }
+
+    /// Rewrites every positive leaf with `rewrite` (which returns `None` to keep it).
+    pub fn rewrite_positive(&self, rewrite: &mut impl FnMut(&Node) -> Option<Node>) -> Node {
+        match self {
+            Node::And(items) => {
+                Node::And(items.iter().map(|i| i.rewrite_positive(rewrite)).collect())
+            }
+            Node::Or(items) => {
+                Node::Or(items.iter().map(|i| i.rewrite_positive(rewrite)).collect())
+            }
+            Node::Not(_) => self.clone(),
+            leaf => rewrite(leaf).unwrap_or_else(|| leaf.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(input: &str) -> Node {
+        parse(input).unwrap().unwrap()
+    }
+
+    fn error(input: &str) -> String {
+        parse(input).unwrap_err().message
+    }
+
+    fn word(text: &str) -> Node {
+        Node::Text {
+            scope: Scope::All,
+            text: text.into(),
+            phrase: false,
+        }
+    }
+
+    #[test]
+    fn words_and_or_not_phrases_and_groups() {
+        assert_eq!(
+            parsed("starmer budget"),
+            Node::And(vec![word("starmer"), word("budget")])
+        );
+        assert_eq!(
+            parsed("a OR b c"),
+            Node::Or(vec![word("a"), Node::And(vec![word("b"), word("c")])])
+        );
+        assert_eq!(
+            parsed("(a OR b) -c NOT d"),
+            Node::And(vec![
+                Node::Or(vec![word("a"), word("b")]),
+                Node::Not(Box::new(word("c"))),
+                Node::Not(Box::new(word("d"))),
+            ])
+        );
+        assert_eq!(
+            parsed("“Coalition of the Willing”"),
+            Node::Text {
+                scope: Scope::All,
+                text: "Coalition of the Willing".into(),
+                phrase: true
+            }
+        );
+        assert_eq!(parsed("a AND b"), parsed("a b"));
+        assert_eq!(parsed("+a"), word("a"));
+        assert_eq!(
+            parsed("covid - vaccines"),
+            Node::And(vec![word("covid"), word("vaccines")]),
+            "a lone dash is punctuation"
+        );
+        assert_eq!(parse("   ").unwrap(), None);
+    }
+
+    #[test]
+    fn field_operators() {
+        assert_eq!(
+            parsed("title:(budget OR \"tax rise\")"),
+            Node::Or(vec![
+                Node::Text {
+                    scope: Scope::Title,
+                    text: "budget".into(),
+                    phrase: false
+                },
+                Node::Text {
+                    scope: Scope::Title,
+                    text: "tax rise".into(),
+                    phrase: true
+                },
+            ])
+        );
+        assert_eq!(
+            parsed("person:\"Keir Starmer\""),
+            Node::Person("Keir Starmer".into())
+        );
+        assert_eq!(parsed("PERSON: Starmer"), Node::Person("Starmer".into()));
+        assert_eq!(
+            parsed("site:https://www.Mirror.co.uk/news"),
+            Node::Site("mirror.co.uk".into())
+        );
+        assert_eq!(parsed("lang:EN-gb"), Node::Lang("en".into()));
+        assert_eq!(
+            parsed("10:30 https://x.example"),
+            Node::And(vec![word("10:30"), word("https://x.example")])
+        );
+        assert_eq!(parsed("Update:"), word("Update:"));
+    }
+
+    #[test]
+    fn dates_are_periods() {
+        let date = |input: &str| match parsed(input) {
+            Node::Date(date) => (
+                date.start.map(|d| d.to_rfc3339()),
+                date.end.map(|d| d.to_rfc3339()),
+            ),
+            other => panic!("{other:?}"),
+        };
+        let day = |s: &str| Some(format!("{s}T00:00:00+00:00"));
+        assert_eq!(date("after:2025-08-01"), (day("2025-08-01"), None));
+        assert_eq!(date("before:2025-09"), (None, day("2025-09-01")));
+        assert_eq!(
+            date("published:2025-08"),
+            (day("2025-08-01"), day("2025-09-01"))
+        );
+        assert_eq!(
+            date("published:2024-12-31"),
+            (day("2024-12-31"), day("2025-01-01"))
+        );
+        assert_eq!(
+            date("published:2025"),
+            (day("2025-01-01"), day("2026-01-01"))
+        );
+        assert_eq!(
+            date("published:2025-08..2025-10"),
+            (day("2025-08-01"), day("2025-11-01"))
+        );
+        assert_eq!(
+            until_filter("2025-08").unwrap().end.unwrap().to_rfc3339(),
+            "2025-09-01T00:00:00+00:00"
+        );
+        assert!(error("published:2025-13").contains("not a day of the calendar"));
+        assert!(error("after:yesterday").contains("expected a date like 2025"));
+        assert!(error("published:2025-09..2025-08").contains("the period is empty"));
+    }
+
+    #[test]
+    fn malformed_queries_name_the_column_and_the_fix() {
+        assert_eq!(
+            error("title:(unclosed"),
+            "this `(` is never closed; add a `)` (column 7)"
+        );
+        assert_eq!(
+            error("a \"open phrase"),
+            "the quote here is never closed; add a closing `\"` (column 3)"
+        );
+        assert_eq!(
+            error("a b)"),
+            "this `)` closes nothing; remove it or add a `(` before it (column 4)"
+        );
+        assert_eq!(
+            error("OR a"),
+            "`OR` needs something to search for before it (column 1)"
+        );
+        assert_eq!(
+            error("a OR"),
+            "`OR` needs something to search for after it (column 3)"
+        );
+        assert_eq!(
+            error("a ()"),
+            "empty parentheses; put something to search for between them (column 3)"
+        );
+        assert_eq!(
+            error("a NOT"),
+            "`NOT` needs something to exclude after it (column 3)"
+        );
+        assert_eq!(
+            error("person:"),
+            "`person:` needs a value, as in `person:\"Keir Starmer\"` (column 1)"
+        );
+        assert!(error("titel:brexit").starts_with("unknown field `titel:`"));
+        assert!(error("lang:english1").contains("not a language code"));
+        assert!(error(&"(".repeat(100)).contains("nest more than 32 deep"));
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for query in [
+            "a b",
+            "a OR b",
+            "(a OR b) -c",
+            "\"x y\" title:budget",
+            "person:\"Keir Starmer\" site:mirror.co.uk lang:en after:2025-08-01",
+            "-(a b) published:2025-08",
+        ] {
+            assert_eq!(parsed(query).to_string(), query);
+            assert_eq!(parsed(&parsed(query).to_string()), parsed(query));
+        }
+    }
+}
