@@ -28,6 +28,10 @@ use crate::output;
 use crate::pipeline::{Analyser, Analysis, IndexSink, Placement};
 use crate::progress::Progress;
 
+/// Memory the index writer buffers at most between flushes during an ingest (tantivy needs 15
+/// MB per indexing thread). A commit every `--commit-every` articles usually flushes first.
+const INGEST_WRITER_MEMORY: usize = 24 * 1024 * 1024;
+
 /// Fetch, store, clean and index pages.
 ///
 /// Inputs are URLs, HTML files, directories of HTML files (read recursively), WARC files
@@ -246,7 +250,7 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
         );
     }
     let store = Arc::new(data_dir.store()?);
-    let index = data_dir.index()?;
+    let index = data_dir.index_with(&writer_config())?;
     // Taken before anything is fetched: a second ingest stops here with a clear message.
     let writer = index.writer()?;
     let crawler = Crawler::new(args.fetch_config())?;
@@ -514,6 +518,19 @@ fn produce(
         }
         Ok(())
     })
+}
+
+/// The index writer's settings for an ingest. Articles arrive one at a time from one
+/// pipeline thread and are committed every `--commit-every`, so a second indexing thread only
+/// doubles the segments to merge and the per-thread buffers (a fixed term table of several
+/// MiB each, reallocated after every commit, which is what made memory creep up with the page
+/// count); one thread with tantivy's smallest budget keeps memory flat at no cost in speed.
+fn writer_config() -> newsdex_index::Config {
+    newsdex_index::Config {
+        writer_memory_bytes: INGEST_WRITER_MEMORY,
+        writer_threads: 1,
+        ..newsdex_index::Config::default()
+    }
 }
 
 /// What the page store holds for a URL, as the crawler asks before queueing it.
