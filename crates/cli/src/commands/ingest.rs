@@ -5,8 +5,6 @@
 //! does the CPU work (cleaning, persons, indexing) away from the async workers. A bounded
 //! channel between them makes a slow index slow the crawl down instead of filling memory.
 
-#![allow(clippy::print_stdout)]
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::net::IpAddr;
@@ -994,28 +992,38 @@ impl Tally {
     }
 
     /// Prints the summary: the first line is stable for scripts; the lines after it say
-    /// where pages came from and why some were skipped or failed.
+    /// where pages came from and why some were skipped or failed. A reader that went away
+    /// (`| head -1`) is not an error: the exit code still says whether anything failed.
     fn finish(self) -> anyhow::Result<()> {
         self.progress.finish();
         if let Some(err) = self.report_error {
             return Err(anyhow::Error::from(err).context("cannot write the report"));
         }
-        println!(
+        match self.write_summary(&mut std::io::stdout().lock()) {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
+            _ => Ok(()),
+        }
+    }
+
+    fn write_summary(&self, out: &mut impl Write) -> std::io::Result<()> {
+        writeln!(
+            out,
             "ingested {}, unchanged {}, skipped {}, failed {}",
             self.ingested,
             self.unchanged,
             self.skipped.values().sum::<usize>(),
             self.failed_total()
-        );
+        )?;
         if self.fetched + self.not_modified + self.from_warc > 0 {
-            println!(
+            writeln!(
+                out,
                 "  fetched {} over HTTP ({} not modified), {} from files, {} from WARC, in {:.1}s",
                 self.fetched + self.not_modified,
                 self.not_modified,
                 self.from_files,
                 self.from_warc,
                 self.started.elapsed().as_secs_f64()
-            );
+            )?;
         }
         for (title, counts) in [("skipped", &self.skipped), ("failed", &self.failed)] {
             if !counts.is_empty() {
@@ -1023,9 +1031,9 @@ impl Tally {
                     .iter()
                     .map(|(reason, count)| format!("{count} {reason}"))
                     .collect();
-                println!("  {title}: {}", parts.join(", "));
+                writeln!(out, "  {title}: {}", parts.join(", "))?;
             }
         }
-        Ok(())
+        out.flush()
     }
 }
