@@ -1,12 +1,13 @@
 //! Interruption and re-runs: an ingest killed with SIGKILL half-way loses nothing it stored
 //! and the next run fetches only what is missing; a second ingest at the same time is refused
-//! with a clear message while `search` keeps working; `--refresh` revalidates with ETags.
+//! with a clear message while `search` keeps working; `--refresh` revalidates with ETags; an
+//! article reached through several URLs is stored once and none of them is fetched twice.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use newsdex_e2e::Archive;
-use newsdex_e2e::fault::{FAST, FaultServer, Reply, article};
+use newsdex_e2e::fault::{FAST, FaultServer, Reply, article, article_at};
 
 const PAGES: usize = 12;
 const SERVED_BEFORE_STALL: usize = 5;
@@ -223,4 +224,220 @@ fn ctrl_c_stops_fetching_and_commits_what_was_ingested() {
         archive.json(&["stats", "--json"])["articles"],
         SERVED_BEFORE_STALL
     );
+}
+
+/// The first line of an ingest's output.
+fn summary(run: &newsdex_e2e::Run) -> &str {
+    run.stdout.lines().next().unwrap_or("")
+}
+
+#[test]
+fn an_article_reached_through_several_urls_is_stored_once() {
+    let server = FaultServer::start();
+    let canonical = server.url_on("www.news.test", "/story");
+    let by_id = server.url_on("www.news.test", "/story?id=1");
+    let amp = server.url_on("amp.news.test", "/amp/story");
+    let print = server.url_on("www.news.test", "/print/story");
+    server.route_on(
+        "www.news.test",
+        "/story?id=1",
+        Reply::html(article_at("Harbour vote", "pierword", &canonical)).header("ETag", "\"v1\""),
+    );
+    // The AMP copy: its own markup and teaser, the same story.
+    let amp_page = article_at("Harbour vote", "pierword", &canonical)
+        .replace("<article>", "<article><p>Tap to read the full story.</p>");
+    server.route_on("amp.news.test", "/amp/story", Reply::html(amp_page));
+    server.route_on(
+        "www.news.test",
+        "/print/story",
+        Reply::html(article_at("Harbour vote", "pierword", &canonical)),
+    );
+    let archive = Archive::new();
+    let ingest = |extra: &[&str], urls: &[&str]| {
+        let mut args = vec!["ingest"];
+        args.extend(FAST);
+        args.extend([
+            "--resolve",
+            "www.news.test=127.0.0.1",
+            "--resolve",
+            "amp.news.test=127.0.0.1",
+        ]);
+        args.extend(extra);
+        args.extend(urls);
+        archive.run(&args)
+    };
+    let hits = |path: &str| server.hits(path).len();
+    // Page requests, without robots.txt (asked once per origin by each run that fetches).
+    let fetched = || -> Vec<newsdex_e2e::fault::Hit> {
+        server
+            .log()
+            .into_iter()
+            .filter(|hit| hit.path != "/robots.txt")
+            .collect()
+    };
+
+    let first = ingest(&[], &[&by_id, &amp]);
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_eq!(
+        summary(&first),
+        "ingested 1, unchanged 1, skipped 0, failed 0",
+        "{first:?}"
+    );
+    assert_eq!(
+        (hits("/story?id=1"), hits("/amp/story")),
+        (1, 1),
+        "each fetched once"
+    );
+    assert_eq!(hits("/story"), 0, "the canonical URL itself is not fetched");
+    let stats = archive.json(&["stats", "--json"]);
+    assert_eq!(
+        (stats["pages"].as_u64(), stats["articles"].as_u64()),
+        (Some(1), Some(1)),
+        "{stats}"
+    );
+    let found = archive.json(&["search", "pierword", "--json"]);
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(
+        found["hits"][0]["url"],
+        canonical.as_str(),
+        "keyed by the canonical URL"
+    );
+    for url in [&by_id, &amp, &canonical] {
+        let shown = archive.run(&["show", url]);
+        assert_eq!(shown.code, 0, "show {url}: {shown:?}");
+        assert!(
+            shown.stdout.starts_with("Harbour vote"),
+            "{url}: {}",
+            shown.stdout
+        );
+    }
+
+    // Known URLs are not fetched again; a new route to the article is fetched once, then
+    // known too, and never stored a second time.
+    server.clear_log();
+    let second = ingest(&[], &[&by_id, &amp, &print]);
+    assert_eq!(
+        summary(&second),
+        "ingested 0, unchanged 3, skipped 0, failed 0",
+        "{second:?}"
+    );
+    assert_eq!(hits("/print/story"), 1);
+    assert_eq!(fetched().len(), 1, "only the new URL: {:?}", fetched());
+    server.clear_log();
+    let third = ingest(&[], &[&amp, &print]);
+    assert_eq!(
+        summary(&third),
+        "ingested 0, unchanged 2, skipped 0, failed 0"
+    );
+    assert!(server.log().is_empty(), "{:?}", server.log());
+    assert_eq!(archive.json(&["stats", "--json"])["pages"], 1);
+
+    // --refresh asks again only for the URL the stored copy came from, with its ETag.
+    let refreshed = ingest(&["--refresh"], &[&by_id, &amp, &print]);
+    assert_eq!(
+        summary(&refreshed),
+        "ingested 0, unchanged 3, skipped 0, failed 0",
+        "{refreshed:?}"
+    );
+    let log = fetched();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].path, "/story?id=1");
+    assert_eq!(log[0].if_none_match.as_deref(), Some("\"v1\""));
+    assert_eq!(log[0].status, 304);
+
+    // Rebuild and export see the one page.
+    let rebuilt = archive.run(&["rebuild"]);
+    assert_eq!(rebuilt.code, 0, "{rebuilt:?}");
+    assert!(
+        rebuilt.stdout.contains("from 1 pages: 1 articles"),
+        "{}",
+        rebuilt.stdout
+    );
+    assert_eq!(archive.json(&["search", "pierword", "--json"])["total"], 1);
+    let warc = archive.path().join("export.warc");
+    let exported = archive.run(&["export", "--warc", warc.to_str().unwrap()]);
+    assert!(
+        exported.stdout.starts_with("exported 1 pages"),
+        "{exported:?}"
+    );
+}
+
+/// A page with a text of its own: `article` pages differ only in their marker word.
+fn distinct_page(n: u64, marker: &str, canonical: &str) -> String {
+    const WORDS: &[&str] = &[
+        "council", "harbour", "budget", "minister", "village", "river", "energy", "teachers",
+        "hospital", "railway", "festival", "court", "climate", "market", "housing", "police",
+        "museum", "farmers", "bridge", "workers", "tourism", "schools", "storm", "airport",
+    ];
+    let mut state = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut text = String::new();
+    for i in 0..80 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        text.push_str(WORDS[(state % WORDS.len() as u64) as usize]);
+        text.push_str(if i % 10 == 9 { ". " } else { " " });
+    }
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Story {n}</title>\
+         <link rel=\"canonical\" href=\"{canonical}\"></head><body><article><h1>Story {n}</h1>\
+         <p>{marker} {text}</p><p>{text}</p></article></body></html>"
+    )
+}
+
+#[test]
+fn canonical_urls_that_would_merge_different_articles_are_not_trusted() {
+    let server = FaultServer::start();
+    let claims = [
+        // The site's home page, as a CMS default.
+        ("/a", server.url("/")),
+        ("/b", server.url("/index.html")),
+        // Another site (a staging host, a syndication source).
+        ("/c", "https://elsewhere.example/story".to_owned()),
+        ("/d", "https://elsewhere.example/story".to_owned()),
+        // One section page for every article of the section.
+        ("/e", server.url("/news/")),
+        ("/f", server.url("/news/")),
+    ];
+    for (n, (path, canonical)) in claims.iter().enumerate() {
+        let marker = format!("marker{}", &path[1..]);
+        server.route(
+            path,
+            Reply::html(distinct_page(n as u64 + 1, &marker, canonical)),
+        );
+    }
+    let archive = Archive::new();
+    let urls: Vec<String> = claims.iter().map(|(path, _)| server.url(path)).collect();
+    let mut args = vec!["ingest"];
+    args.extend(FAST);
+    args.extend(urls.iter().map(String::as_str));
+    let run = archive.run(&args);
+    assert_eq!(
+        summary(&run),
+        "ingested 6, unchanged 0, skipped 0, failed 0",
+        "{run:?}"
+    );
+    let stats = archive.json(&["stats", "--json"]);
+    assert_eq!(
+        (stats["pages"].as_u64(), stats["articles"].as_u64()),
+        (Some(6), Some(6)),
+        "{stats}"
+    );
+    let url_of = |marker: &str| {
+        let found = archive.json(&["search", marker, "--json"]);
+        assert_eq!(found["total"], 1, "{marker}: {found}");
+        found["hits"][0]["url"].as_str().unwrap().to_owned()
+    };
+    for (path, marker) in [
+        ("/a", "markera"),
+        ("/b", "markerb"),
+        ("/c", "markerc"),
+        ("/d", "markerd"),
+    ] {
+        assert_eq!(url_of(marker), server.url(path), "{marker}");
+    }
+    // The first article keeps the section URL it claims; the second, a different story, is
+    // not merged into it.
+    assert_eq!(url_of("markere"), server.url("/news/"));
+    assert_eq!(url_of("markerf"), server.url("/f"));
 }

@@ -166,3 +166,38 @@ fn a_truncated_warc_is_reported_and_the_rest_kept() {
     assert!(run.stdout.starts_with("ingested 2,"), "{run:?}");
     assert!(run.stderr.contains("cut.warc"), "{}", run.stderr);
 }
+
+/// Runs `newsdex ARGS` with its stdout closed before it writes (`newsdex ingest ... | true`):
+/// (exit code, stderr).
+fn run_with_closed_stdout(archive: &Archive, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = archive
+        .command()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("newsdex runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("newsdex ends");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ingest_and_export_into_a_closed_pipe_do_not_panic() {
+    let archive = Archive::new();
+    let sample = newsdex_e2e::repo_root().join("data/samples/local-wordpress-library-reopens.html");
+    let (code, stderr) = run_with_closed_stdout(&archive, &["ingest", sample.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(archive.json(&["stats", "--json"])["pages"], 1);
+
+    let warc = archive.path().join("out.warc");
+    let (code, stderr) =
+        run_with_closed_stdout(&archive, &["export", "--warc", warc.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(warc.exists());
+}

@@ -376,6 +376,14 @@ pub fn article(title: &str, marker: &str) -> String {
     )
 }
 
+/// [`article`] declaring `canonical` as its canonical URL (`<link rel="canonical">`).
+pub fn article_at(title: &str, marker: &str, canonical: &str) -> String {
+    article(title, marker).replace(
+        "</head>",
+        &format!("<link rel=\"canonical\" href=\"{canonical}\"></head>"),
+    )
+}
+
 /// Flags that make an ingest against a local server fast and deterministic: loopback
 /// allowed, no per-site pause, short retry backoff.
 pub const FAST: &[&str] = &["--allow-private", "--delay", "0", "--retry-delay", "0.05"];

@@ -206,7 +206,7 @@ fn main() {
                 .filter_map(|n| n.trim().parse().ok())
                 .collect()
         })
-        .unwrap_or_else(|| vec![500, 1000, 2000]);
+        .unwrap_or_else(|| vec![1000, 2000, 4000, 8000]);
     let port = serve();
     println!("ingest benchmark: {HOSTS} hosts, --delay 0, median of {RUNS} runs (release build)");
     for pages in counts {

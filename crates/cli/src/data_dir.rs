@@ -34,7 +34,12 @@ impl DataDir {
 
     /// Opens (creating if needed) the index.
     pub fn index(&self) -> anyhow::Result<ArticleIndex> {
-        ArticleIndex::open(self.index_root(), &newsdex_index::Config::default())
+        self.index_with(&newsdex_index::Config::default())
+    }
+
+    /// Opens (creating if needed) the index, with these settings for its writer.
+    pub fn index_with(&self, config: &newsdex_index::Config) -> anyhow::Result<ArticleIndex> {
+        ArticleIndex::open(self.index_root(), config)
             .with_context(|| format!("cannot open the index in `{}`", self.index_root().display()))
     }
 }

@@ -2,11 +2,34 @@
 //! store, the cleaner, the person extractor and the index meet; `ingest` and `rebuild` both
 //! drive it, so a page is processed the same way whether it was just fetched or re-read from
 //! the page store.
+//!
+//! It also decides which URL an article is known by, in the store and in the index alike: the
+//! canonical URL the page declares when that can be trusted ([`canonical_key`]), else the URL
+//! the page came from; and whether another stored page is already the same article, in which
+//! case this one is only an alias of it ([`Analyser::place`]).
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use newsdex_cleaner::{Article, Cleaner};
 use newsdex_index::ArticleWriter;
 use newsdex_persons::{Extractor, Person};
-use newsdex_store::{PageStore, RawPage, normalize_url};
+use newsdex_store::{PageStore, RawPage, canonical_key, normalize_url};
+
+/// Words of each text compared by [`same_story`]: enough to recognise a story, few enough that
+/// a long article costs no more than a short one.
+const COMPARED_WORDS: usize = 400;
+
+/// Word 3-grams are specific enough that two different stories share few of them, and loose
+/// enough that an AMP or print version with a different teaser still shares most.
+const SHINGLE_WORDS: usize = 3;
+
+/// Below this many 3-grams a text says too little; the titles decide instead.
+const MIN_SHINGLES: usize = 20;
+
+/// Share of the shorter text's 3-grams that must be in the other text for the two to be one
+/// story: a truncated (paywalled, AMP) copy still passes, a different story does not.
+const SAME_STORY_SHARE: f64 = 0.5;
 
 /// Cleaner and person extractor, built once and shared by every page.
 pub struct Analyser {
@@ -14,11 +37,25 @@ pub struct Analyser {
     extractor: Extractor,
 }
 
+/// An analysed article and the persons it names.
+pub type Analysed = Box<(Article, Vec<Person>)>;
+
 /// What the pipeline made of one page.
 pub enum Analysis {
-    Article(Box<(Article, Vec<Person>)>),
+    /// The article (its `url` is the key it is known by) and its persons.
+    Article(Analysed),
     /// Deliberately not indexed (not HTML); the reason says why.
     Skipped(String),
+}
+
+/// Where an analysed article belongs in the page store, see [`Analyser::place`].
+pub enum Placement {
+    /// The page is its article's stored copy, under `article.url`; when `move_to` is set the
+    /// page must first be linked there (`PageStore::link`).
+    Own { move_to: Option<String> },
+    /// The page stored under `key` is already the same article: this page becomes an alias
+    /// of it. `article` is that page's analysis, for indexing it if it is not indexed yet.
+    Duplicate { key: String, article: Analysed },
 }
 
 impl Analyser {
@@ -46,14 +83,109 @@ impl Analyser {
             .clean(&page.body, &page.final_url, page.content_type())
             .map_err(|err| err.to_string())?;
         // One key per article however it was reached: the same normalisation as the store's.
-        if let Ok(url) = normalize_url(&article.url) {
-            article.url = url;
-        }
+        let own = own_url(page);
+        article.url = article
+            .canonical_url
+            .as_deref()
+            .and_then(|canonical| canonical_key(&own, canonical))
+            .unwrap_or(own);
         let persons = self
             .extractor
             .extract(&format!("{}\n\n{}", article.title, article.text));
         Ok(Analysis::Article(Box::new((article, persons))))
     }
+
+    /// Decides where the article of `page`, stored under `key`, belongs, and sets
+    /// `article.url` to that key: its canonical URL, else the URL the page came from, else
+    /// `key` itself. A URL already holding another page is taken only when that page is the
+    /// same story ([`Placement::Duplicate`]); different stories that claim one canonical URL
+    /// (a CMS that gives every article of a section the same one) stay apart.
+    pub fn place(
+        &self,
+        store: &PageStore,
+        page: &RawPage,
+        key: &str,
+        article: &mut Article,
+    ) -> anyhow::Result<Placement> {
+        let own = own_url(page);
+        let mut candidates = vec![article.url.clone()];
+        if own != article.url {
+            candidates.push(own);
+        }
+        for candidate in candidates {
+            match store.resolve(&candidate)? {
+                Some(found) if found == key => {
+                    article.url = found;
+                    return Ok(Placement::Own { move_to: None });
+                }
+                None => {
+                    article.url.clone_from(&candidate);
+                    return Ok(Placement::Own {
+                        move_to: Some(candidate),
+                    });
+                }
+                Some(found) => {
+                    if let Some(mut stored) = self.stored_article(store, &found)?
+                        && same_story(article, &stored.0)
+                    {
+                        stored.0.url.clone_from(&found);
+                        return Ok(Placement::Duplicate {
+                            key: found,
+                            article: stored,
+                        });
+                    }
+                }
+            }
+        }
+        key.clone_into(&mut article.url);
+        Ok(Placement::Own { move_to: None })
+    }
+
+    /// The analysis of the page stored under `key`, if it is an article.
+    fn stored_article(&self, store: &PageStore, key: &str) -> anyhow::Result<Option<Analysed>> {
+        Ok(match store.get(key)?.map(|page| self.analyse(&page)) {
+            Some(Ok(Analysis::Article(article))) => Some(article),
+            _ => None,
+        })
+    }
+}
+
+/// The normalised URL a page's bytes came from (after redirects).
+fn own_url(page: &RawPage) -> String {
+    normalize_url(&page.final_url).unwrap_or_else(|_| page.url.clone())
+}
+
+/// Whether two articles are one story: most of the shorter text's word 3-grams (from its
+/// first words) are in the other; for texts too short to say, the same title.
+fn same_story(a: &Article, b: &Article) -> bool {
+    let (left, right) = (shingles(&a.text), shingles(&b.text));
+    let fewer = left.len().min(right.len());
+    if fewer >= MIN_SHINGLES {
+        let shared = left.intersection(&right).count();
+        #[allow(clippy::cast_precision_loss)]
+        return shared as f64 >= SAME_STORY_SHARE * fewer as f64;
+    }
+    let title = |article: &Article| words(&article.title).collect::<Vec<_>>();
+    let title_a = title(a);
+    !title_a.is_empty() && title_a == title(b)
+}
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+}
+
+fn shingles(text: &str) -> HashSet<u64> {
+    let words: Vec<String> = words(text).take(COMPARED_WORDS).collect();
+    words
+        .windows(SHINGLE_WORDS)
+        .map(|window| {
+            let mut hasher = DefaultHasher::new();
+            window.hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
 }
 
 /// Writes analysed pages into the index and records them in the store, committing in batches.
@@ -77,8 +209,8 @@ impl<'a> IndexSink<'a> {
         }
     }
 
-    /// Indexes (or records as skipped) the analysis of the page stored under `page_url`.
-    pub fn put(&mut self, page_url: &str, analysis: &Analysis) -> anyhow::Result<()> {
+    /// Indexes (or records as skipped) the analysis of the page stored under `page_key`.
+    pub fn put(&mut self, page_key: &str, analysis: &Analysis) -> anyhow::Result<()> {
         let article_url = match analysis {
             Analysis::Article(boxed) => {
                 let (article, persons) = boxed.as_ref();
@@ -87,18 +219,72 @@ impl<'a> IndexSink<'a> {
             }
             Analysis::Skipped(_) => None,
         };
-        self.pending.push((page_url.to_owned(), article_url));
+        self.pending.push((page_key.to_owned(), article_url));
         if self.pending.len() >= self.commit_every {
             self.commit()?;
         }
         Ok(())
     }
 
+    /// Whether the page stored under `page_key` was put since the last commit.
+    pub fn is_pending(&self, page_key: &str) -> bool {
+        self.pending.iter().any(|(key, _)| key == page_key)
+    }
+
     pub fn commit(&mut self) -> anyhow::Result<()> {
         self.writer.commit()?;
-        for (page_url, article_url) in self.pending.drain(..) {
-            self.store.mark_indexed(&page_url, article_url.as_deref())?;
+        for (page_key, article_url) in self.pending.drain(..) {
+            self.store.mark_indexed(&page_key, article_url.as_deref())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str, text: &str) -> Article {
+        Article {
+            title: title.to_owned(),
+            text: text.to_owned(),
+            ..Article::default()
+        }
+    }
+
+    const STORY: &str = "The harbour council voted on Tuesday to rebuild the northern pier \
+        after the winter storms damaged its foundations, a project expected to cost twelve \
+        million euros and to take three years. Fishermen who use the pier said they would move \
+        their boats to the southern basin while the work goes on, and asked the council to \
+        lower the mooring fees there for the duration.";
+
+    #[test]
+    fn copies_of_one_story_are_the_same_story() {
+        let full = article("Council votes to rebuild pier", STORY);
+        let teaser = format!("Read the full story below. {}", &STORY[..200]);
+        let amp = article("Council votes to rebuild pier | AMP", &teaser);
+        assert!(same_story(&full, &amp));
+        assert!(same_story(&amp, &full));
+    }
+
+    #[test]
+    fn different_stories_are_not_the_same_story_even_with_one_title() {
+        let other = "The regional airport reported record passenger numbers for the summer, \
+            with new routes to three capitals and a second terminal opening in spring. Airlines \
+            said demand had recovered faster than expected, and the airport board approved a \
+            plan to extend the runway by four hundred metres.";
+        let a = article("Live updates", STORY);
+        let b = article("Live updates", other);
+        assert!(!same_story(&a, &b));
+        // Too little text to compare: the titles decide.
+        assert!(same_story(
+            &article("Storm warning", "Short."),
+            &article("Storm Warning", "")
+        ));
+        assert!(!same_story(
+            &article("Storm warning", "Short."),
+            &article("Heat wave", "")
+        ));
+        assert!(!same_story(&article("", ""), &article("", "")));
     }
 }

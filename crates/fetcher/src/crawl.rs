@@ -12,6 +12,9 @@
 //!   runs, never while a site waits out its pause.
 //! - Outcomes are delivered on a bounded channel as they complete; a slow consumer slows the
 //!   crawl down instead of filling memory.
+//! - Seed pages are queued only [`MAX_QUEUED_SEEDS`] ahead of the crawl, so a list of millions
+//!   of URLs does not become millions of queued tasks; what grows with the list is only the
+//!   set of URLs seen, a few dozen bytes each.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,7 +23,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use newsdex_store::{RawPage, normalize_url};
-use tokio::sync::{OnceCell, Semaphore, mpsc, watch};
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use url::Url;
 
@@ -36,6 +39,10 @@ const RETRY_STATUSES: &[u16] = &[429, 500, 502, 503, 504, 522, 524];
 
 /// Redirect hops followed for robots.txt (RFC 9309 asks for at least five).
 const ROBOTS_REDIRECTS: usize = 5;
+
+/// Seed pages waiting in site queues at most (a queued task is a few hundred bytes). Enough to
+/// keep every site of a long, mixed list busy; the rest of the list waits its turn.
+const MAX_QUEUED_SEEDS: usize = 4096;
 
 /// Where a crawl starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +191,7 @@ impl Crawler {
             frontier: Mutex::default(),
             stop,
             admitted: AtomicUsize::new(0),
+            queued_seeds: Arc::new(Semaphore::new(MAX_QUEUED_SEEDS)),
         });
         let seeder = Arc::clone(&shared);
         tokio::spawn(async move {
@@ -191,7 +199,10 @@ impl Crawler {
                 if seeder.stopped() {
                     break;
                 }
-                seeder.admit_seed(seed, &sender).await;
+                let Ok(slot) = Arc::clone(&seeder.queued_seeds).acquire_owned().await else {
+                    break;
+                };
+                seeder.admit_seed(seed, slot, &sender).await;
             }
         });
         Crawl { receiver, shared }
@@ -231,6 +242,8 @@ struct Task {
     url: Url,
     job: Job,
     out: mpsc::Sender<Outcome>,
+    /// A seed page's place among the [`MAX_QUEUED_SEEDS`], freed when the task is done.
+    _slot: Option<OwnedSemaphorePermit>,
 }
 
 enum Job {
@@ -298,6 +311,7 @@ struct Shared {
     /// Set once by [`Crawl::stop`]; workers also wait on it to abandon requests in flight.
     stop: watch::Sender<bool>,
     admitted: AtomicUsize,
+    queued_seeds: Arc<Semaphore>,
 }
 
 /// Locks a std mutex; the data behind these locks stays consistent even if a holder panicked.
@@ -314,10 +328,15 @@ impl Shared {
 
     // ---- admission -------------------------------------------------------------------------
 
-    async fn admit_seed(self: &Arc<Self>, seed: Seed, out: &mpsc::Sender<Outcome>) {
+    async fn admit_seed(
+        self: &Arc<Self>,
+        seed: Seed,
+        slot: OwnedSemaphorePermit,
+        out: &mpsc::Sender<Outcome>,
+    ) {
         let text = match &seed {
             Seed::Page(text) => {
-                self.admit_page(text, None, out, true).await;
+                self.admit_page(text, None, Some(slot), out).await;
                 return;
             }
             Seed::Feed(text) | Seed::Sitemap(text) | Seed::Discover(text) => text.clone(),
@@ -350,20 +369,23 @@ impl Shared {
             url,
             job,
             out: out.clone(),
+            _slot: None,
         });
         true
     }
 
     /// Admits one page URL: normalise, deduplicate, apply the limit, ask `recall`, queue.
-    /// Problems are reported only for explicit inputs; discovered URLs are dropped quietly.
-    /// Returns whether the URL was queued for fetching.
+    /// A seed (`slot` set, it holds its place in the queue) is explicit: its problems are
+    /// reported; discovered URLs are dropped quietly. Returns whether the URL was queued for
+    /// fetching.
     async fn admit_page(
         self: &Arc<Self>,
         text: &str,
         listing: Option<Listing>,
+        slot: Option<OwnedSemaphorePermit>,
         out: &mpsc::Sender<Outcome>,
-        explicit: bool,
     ) -> bool {
+        let explicit = slot.is_some();
         let parsed = normalize_url(text)
             .map_err(|err| Error::InvalidUrl {
                 url: text.trim().to_owned(),
@@ -418,6 +440,7 @@ impl Shared {
                 listing,
             },
             out: out.clone(),
+            _slot: slot,
         });
         true
     }
@@ -444,7 +467,7 @@ impl Shared {
                 continue;
             }
             let text = item.url.clone();
-            if self.admit_page(&text, Some(item), out, false).await {
+            if self.admit_page(&text, Some(item), None, out).await {
                 queued += 1;
             }
         }
@@ -512,7 +535,12 @@ impl Shared {
         let Ok(_pipeline) = self.pipeline.acquire().await else {
             return;
         };
-        let Task { url, job, out } = task;
+        let Task {
+            url,
+            job,
+            out,
+            _slot,
+        } = task;
         let outcome = match job {
             Job::Page {
                 validators,

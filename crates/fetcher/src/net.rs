@@ -46,17 +46,9 @@ pub(crate) fn literal_ip(url: &Url) -> Option<IpAddr> {
     }
 }
 
-/// The politeness key of a URL: its registrable domain (eTLD+1 from the public suffix list),
-/// so that `www.`, `edition.` and `amp.` hosts of one publisher share one budget; the host
-/// itself for IP addresses and names without a registrable domain (`localhost`).
-pub(crate) fn site_of(url: &Url) -> String {
-    match url.host() {
-        Some(Host::Domain(domain)) => psl::domain_str(domain).unwrap_or(domain).to_owned(),
-        Some(Host::Ipv4(ip)) => ip.to_string(),
-        Some(Host::Ipv6(ip)) => ip.to_string(),
-        None => String::new(),
-    }
-}
+/// The politeness key of a URL is its site (registrable domain), so that `www.`, `edition.`
+/// and `amp.` hosts of one publisher share one budget.
+pub(crate) use newsdex_store::site_of;
 
 /// Raised by [`Resolver`] when every address of a host is off limits; found again in the
 /// error chain to report [`crate::Error::PrivateAddress`].
@@ -144,16 +136,5 @@ mod tests {
         for public in ["93.184.216.34", "1.1.1.1", "2606:4700::1111"] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
-    }
-
-    #[test]
-    fn sites_group_subdomains_of_one_registrable_domain() {
-        let site = |url: &str| site_of(&Url::parse(url).unwrap());
-        assert_eq!(site("https://www.bbc.co.uk/news"), "bbc.co.uk");
-        assert_eq!(site("https://amp.bbc.co.uk/a"), "bbc.co.uk");
-        assert_eq!(site("https://edition.cnn.com/"), "cnn.com");
-        assert_eq!(site("http://127.0.0.1:8080/"), "127.0.0.1");
-        assert_eq!(site("http://localhost:3000/"), "localhost");
-        assert_ne!(site("https://a.example.org/"), site("https://example.com/"));
     }
 }

@@ -2,7 +2,10 @@
 //! nothing ever has to be fetched twice and `newsdex rebuild` can re-clean everything offline.
 //!
 //! Pages live in one SQLite database (bundled build, WAL mode), keyed by the normalised URL
-//! ([`normalize_url`]), with bodies compressed by zstd. The store knows nothing about HTML,
+//! ([`normalize_url`]), with bodies compressed by zstd. An article reached through several
+//! URLs is stored once: [`PageStore::link`] files a page under its article's canonical URL
+//! (see [`canonical_key`] for which canonical URLs are trusted) and the other URLs become
+//! aliases that every lookup follows. The store knows nothing about HTML,
 //! cleaning or search; it is the first stop of the one-way pipeline
 //! `fetcher -> store -> cleaner -> index`.
 //!
@@ -22,5 +25,5 @@ mod urlnorm;
 
 pub use error::{Error, Result};
 pub use page::{RawPage, find_header, is_html_content_type};
-pub use store::{PageStore, PageSummary, PutOutcome};
-pub use urlnorm::{is_tracking_param, normalize_url};
+pub use store::{Link, PageStore, PageSummary, Pages, PutOutcome};
+pub use urlnorm::{canonical_key, is_tracking_param, normalize_url, site_of};

@@ -21,9 +21,20 @@ CREATE TABLE IF NOT EXISTS pages (
     body_len     INTEGER NOT NULL,
     body_hash    INTEGER NOT NULL,
     article_url  TEXT,
-    indexed_hash INTEGER
+    indexed_hash INTEGER,
+    requested    TEXT
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT PRIMARY KEY,
+    url   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS aliases_by_url ON aliases (url);
 ";
+
+/// The key a URL is stored under: the page it is an alias of, else the URL itself.
+/// Aliases always point straight at a stored page (never at another alias), so one lookup
+/// is enough.
+const KEY_OF_1: &str = "COALESCE((SELECT url FROM aliases WHERE alias = ?1), ?1)";
 
 /// What [`PageStore::put`] did with a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,12 +45,32 @@ pub enum PutOutcome {
     Changed,
     /// The URL was stored with the same body; only the fetch metadata was refreshed.
     Unchanged,
+    /// The URL is an alias of a page whose stored response came from another URL (see
+    /// [`PageStore::link`]): that response is kept and this one is dropped, so that two
+    /// routes to one article do not overwrite each other on every run.
+    Alias,
+}
+
+/// What [`PageStore::link`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// The page was already stored under that URL.
+    Same,
+    /// The page now lives under the new URL; its old URL leads there.
+    Moved,
+    /// Another page was already stored under the new URL and is kept; this page was dropped
+    /// and its URL leads to the other one.
+    Merged,
 }
 
 /// A stored page without its body: what `stats`, conditional re-fetches and resumption need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageSummary {
+    /// The key the page is stored under: its article's canonical URL once linked, else the
+    /// URL it was requested by.
     pub url: String,
+    /// The (normalised) URL the stored response was requested by.
+    pub requested_url: String,
     pub final_url: String,
     pub status: u16,
     pub fetched_at: DateTime<Utc>,
@@ -63,6 +94,10 @@ impl PageSummary {
 /// SQLite runs in WAL mode, so a `search` or `stats` in another process reads while an
 /// ingest writes, and every `put` is durable once it returns: an ingest killed half-way
 /// keeps every page it stored.
+///
+/// A page is stored once, under one key; other URLs that lead to it are *aliases*
+/// ([`PageStore::link`]), and every lookup by URL (`get`, `contains`, `summary`,
+/// `resolve`, `mark_indexed`, `put`) follows them.
 pub struct PageStore {
     conn: Mutex<Connection>,
     path: PathBuf,
@@ -80,7 +115,7 @@ impl PageStore {
             std::fs::create_dir_all(parent)
                 .map_err(|err| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(err))))?;
         }
-        let conn = Connection::open(&path).map_err(open_err)?;
+        let mut conn = Connection::open(&path).map_err(open_err)?;
         conn.busy_timeout(Duration::from_secs(30))
             .map_err(open_err)?;
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -89,7 +124,7 @@ impl PageStore {
         // of the process, which is the failure an interrupted ingest meets.
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
-        conn.execute_batch(SCHEMA).map_err(open_err)?;
+        migrate(&mut conn).map_err(open_err)?;
         Ok(Self {
             conn: Mutex::new(conn),
             path,
@@ -109,7 +144,9 @@ impl PageStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Stores a page under `page.url`, replacing an older response for the same URL.
+    /// Stores a page under the key its URL leads to (`page.url` itself for a new URL),
+    /// replacing an older response for it, unless that response came from another URL
+    /// ([`PutOutcome::Alias`]).
     pub fn put(&self, page: &RawPage) -> Result<PutOutcome> {
         let hash = content_hash(&page.body);
         let compressed =
@@ -118,83 +155,149 @@ impl PageStore {
                 source,
             })?;
         let headers = serde_json::to_string(&page.headers).expect("headers serialise");
-        let conn = self.conn();
-        let previous: Option<i64> = conn
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let key = key_of(&tx, &page.url)?;
+        let previous: Option<(i64, String)> = tx
             .query_row(
-                "SELECT body_hash FROM pages WHERE url = ?1",
-                [&page.url],
-                |row| row.get(0),
+                "SELECT body_hash, COALESCE(requested, url) FROM pages WHERE url = ?1",
+                [&key],
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
         let outcome = match previous {
+            Some((_, requested)) if requested != page.url => return Ok(PutOutcome::Alias),
             None => PutOutcome::New,
-            Some(old) if old == hash => PutOutcome::Unchanged,
+            Some((old, _)) if old == hash => PutOutcome::Unchanged,
             Some(_) => PutOutcome::Changed,
         };
-        conn.execute(
-            "INSERT INTO pages (url, final_url, status, headers, fetched_at, body, body_len, body_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        let requested = (key != page.url).then_some(page.url.as_str());
+        tx.execute(
+            "INSERT INTO pages (url, final_url, status, headers, fetched_at, body, body_len, body_hash, requested)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT(url) DO UPDATE SET
                 final_url = excluded.final_url, status = excluded.status, headers = excluded.headers,
                 fetched_at = excluded.fetched_at, body = excluded.body, body_len = excluded.body_len,
                 body_hash = excluded.body_hash",
             params![
-                page.url,
+                key,
                 page.final_url,
                 page.status,
                 headers,
                 page.fetched_at.timestamp_millis(),
                 compressed,
                 page.body.len() as i64,
-                hash
+                hash,
+                requested
             ],
         )?;
+        tx.commit()?;
         Ok(outcome)
     }
 
-    /// The stored page for a (normalised) URL.
+    /// Files the page that `url` leads to under `canonical` (a normalised URL), so that the
+    /// same article reached through several URLs is stored once: the page moves there, or,
+    /// when another page is already stored there, that one is kept and this one dropped.
+    /// Either way `url`, the page's old key and every alias of it lead to `canonical` from
+    /// now on. Fails with [`Error::NotStored`] when `url` leads to no page.
+    pub fn link(&self, url: &str, canonical: &str) -> Result<Link> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let key = key_of(&tx, url)?;
+        if !page_exists(&tx, &key)? {
+            return Err(Error::NotStored {
+                url: url.to_owned(),
+            });
+        }
+        let target = key_of(&tx, canonical)?;
+        if target == key {
+            return Ok(Link::Same);
+        }
+        let link = if page_exists(&tx, &target)? {
+            tx.execute("DELETE FROM pages WHERE url = ?1", [&key])?;
+            Link::Merged
+        } else {
+            // `requested` keeps where the stored response came from once the key changes.
+            tx.execute(
+                "UPDATE pages SET requested = COALESCE(requested, url), url = ?2 WHERE url = ?1",
+                [&key, &target],
+            )?;
+            Link::Moved
+        };
+        tx.execute(
+            "UPDATE aliases SET url = ?2 WHERE url = ?1",
+            [&key, &target],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO aliases (alias, url) VALUES (?1, ?2)",
+            [&key, &target],
+        )?;
+        tx.commit()?;
+        Ok(link)
+    }
+
+    /// The key the page `url` leads to is stored under (`url` itself or the page it is an
+    /// alias of), or `None` when no page is stored for it.
+    pub fn resolve(&self, url: &str) -> Result<Option<String>> {
+        let conn = self.conn();
+        let key = key_of(&conn, url)?;
+        Ok(page_exists(&conn, &key)?.then_some(key))
+    }
+
+    /// The stored page a (normalised) URL leads to. Its `url` is the URL its response was
+    /// requested by, which may be an alias of the key it is stored under.
     pub fn get(&self, url: &str) -> Result<Option<RawPage>> {
         let conn = self.conn();
         let row = conn
             .query_row(
-                "SELECT url, final_url, status, headers, fetched_at, body FROM pages WHERE url = ?1",
+                &format!("SELECT {PAGE_COLUMNS} FROM pages WHERE url = {KEY_OF_1}"),
                 [url],
                 raw_columns,
             )
             .optional()?;
         drop(conn);
-        row.map(decode_page).transpose()
+        row.map(decode_page)
+            .transpose()
+            .map(|page| page.map(|(_, page)| page))
     }
 
-    /// Whether a page is stored under this URL.
+    /// Whether a page is stored for this URL (under it or through an alias).
     pub fn contains(&self, url: &str) -> Result<bool> {
         Ok(self
             .conn()
-            .query_row("SELECT 1 FROM pages WHERE url = ?1", [url], |_| Ok(()))
+            .query_row(
+                &format!("SELECT 1 FROM pages WHERE url = {KEY_OF_1}"),
+                [url],
+                |_| Ok(()),
+            )
             .optional()?
             .is_some())
     }
 
-    /// The stored page's metadata, without decompressing its body.
+    /// The metadata of the page a URL leads to, without decompressing its body.
     pub fn summary(&self, url: &str) -> Result<Option<PageSummary>> {
         let conn = self.conn();
         let summary = conn
             .query_row(
-                "SELECT url, final_url, status, fetched_at, headers, body_len, article_url,
-                        indexed_hash IS NOT NULL AND indexed_hash = body_hash
-                 FROM pages WHERE url = ?1",
+                &format!(
+                    "SELECT url, COALESCE(requested, url), final_url, status, fetched_at, headers,
+                            body_len, article_url,
+                            indexed_hash IS NOT NULL AND indexed_hash = body_hash
+                     FROM pages WHERE url = {KEY_OF_1}"
+                ),
                 [url],
                 |row| {
-                    let headers: String = row.get(4)?;
+                    let headers: String = row.get(5)?;
                     Ok(PageSummary {
                         url: row.get(0)?,
-                        final_url: row.get(1)?,
-                        status: row.get(2)?,
-                        fetched_at: millis_to_time(row.get(3)?),
+                        requested_url: row.get(1)?,
+                        final_url: row.get(2)?,
+                        status: row.get(3)?,
+                        fetched_at: millis_to_time(row.get(4)?),
                         headers: serde_json::from_str(&headers).unwrap_or_default(),
-                        body_len: row.get::<_, i64>(5)?.try_into().unwrap_or(0),
-                        article_url: row.get(6)?,
-                        indexed: row.get(7)?,
+                        body_len: row.get::<_, i64>(6)?.try_into().unwrap_or(0),
+                        article_url: row.get(7)?,
+                        indexed: row.get(8)?,
                     })
                 },
             )
@@ -202,19 +305,21 @@ impl PageStore {
         Ok(summary)
     }
 
-    /// Records that the page stored under `url` was cleaned and indexed as `article_url`.
+    /// Records that the page `url` leads to was cleaned and indexed as `article_url`.
     ///
     /// Pass `None` when the page was processed but gave no article (not HTML, no text), so
     /// that a later ingest knows it has nothing to redo.
     pub fn mark_indexed(&self, url: &str, article_url: Option<&str>) -> Result<()> {
         self.conn().execute(
-            "UPDATE pages SET article_url = ?2, indexed_hash = body_hash WHERE url = ?1",
+            &format!(
+                "UPDATE pages SET article_url = ?2, indexed_hash = body_hash WHERE url = {KEY_OF_1}"
+            ),
             params![url, article_url],
         )?;
         Ok(())
     }
 
-    /// Number of stored pages.
+    /// Number of stored pages (aliases not counted).
     pub fn count(&self) -> Result<u64> {
         let count: i64 = self
             .conn()
@@ -235,7 +340,7 @@ impl PageStore {
             .sum()
     }
 
-    /// Every stored page in URL order, read `batch` at a time so memory stays bounded
+    /// Every stored page once, in key order, read `batch` at a time so memory stays bounded
     /// however large the store is.
     pub fn pages(&self, batch: usize) -> Pages<'_> {
         Pages {
@@ -247,12 +352,11 @@ impl PageStore {
         }
     }
 
-    fn page_batch(&self, after: Option<&str>, limit: usize) -> Result<Vec<RawPage>> {
+    fn page_batch(&self, after: Option<&str>, limit: usize) -> Result<Vec<(String, RawPage)>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT url, final_url, status, headers, fetched_at, body FROM pages
-             WHERE ?1 IS NULL OR url > ?1 ORDER BY url LIMIT ?2",
-        )?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {PAGE_COLUMNS} FROM pages WHERE ?1 IS NULL OR url > ?1 ORDER BY url LIMIT ?2"
+        ))?;
         let rows = stmt
             .query_map(params![after, limit as i64], raw_columns)?
             .collect::<Result<Vec<_>, _>>()?;
@@ -262,11 +366,36 @@ impl PageStore {
     }
 }
 
+/// Creates the tables, and brings a store written by an older newsdex up to date.
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    // IMMEDIATE: two processes opening an old store at once must not both add the column.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA)?;
+    let has_requested = tx
+        .prepare("SELECT 1 FROM pragma_table_info('pages') WHERE name = 'requested'")?
+        .exists([])?;
+    if !has_requested {
+        tx.execute_batch("ALTER TABLE pages ADD COLUMN requested TEXT")?;
+    }
+    tx.commit()
+}
+
+fn key_of(conn: &Connection, url: &str) -> Result<String> {
+    Ok(conn.query_row(&format!("SELECT {KEY_OF_1}"), [url], |row| row.get(0))?)
+}
+
+fn page_exists(conn: &Connection, key: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM pages WHERE url = ?1")?
+        .exists([key])?)
+}
+
 /// Iterator over every stored page, see [`PageStore::pages`].
 pub struct Pages<'a> {
     store: &'a PageStore,
+    /// The key of the last page read.
     after: Option<String>,
-    buffer: Vec<RawPage>,
+    buffer: Vec<(String, RawPage)>,
     batch: usize,
     done: bool,
 }
@@ -279,7 +408,7 @@ impl Iterator for Pages<'_> {
             match self.store.page_batch(self.after.as_deref(), self.batch) {
                 Ok(mut pages) => {
                     self.done = pages.len() < self.batch;
-                    self.after = pages.last().map(|page| page.url.clone());
+                    self.after = pages.last().map(|(key, _)| key.clone());
                     pages.reverse();
                     self.buffer = pages;
                 }
@@ -289,11 +418,14 @@ impl Iterator for Pages<'_> {
                 }
             }
         }
-        self.buffer.pop().map(Ok)
+        self.buffer.pop().map(|(_, page)| Ok(page))
     }
 }
 
-type RawColumns = (String, String, u16, String, i64, Vec<u8>);
+const PAGE_COLUMNS: &str =
+    "url, COALESCE(requested, url), final_url, status, headers, fetched_at, body";
+
+type RawColumns = (String, String, String, u16, String, i64, Vec<u8>);
 
 fn raw_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawColumns> {
     Ok((
@@ -303,22 +435,27 @@ fn raw_columns(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawColumns> {
         row.get(3)?,
         row.get(4)?,
         row.get(5)?,
+        row.get(6)?,
     ))
 }
 
-fn decode_page((url, final_url, status, headers, fetched_at, body): RawColumns) -> Result<RawPage> {
+/// The key and the page of a row.
+fn decode_page(
+    (key, url, final_url, status, headers, fetched_at, body): RawColumns,
+) -> Result<(String, RawPage)> {
     let body = zstd::stream::decode_all(body.as_slice()).map_err(|source| Error::Compression {
         url: url.clone(),
         source,
     })?;
-    Ok(RawPage {
+    let page = RawPage {
         url,
         final_url,
         status,
         headers: serde_json::from_str(&headers).unwrap_or_default(),
         fetched_at: millis_to_time(fetched_at),
         body,
-    })
+    };
+    Ok((key, page))
 }
 
 fn millis_to_time(millis: i64) -> DateTime<Utc> {
@@ -412,6 +549,135 @@ mod tests {
         let urls: Vec<String> = store.pages(7).map(|page| page.unwrap().url).collect();
         assert_eq!(urls.len(), 25);
         assert!(urls.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn a_linked_page_is_stored_once_and_found_by_every_url() {
+        let (_dir, store) = store();
+        let canonical = "https://a.example/story";
+        let first = RawPage::new("https://a.example/story?id=1", 200, b"story".to_vec());
+        store.put(&first).unwrap();
+        assert_eq!(store.link(&first.url, canonical).unwrap(), Link::Moved);
+        assert_eq!(store.link(&first.url, canonical).unwrap(), Link::Same);
+
+        let amp = RawPage::new("https://amp.a.example/story", 200, b"amp story".to_vec());
+        assert_eq!(store.put(&amp).unwrap(), PutOutcome::New);
+        assert_eq!(store.count().unwrap(), 2);
+        assert_eq!(store.link(&amp.url, canonical).unwrap(), Link::Merged);
+        assert_eq!(store.count().unwrap(), 1, "the second copy is dropped");
+
+        for url in [canonical, first.url.as_str(), amp.url.as_str()] {
+            assert!(store.contains(url).unwrap(), "{url}");
+            assert_eq!(store.resolve(url).unwrap().as_deref(), Some(canonical));
+            let page = store.get(url).unwrap().unwrap();
+            assert_eq!(page.body, b"story", "{url}: the first copy is kept");
+            assert_eq!(page.url, first.url, "where the stored response came from");
+            let summary = store.summary(url).unwrap().unwrap();
+            assert_eq!(summary.url, canonical);
+            assert_eq!(summary.requested_url, first.url);
+        }
+        store.mark_indexed(&amp.url, Some(canonical)).unwrap();
+        assert!(store.summary(canonical).unwrap().unwrap().indexed);
+        assert_eq!(store.resolve("https://a.example/other").unwrap(), None);
+        let pages: Vec<RawPage> = store.pages(1).map(Result::unwrap).collect();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].url, first.url);
+    }
+
+    #[test]
+    fn only_the_url_a_response_came_from_replaces_it() {
+        let (_dir, store) = store();
+        let canonical = "https://a.example/story";
+        let first = RawPage::new("https://a.example/story?id=1", 200, b"v1".to_vec());
+        store.put(&first).unwrap();
+        store.link(&first.url, canonical).unwrap();
+        let other = RawPage::new("https://a.example/amp/story", 200, b"amp".to_vec());
+        store.put(&other).unwrap();
+        store.link(&other.url, canonical).unwrap();
+
+        // Another route to the article does not overwrite it, however often it is read.
+        let mut again = other.clone();
+        again.body = b"amp v2".to_vec();
+        assert_eq!(store.put(&again).unwrap(), PutOutcome::Alias);
+        let direct = RawPage::new(canonical, 200, b"direct".to_vec());
+        assert_eq!(store.put(&direct).unwrap(), PutOutcome::Alias);
+        assert_eq!(store.get(canonical).unwrap().unwrap().body, b"v1");
+
+        // The URL it came from updates it, under the canonical key.
+        let mut update = first;
+        assert_eq!(store.put(&update).unwrap(), PutOutcome::Unchanged);
+        update.body = b"v2".to_vec();
+        assert_eq!(store.put(&update).unwrap(), PutOutcome::Changed);
+        assert_eq!(store.get(&other.url).unwrap().unwrap().body, b"v2");
+        assert_eq!(store.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn aliases_follow_a_page_that_moves_again() {
+        let (_dir, store) = store();
+        let page = RawPage::new("https://a.example/p?id=1", 200, b"x".to_vec());
+        store.put(&page).unwrap();
+        store.link(&page.url, "https://a.example/old-slug").unwrap();
+        assert_eq!(
+            store
+                .link("https://a.example/old-slug", "https://a.example/new-slug")
+                .unwrap(),
+            Link::Moved
+        );
+        for url in [page.url.as_str(), "https://a.example/old-slug"] {
+            assert_eq!(
+                store.resolve(url).unwrap().as_deref(),
+                Some("https://a.example/new-slug"),
+                "{url}"
+            );
+        }
+        // A URL pointing at an alias lands on the page itself.
+        let copy = RawPage::new("https://a.example/print/p", 200, b"y".to_vec());
+        store.put(&copy).unwrap();
+        assert_eq!(
+            store.link(&copy.url, "https://a.example/old-slug").unwrap(),
+            Link::Merged
+        );
+        assert_eq!(store.count().unwrap(), 1);
+        let err = store
+            .link("https://a.example/never-stored", "https://a.example/x")
+            .unwrap_err();
+        assert!(matches!(err, Error::NotStored { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_store_written_before_aliases_opens_and_keeps_its_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pages.db");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE pages (url TEXT PRIMARY KEY, final_url TEXT NOT NULL,
+                status INTEGER NOT NULL, headers TEXT NOT NULL, fetched_at INTEGER NOT NULL,
+                body BLOB NOT NULL, body_len INTEGER NOT NULL, body_hash INTEGER NOT NULL,
+                article_url TEXT, indexed_hash INTEGER) WITHOUT ROWID;",
+        )
+        .unwrap();
+        let body = zstd::bulk::compress(b"old", ZSTD_LEVEL).unwrap();
+        old.execute(
+            "INSERT INTO pages VALUES ('https://a.example/1', 'https://a.example/1', 200, '[]',
+                0, ?1, 3, 0, NULL, NULL)",
+            [body],
+        )
+        .unwrap();
+        drop(old);
+        let store = PageStore::open(&path).unwrap();
+        let summary = store.summary("https://a.example/1").unwrap().unwrap();
+        assert_eq!(summary.requested_url, "https://a.example/1");
+        assert_eq!(
+            store.get("https://a.example/1").unwrap().unwrap().body,
+            b"old"
+        );
+        store
+            .link("https://a.example/1", "https://a.example/one")
+            .unwrap();
+        drop(store);
+        let reopened = PageStore::open(&path).unwrap();
+        assert!(reopened.contains("https://a.example/1").unwrap());
     }
 
     #[test]

@@ -1,10 +1,26 @@
-//! URL normalisation, so that one article reached through several spellings of its URL is
-//! stored once. The rules follow courlan and the crawlers that use it: the host is lower-cased
-//! and IDNA-encoded, default ports, fragments and tracking parameters are dropped, duplicate
-//! slashes in the path are collapsed and the query is sorted.
+//! URL normalisation and canonical URLs, so that one article reached through several URLs is
+//! stored once. The normalisation rules follow courlan and the crawlers that use it: the host
+//! is lower-cased and IDNA-encoded, default ports, fragments and tracking parameters are
+//! dropped, duplicate slashes in the path are collapsed and the query is sorted. A page's
+//! declared canonical URL is trusted only where CMS bugs are rare ([`canonical_key`]).
 
 use crate::{Error, Result};
-use url::Url;
+use url::{Host, Url};
+
+/// Last path segments that serve a directory's home page (`/index.html` is `/`).
+const INDEX_DOCUMENTS: &[&str] = &[
+    "index",
+    "index.html",
+    "index.htm",
+    "index.php",
+    "index.asp",
+    "index.aspx",
+    "index.jsp",
+    "default.asp",
+    "default.aspx",
+    "home",
+    "home.html",
+];
 
 /// Query parameters that only identify a campaign or a click, never a different page.
 const TRACKING_PARAMS: &[&str] = &[
@@ -115,6 +131,88 @@ pub fn normalize_url(input: &str) -> Result<String> {
     Ok(url.into())
 }
 
+/// The site a URL belongs to: its registrable domain (eTLD+1 from the public suffix list), so
+/// that `www.`, `edition.` and `amp.` hosts of one publisher are one site; the host itself for
+/// IP addresses and names without a registrable domain (`localhost`); empty without a host.
+pub fn site_of(url: &Url) -> String {
+    match url.host() {
+        Some(Host::Domain(domain)) => psl::domain_str(domain).unwrap_or(domain).to_owned(),
+        Some(Host::Ipv4(ip)) => ip.to_string(),
+        Some(Host::Ipv6(ip)) => ip.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The normalised key of the canonical URL a page declares (`<link rel="canonical">`,
+/// `og:url`), or `None` when the declaration is not to be trusted. `page_url` is where the
+/// page's bytes came from: the final URL after redirects, or a `file://` URL.
+///
+/// Two CMS bugs are common enough to guard against, because trusting them would file every
+/// article of a site under one key: a canonical URL that is the site's home page (or the home
+/// page of one of its language editions, `/en/`), and one on another site (a staging host,
+/// the syndication source, a template default). So a web page's canonical URL must be on the
+/// page's own registrable domain and must not be a home page unless the page is one. A local
+/// file has no site of its own, so its canonical URL is its only web address and only the
+/// home-page rule applies.
+pub fn canonical_key(page_url: &str, canonical: &str) -> Option<String> {
+    let key = normalize_url(canonical).ok()?;
+    let target = Url::parse(&key).ok()?;
+    if !matches!(target.scheme(), "http" | "https") {
+        return None;
+    }
+    let page = Url::parse(page_url)
+        .ok()
+        .filter(|page| matches!(page.scheme(), "http" | "https"));
+    if let Some(page) = &page
+        && site_of(page) != site_of(&target)
+    {
+        return None;
+    }
+    if is_home_page(&target) && !page.as_ref().is_some_and(is_home_page) {
+        return None;
+    }
+    Some(key)
+}
+
+/// Whether a URL is a home page: the site root, an index document at the root, or the root
+/// of a language or country edition (`/en/`, `/pt-br/`), without a query.
+fn is_home_page(url: &Url) -> bool {
+    if url.query().is_some() {
+        return false;
+    }
+    let mut segments: Vec<&str> = url
+        .path()
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .collect();
+    if segments
+        .last()
+        .is_some_and(|last| INDEX_DOCUMENTS.contains(&last.to_ascii_lowercase().as_str()))
+    {
+        segments.pop();
+    }
+    match segments.as_slice() {
+        [] => true,
+        [edition] => is_edition_code(edition),
+        _ => false,
+    }
+}
+
+/// `en`, `de`, `pt-br`, `zh_hans`: a language or country code as an edition's path.
+fn is_edition_code(segment: &str) -> bool {
+    let mut parts = segment.split(['-', '_']);
+    let first = parts.next().unwrap_or("");
+    let letters = |part: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    letters(first, 2..=2)
+        && match (parts.next(), parts.next()) {
+            (None, _) => true,
+            (Some(region), None) => letters(region, 2..=4),
+            (Some(_), Some(_)) => false,
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +263,75 @@ mod tests {
             let err = normalize_url(bad).unwrap_err().to_string();
             assert!(err.starts_with("invalid URL"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn canonical_urls_on_the_same_site_are_trusted_and_normalised() {
+        let page = "https://amp.news.example/amp/story";
+        assert_eq!(
+            canonical_key(page, "https://www.news.example/story?utm_source=amp#top").as_deref(),
+            Some("https://www.news.example/story")
+        );
+        assert_eq!(
+            canonical_key(page, "http://news.example/2025/06/03/story/").as_deref(),
+            Some("http://news.example/2025/06/03/story/")
+        );
+        // A query is part of an article's address (`?p=123`), even at the root.
+        assert_eq!(
+            canonical_key(page, "https://news.example/?p=123").as_deref(),
+            Some("https://news.example/?p=123")
+        );
+        // Registrable domains, not hosts: the public suffix list knows `co.uk`.
+        assert!(canonical_key("https://m.paper.co.uk/a", "https://www.paper.co.uk/a").is_some());
+        assert!(canonical_key("https://a.co.uk/x", "https://b.co.uk/x").is_none());
+    }
+
+    #[test]
+    fn home_pages_and_other_sites_are_not_trusted_as_canonical() {
+        let page = "https://www.news.example/world/2025/storm-hits-coast";
+        for bogus in [
+            "https://www.news.example/",
+            "https://news.example",
+            "https://www.news.example/index.html",
+            "https://www.news.example/en/",
+            "https://www.news.example/pt-br/index.php",
+            "https://staging.other.example/world/2025/storm-hits-coast",
+            "http://localhost/world/2025/storm-hits-coast",
+            "/world/2025/storm-hits-coast",
+            "mailto:desk@news.example",
+            "",
+        ] {
+            assert_eq!(canonical_key(page, bogus), None, "{bogus}");
+        }
+        // A home page may name itself.
+        assert_eq!(
+            canonical_key("https://news.example/index.html", "https://news.example/").as_deref(),
+            Some("https://news.example/")
+        );
+        // Paths that only look short are articles.
+        assert!(canonical_key(page, "https://news.example/world").is_some());
+        assert!(canonical_key(page, "https://news.example/en/world").is_some());
+    }
+
+    #[test]
+    fn a_local_file_trusts_any_site_but_not_a_home_page() {
+        let file = "file:///home/me/saved/story.html";
+        assert_eq!(
+            canonical_key(file, "https://www.news.example/story").as_deref(),
+            Some("https://www.news.example/story")
+        );
+        assert_eq!(canonical_key(file, "https://www.news.example/"), None);
+    }
+
+    #[test]
+    fn sites_group_hosts_by_registrable_domain() {
+        let site = |url: &str| site_of(&Url::parse(url).unwrap());
+        assert_eq!(site("https://www.bbc.co.uk/news"), "bbc.co.uk");
+        assert_eq!(site("https://amp.bbc.co.uk/a"), "bbc.co.uk");
+        assert_eq!(site("https://edition.cnn.com/"), "cnn.com");
+        assert_eq!(site("http://127.0.0.1:8080/"), "127.0.0.1");
+        assert_eq!(site("http://localhost:3000/"), "localhost");
+        assert_ne!(site("https://a.example.org/"), site("https://example.com/"));
     }
 
     proptest! {

@@ -1,7 +1,6 @@
 //! `newsdex export`: write the page store back out as a WARC file.
 
-#![allow(clippy::print_stdout)]
-
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -35,6 +34,11 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
         pages += 1;
     }
     export.finish()?;
-    println!("exported {pages} pages to `{}`", args.warc.display());
+    // `?` rather than `println!`: a closed stdout is an error `main` knows, not a panic.
+    writeln!(
+        std::io::stdout().lock(),
+        "exported {pages} pages to `{}`",
+        args.warc.display()
+    )?;
     Ok(ExitStatus::Success)
 }

@@ -2,6 +2,7 @@
 
 #![allow(clippy::print_stdout)]
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -10,7 +11,7 @@ use newsdex_index::ArticleIndex;
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
 use crate::output;
-use crate::pipeline::{Analyser, Analysis};
+use crate::pipeline::{Analyser, Analysis, Placement};
 
 /// Re-clean every page in the page store and build a fresh index from it.
 ///
@@ -28,20 +29,41 @@ pub fn run(data_dir: &DataDir, _args: &Args, quiet: bool) -> anyhow::Result<Exit
         ArticleIndex::begin_rebuild(data_dir.index_root(), &newsdex_index::Config::default())
             .context("cannot start the rebuild")?;
     let analyser = Analyser::new();
-    let (mut pages, mut articles, mut skipped, mut failed) = (0usize, 0usize, 0usize, 0usize);
+    let (mut pages, mut articles, mut skipped, mut failed, mut merged) = (0usize, 0, 0, 0, 0);
     let mut processed = Vec::new();
+    // Keys pages were moved to during this rebuild: the scan meets them again further on.
+    let mut moved = HashSet::new();
     for page in store.pages(256) {
         let page = page?;
+        let Some(key) = store.resolve(&page.url)? else {
+            continue;
+        };
+        if moved.contains(&key) {
+            continue;
+        }
         pages += 1;
         match analyser.analyse(&page) {
-            Ok(Analysis::Article(boxed)) => {
-                let (article, persons) = boxed.as_ref();
-                rebuild.writer().upsert(article, persons)?;
-                processed.push((page.url, Some(article.url.clone())));
-                articles += 1;
+            Ok(Analysis::Article(mut boxed)) => {
+                match analyser.place(&store, &page, &key, &mut boxed.0)? {
+                    Placement::Own { move_to } => {
+                        if let Some(target) = move_to {
+                            store.link(&key, &target)?;
+                            moved.insert(target);
+                        }
+                        let (article, persons) = boxed.as_ref();
+                        rebuild.writer().upsert(article, persons)?;
+                        processed.push((article.url.clone(), Some(article.url.clone())));
+                        articles += 1;
+                    }
+                    // The page kept under `key` is indexed when the scan reaches it (or was).
+                    Placement::Duplicate { key: target, .. } => {
+                        store.link(&key, &target)?;
+                        merged += 1;
+                    }
+                }
             }
             Ok(Analysis::Skipped(_)) => {
-                processed.push((page.url, None));
+                processed.push((key, None));
                 skipped += 1;
             }
             Err(reason) => {
@@ -53,11 +75,16 @@ pub fn run(data_dir: &DataDir, _args: &Args, quiet: bool) -> anyhow::Result<Exit
         }
     }
     rebuild.finish().context("cannot finish the rebuild")?;
-    for (page_url, article_url) in processed {
-        store.mark_indexed(&page_url, article_url.as_deref())?;
+    for (page_key, article_url) in processed {
+        store.mark_indexed(&page_key, article_url.as_deref())?;
     }
+    let merged = if merged > 0 {
+        format!(", {merged} merged into the same article's page")
+    } else {
+        String::new()
+    };
     println!(
-        "rebuilt the index from {pages} pages: {articles} articles, skipped {skipped}, failed {failed} ({:.1}s)",
+        "rebuilt the index from {pages} pages: {articles} articles, skipped {skipped}, failed {failed}{merged} ({:.1}s)",
         started.elapsed().as_secs_f64()
     );
     Ok(ExitStatus::Success)
