@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -123,10 +122,9 @@ struct State {
 
 /// The server; it listens on `127.0.0.1:0` and stops when dropped.
 pub struct FaultServer {
-    addr: SocketAddr,
     state: Arc<State>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// Dropped after `unstall` in `Drop`, which stops it.
+    server: crate::Background,
 }
 
 impl Default for FaultServer {
@@ -139,40 +137,13 @@ impl FaultServer {
     pub fn start() -> Self {
         let state = Arc::new(State::default());
         let app_state = Arc::clone(&state);
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind 127.0.0.1:0");
-                addr_tx
-                    .send(listener.local_addr().expect("local addr"))
-                    .expect("report addr");
-                let app = axum::Router::new().fallback(move |headers: HeaderMap, uri: Uri| {
-                    let state = Arc::clone(&app_state);
-                    async move { handle(&state, &headers, &uri).await }
-                });
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = shutdown_rx.await;
-                    })
-                    .await
-                    .expect("serve");
-            });
+        let app = axum::Router::new().fallback(move |headers: HeaderMap, uri: Uri| {
+            let state = Arc::clone(&app_state);
+            async move { handle(&state, &headers, &uri).await }
         });
-        let addr = addr_rx.recv().expect("server starts");
-        Self {
-            addr,
-            state,
-            shutdown: Some(shutdown_tx),
-            thread: Some(thread),
-        }
+        // Two runtime threads: a stalled reply must not hold up the others.
+        let server = crate::Background::serve(app, 2);
+        Self { state, server }
     }
 
     /// Adds a route for `path` on any host.
@@ -200,17 +171,17 @@ impl FaultServer {
     }
 
     pub fn port(&self) -> u16 {
-        self.addr.port()
+        self.server.addr.port()
     }
 
     /// `http://127.0.0.1:PORT/path`.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("http://{}{}", self.server.addr, path)
     }
 
     /// `http://HOST:PORT/path`, for a name the client resolves to 127.0.0.1 (`--resolve`).
     pub fn url_on(&self, host: &str, path: &str) -> String {
-        format!("http://{host}:{}{path}", self.addr.port())
+        format!("http://{host}:{}{path}", self.server.addr.port())
     }
 
     /// Every request so far, in arrival order.
@@ -236,13 +207,9 @@ impl FaultServer {
 
 impl Drop for FaultServer {
     fn drop(&mut self) {
+        // Hanging replies are released first, or the server's graceful shutdown would wait
+        // for them.
         self.unstall();
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -162,24 +162,30 @@ impl Canned {
     }
 }
 
-/// An HTTP server on 127.0.0.1 (port chosen by the OS) answering from a path -> response map;
-/// unknown paths get 404. It stops when dropped.
-pub struct TestServer {
-    addr: SocketAddr,
+/// An axum app served on 127.0.0.1 (port chosen by the OS) from a thread of its own, with
+/// `worker_threads` runtime threads (0: a current-thread runtime). It stops when dropped.
+pub struct Background {
+    pub addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl TestServer {
-    pub fn start(routes: HashMap<String, Canned>) -> Self {
-        let routes = Arc::new(routes);
+impl Background {
+    pub fn serve(app: axum::Router, worker_threads: usize) -> Self {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let runtime = if worker_threads == 0 {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+            } else {
+                tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(worker_threads)
+                    .enable_all()
+                    .build()
+            }
+            .expect("runtime");
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
@@ -187,10 +193,6 @@ impl TestServer {
                 addr_tx
                     .send(listener.local_addr().expect("local addr"))
                     .expect("report addr");
-                let app = axum::Router::new().fallback(move |uri: Uri| {
-                    let routes = Arc::clone(&routes);
-                    async move { respond(&routes, &uri) }
-                });
                 axum::serve(listener, app)
                     .with_graceful_shutdown(async {
                         let _ = shutdown_rx.await;
@@ -206,10 +208,40 @@ impl TestServer {
             thread: Some(thread),
         }
     }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// An HTTP server on 127.0.0.1 (port chosen by the OS) answering from a path -> response map;
+/// unknown paths get 404. It stops when dropped.
+pub struct TestServer {
+    server: Background,
+}
+
+impl TestServer {
+    pub fn start(routes: HashMap<String, Canned>) -> Self {
+        let routes = Arc::new(routes);
+        let app = axum::Router::new().fallback(move |uri: Uri| {
+            let routes = Arc::clone(&routes);
+            async move { respond(&routes, &uri) }
+        });
+        Self {
+            server: Background::serve(app, 0),
+        }
+    }
 
     /// The absolute URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("http://{}{}", self.server.addr, path)
     }
 }
 
@@ -225,16 +257,5 @@ fn respond(routes: &HashMap<String, Canned>, uri: &Uri) -> Response {
             .status(StatusCode::NOT_FOUND)
             .body(Body::from("not found"))
             .expect("valid response"),
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
