@@ -19,20 +19,24 @@ fn page_paths(hits: &[newsdex_e2e::fault::Hit], answered: bool) -> BTreeSet<Stri
         .collect()
 }
 
-#[test]
-fn an_ingest_killed_half_way_resumes_with_only_the_missing_pages() {
+/// A server with [`PAGES`] articles under `/p/NN` (titled `title N`, each holding `word`) that
+/// answers the first [`SERVED_BEFORE_STALL`] of them and then hangs, and their URLs.
+fn stalling_server(title: &str, word: &str) -> (FaultServer, Vec<String>) {
     let server = FaultServer::start();
-    let urls: Vec<String> = (0..PAGES)
+    let urls = (0..PAGES)
         .map(|n| {
             let path = format!("/p/{n:02}");
-            server.route(
-                &path,
-                Reply::html(article(&format!("Resumable story {n}"), "resumeword")),
-            );
+            server.route(&path, Reply::html(article(&format!("{title} {n}"), word)));
             server.url(&path)
         })
         .collect();
     server.stall_after("/p/", SERVED_BEFORE_STALL);
+    (server, urls)
+}
+
+#[test]
+fn an_ingest_killed_half_way_resumes_with_only_the_missing_pages() {
+    let (server, urls) = stalling_server("Resumable story", "resumeword");
 
     let archive = Archive::new();
     let report = archive.path().join("first.jsonl");
@@ -172,18 +176,8 @@ fn refresh_revalidates_and_keeps_unchanged_pages() {
 
 #[test]
 fn ctrl_c_stops_fetching_and_commits_what_was_ingested() {
-    let server = FaultServer::start();
-    let urls: Vec<String> = (0..PAGES)
-        .map(|n| {
-            let path = format!("/p/{n:02}");
-            server.route(
-                &path,
-                Reply::html(article(&format!("Interrupted story {n}"), "sigintword")),
-            );
-            server.url(&path)
-        })
-        .collect();
-    server.stall_after("/p/", SERVED_BEFORE_STALL);
+    // Kept alive (it stops when dropped) until the end of the test.
+    let (_server, urls) = stalling_server("Interrupted story", "sigintword");
     let archive = Archive::new();
     let report = archive.path().join("report.jsonl");
     let mut args: Vec<&str> = vec!["ingest", "--report", report.to_str().unwrap()];
