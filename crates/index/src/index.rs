@@ -151,6 +151,7 @@ impl ArticleIndex {
             dups: load_dups(&self.reader.searcher())?,
             folded: schema::folded_analyzer(),
             vocabulary: HashSet::default(),
+            names: people::NameCache::default(),
             _lock: lock,
         })
     }
@@ -175,6 +176,7 @@ impl ArticleIndex {
                 dups: DupIndex::new(),
                 folded: schema::folded_analyzer(),
                 vocabulary: HashSet::default(),
+                names: people::NameCache::default(),
                 _lock: lock,
             }),
             dir,
@@ -344,6 +346,8 @@ pub struct ArticleWriter<'a> {
     /// 64-bit hash stands for the word (two words colliding would only leave one of them
     /// out of the vocabulary), without keeping or comparing the words themselves.
     vocabulary: HashSet<u64, FxBuildHasher>,
+    /// Names counted per segment, for `persons.json` at each commit.
+    names: people::NameCache,
     _lock: WriterLock,
 }
 
@@ -444,7 +448,7 @@ impl ArticleWriter<'_> {
         self.writer.commit()?;
         if let Some(reader) = self.reader {
             reader.reload()?;
-            people::write(&self.dir, &reader.searcher())?;
+            people::write(&self.dir, &reader.searcher(), &mut self.names)?;
         }
         Ok(())
     }
@@ -478,6 +482,7 @@ impl Rebuild {
     pub fn finish(mut self) -> Result<()> {
         let ArticleWriter {
             mut writer,
+            mut names,
             _lock: lock,
             ..
         } = self.writer.take().expect("finish runs once");
@@ -488,7 +493,7 @@ impl Rebuild {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        people::write(&self.dir, &reader.searcher())?;
+        people::write(&self.dir, &reader.searcher(), &mut names)?;
         generations::publish(&self.root, &self.dir)?;
         generations::collect_garbage(&self.root, &self.dir)?;
         drop(lock);

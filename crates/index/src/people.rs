@@ -73,36 +73,61 @@ fn signature(searcher: &Searcher) -> Vec<String> {
         .collect()
 }
 
-/// Every name in the live documents with its article count.
-fn count_names(searcher: &Searcher) -> Result<Vec<(String, u64)>> {
+/// Per segment (by id and deleted-document count, as in [`signature`]), its names with their
+/// article counts. Segments never change once written, so a writer counts each one once
+/// instead of counting the whole archive again at every commit.
+#[derive(Debug, Default)]
+pub struct NameCache {
+    segments: HashMap<String, Vec<(String, u64)>>,
+}
+
+/// Every name in the live documents with its article count; segments already in `cache` are
+/// not read again, and the cache keeps only `searcher`'s segments afterwards.
+fn count_names(searcher: &Searcher, cache: &mut NameCache) -> Result<Vec<(String, u64)>> {
     let mut counts: HashMap<String, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let Some(column) = segment.fast_fields().str(PERSON_FIELD)? else {
-            continue;
+    let mut kept = HashMap::with_capacity(searcher.segment_readers().len());
+    for (segment, key) in searcher.segment_readers().iter().zip(signature(searcher)) {
+        let names = match cache.segments.remove(&key) {
+            Some(names) => names,
+            None => count_segment(segment)?,
         };
-        let mut per_ord = vec![0u64; column.num_terms()];
-        let alive = segment.alive_bitset();
-        for doc in 0..segment.max_doc() {
-            if alive.is_some_and(|alive| !alive.is_alive(doc)) {
-                continue;
-            }
-            let mut previous = None;
-            for ord in column.term_ords(doc) {
-                // A name listed twice in one article counts once.
-                if previous != Some(ord) {
-                    per_ord[ord as usize] += 1;
-                }
-                previous = Some(ord);
-            }
+        for (name, count) in &names {
+            *counts.entry(name.clone()).or_default() += count;
         }
-        for_each_term(&column, |ord, name| {
-            if per_ord[ord] > 0 {
-                *counts.entry(name.to_owned()).or_default() += per_ord[ord];
-            }
-        })?;
+        kept.insert(key, names);
     }
+    cache.segments = kept;
     let mut names: Vec<(String, u64)> = counts.into_iter().collect();
     names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(names)
+}
+
+/// The names of one segment's live documents with their article counts.
+fn count_segment(segment: &SegmentReader) -> Result<Vec<(String, u64)>> {
+    let Some(column) = segment.fast_fields().str(PERSON_FIELD)? else {
+        return Ok(Vec::new());
+    };
+    let mut per_ord = vec![0u64; column.num_terms()];
+    let alive = segment.alive_bitset();
+    for doc in 0..segment.max_doc() {
+        if alive.is_some_and(|alive| !alive.is_alive(doc)) {
+            continue;
+        }
+        let mut previous = None;
+        for ord in column.term_ords(doc) {
+            // A name listed twice in one article counts once.
+            if previous != Some(ord) {
+                per_ord[ord as usize] += 1;
+            }
+            previous = Some(ord);
+        }
+    }
+    let mut names = Vec::new();
+    for_each_term(&column, |ord, name| {
+        if per_ord[ord] > 0 {
+            names.push((name.to_owned(), per_ord[ord]));
+        }
+    })?;
     Ok(names)
 }
 
@@ -126,10 +151,10 @@ fn for_each_term(
 }
 
 /// Counts the names of `searcher`'s documents and writes them beside the generation `dir`.
-pub fn write(dir: &Path, searcher: &Searcher) -> Result<()> {
+pub fn write(dir: &Path, searcher: &Searcher, cache: &mut NameCache) -> Result<()> {
     let stored = Stored {
         segments: signature(searcher),
-        names: count_names(searcher)?,
+        names: count_names(searcher, cache)?,
     };
     let path = dir.join(FILE);
     let tmp = dir.join(format!("{FILE}.tmp"));
@@ -150,7 +175,7 @@ pub fn load(dir: &Path, searcher: &Searcher) -> Result<PersonDirectory> {
         .filter(|stored| stored.segments == signature(searcher));
     let names = match stored {
         Some(stored) => stored.names,
-        None => count_names(searcher)?,
+        None => count_names(searcher, &mut NameCache::default())?,
     };
     Ok(PersonDirectory::new(&names))
 }
@@ -339,6 +364,49 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::tests::{article, person};
+    use crate::{ArticleIndex, Config};
+
+    #[test]
+    fn counts_kept_per_segment_match_a_fresh_count_after_replacements() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+        let mut writer = index.writer().unwrap();
+        let mut cache = NameCache::default();
+        let batches: [&[(&str, &[&str])]; 3] = [
+            &[
+                ("1", &["Keir Starmer", "Emmanuel Macron"]),
+                ("2", &["Keir Starmer"]),
+            ],
+            // Replaces article 1 (a delete in the first segment) and adds one.
+            &[("1", &["Emmanuel Macron"]), ("3", &["Giorgia Meloni"])],
+            &[("2", &["Giorgia Meloni"]), ("4", &["Keir Starmer"])],
+        ];
+        for batch in batches {
+            for (n, names) in batch {
+                let persons: Vec<_> = names.iter().map(|name| person(name)).collect();
+                let url = format!("https://a.example/{n}");
+                writer
+                    .upsert(&article(&url, "Title", "text"), &persons)
+                    .unwrap();
+            }
+            writer.commit().unwrap();
+            let searcher = index.reader.searcher();
+            let cached = count_names(&searcher, &mut cache).unwrap();
+            let fresh = count_names(&searcher, &mut NameCache::default()).unwrap();
+            assert_eq!(cached, fresh);
+            assert_eq!(cache.segments.len(), searcher.segment_readers().len());
+        }
+        let searcher = index.reader.searcher();
+        assert_eq!(
+            count_names(&searcher, &mut cache).unwrap(),
+            [
+                ("Giorgia Meloni".to_owned(), 2),
+                ("Emmanuel Macron".to_owned(), 1),
+                ("Keir Starmer".to_owned(), 1),
+            ]
+        );
+    }
 
     fn directory() -> PersonDirectory {
         PersonDirectory::new(&[
