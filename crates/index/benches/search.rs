@@ -792,8 +792,9 @@ fn main() {
 
     println!();
     println!(
-        "newsdex search benchmark (seed {seed}, release build, {} threads)",
-        Config::default().writer_threads
+        "newsdex search benchmark (seed {seed}, release build, {} indexing thread(s), {} MB writer budget)",
+        config.writer_threads,
+        config.writer_memory_bytes / (1024 * 1024)
     );
     println!();
     println!(
