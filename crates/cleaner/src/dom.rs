@@ -154,6 +154,8 @@ pub(crate) mod flag {
     pub const TAGS: u32 = 1 << 11;
     /// Newsletter, subscription, paywall and cookie boxes.
     pub const PROMO: u32 = 1 << 12;
+    /// Page furniture: boxes that are never the story, whatever text they hold.
+    pub const FURNITURE: u32 = BOILER_TAG | RELATED | PROMO | COMMENTS | SHARE | AD;
     /// An `<article>` element or `itemtype=...Article`.
     pub const ARTICLE: u32 = 1 << 13;
     /// A standfirst, lead or intro paragraph ("lead", "standfirst", "chapo", "Vorspann").

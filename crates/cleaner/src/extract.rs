@@ -272,14 +272,7 @@ impl<'a> Extractor<'a> {
         if best <= 0.0 {
             return;
         }
-        let furniture = flag::BOILER_TAG
-            | flag::RELATED
-            | flag::PROMO
-            | flag::COMMENTS
-            | flag::SHARE
-            | flag::AD
-            | flag::UNLIKELY
-            | flag::HEADERISH;
+        let furniture = flag::FURNITURE | flag::UNLIKELY | flag::HEADERISH;
         let article_of = |x: u32| {
             std::iter::once(x)
                 .chain(self.doc.ancestors(x))
@@ -328,12 +321,7 @@ impl<'a> Extractor<'a> {
         if matches!(self.elem(first).tag, Tag::Body | Tag::Html) {
             return;
         }
-        let furniture = flag::BOILER_TAG
-            | flag::RELATED
-            | flag::PROMO
-            | flag::COMMENTS
-            | flag::SHARE
-            | flag::AD;
+        let furniture = flag::FURNITURE;
         let mut found = Vec::new();
         let mut i = self.doc.body;
         let end = self.elem(self.doc.body).end;
@@ -383,13 +371,7 @@ impl<'a> Extractor<'a> {
         if matches!(self.elem(region).tag, Tag::Body | Tag::Html) {
             return;
         }
-        let boxed = flag::BOILER_TAG
-            | flag::RELATED
-            | flag::PROMO
-            | flag::COMMENTS
-            | flag::SHARE
-            | flag::AD
-            | flag::CAPTION;
+        let boxed = flag::FURNITURE | flag::CAPTION;
         let mut leads = Vec::new();
         let mut i = region;
         while i < first {
@@ -688,14 +670,7 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let e = self.elem(sibling);
-            if e.has(
-                flag::BOILER_TAG
-                    | flag::COMMENTS
-                    | flag::RELATED
-                    | flag::PROMO
-                    | flag::SHARE
-                    | flag::AD,
-            ) {
+            if e.has(flag::FURNITURE) {
                 continue;
             }
             let bonus = if e.class_key != 0 && e.class_key == top_elem.class_key {
