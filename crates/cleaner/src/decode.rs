@@ -7,6 +7,27 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 /// How many leading bytes the `<meta charset>` prescan looks at (the HTML spec's figure).
 const PRESCAN_BYTES: usize = 1024;
 
+/// How many leading bytes the binary sniff looks at.
+const SNIFF_BYTES: usize = 4096;
+
+/// Whether `body` is binary data rather than text (an image, a PDF, a zip, random bytes served
+/// or saved as `.html`). The WHATWG MIME sniffing rule calls a resource binary when it holds a
+/// "binary data byte" (C0 controls other than tab, newlines, form feed and escape); text pages
+/// can carry a stray one, so it takes several in the first 4 KB. UTF-16 and UTF-32 pages are
+/// recognised by their BOM first.
+pub(crate) fn looks_binary(body: &[u8]) -> bool {
+    if Encoding::for_bom(body).is_some() {
+        return false;
+    }
+    let head = &body[..body.len().min(SNIFF_BYTES)];
+    let binary = head
+        .iter()
+        .filter(|&&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))
+        .count();
+    // More than 1 in 256 bytes, and at least 4: random bytes have about 1 in 9.
+    binary >= 4 && binary * 256 > head.len()
+}
+
 /// Decodes `body` to a string. `content_type` is the HTTP header; `tld` the host's last label,
 /// which sharpens chardetng's guess for legacy national encodings.
 pub(crate) fn decode(body: &[u8], content_type: Option<&str>, tld: Option<&str>) -> String {
@@ -147,6 +168,20 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::looks_binary;
+
+    #[test]
+    fn binary_bytes_are_told_from_text() {
+        assert!(looks_binary(b"%PDF-1.7\n\x01\x02\x03\x04\x05\x06 stream"));
+        assert!(!looks_binary(b"<html><body><p>Plain text\twith tabs\r\n</p></body></html>"));
+        assert!(!looks_binary(b""));
+        // UTF-16 is full of NUL bytes, but its BOM says it is text.
+        assert!(!looks_binary(b"\xff\xfe<\0h\0t\0m\0l\0>\0"));
+        // One stray control byte in a long page is a typo, not a binary file.
+        let mut page = b"<p>".repeat(400);
+        page.push(0x01);
+        assert!(!looks_binary(&page));
+    }
     use super::*;
 
     #[test]

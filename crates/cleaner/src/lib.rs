@@ -70,6 +70,9 @@ pub enum Error {
     /// The page has no text that looks like an article.
     #[error("no article text found")]
     NoArticle,
+    /// The bytes are binary data (an image, a PDF, an archive), not a text page.
+    #[error("binary data, not an HTML page")]
+    NotText,
     /// The page is larger than [`Config::max_bytes`].
     #[error("page of {size} bytes is over the {limit}-byte limit")]
     TooLarge { size: usize, limit: usize },
@@ -114,6 +117,9 @@ impl Cleaner {
                 size: body.len(),
                 limit: self.config.max_bytes,
             });
+        }
+        if decode::looks_binary(body) {
+            return Err(Error::NotText);
         }
         let page_url = Url::parse(url).ok();
         let tld = page_url

@@ -29,13 +29,25 @@ fn empty_page_is_a_clear_error() {
 }
 
 #[test]
-fn binary_garbage_does_not_panic() {
+fn binary_garbage_is_refused_as_not_text() {
     for seed in [1, 2, 3] {
-        match clean(&garbage(1 << 20, seed)) {
-            Ok(article) => assert!(!article.text.contains('\0')),
-            Err(e) => assert!(matches!(e, Error::NoArticle), "{e}"),
-        }
+        let err = clean(&garbage(1 << 20, seed)).err();
+        assert!(matches!(err, Some(Error::NotText)), "{err:?}");
     }
+    // Binary formats with text-like headers too: a PNG and a gzip stream.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(garbage(4096, 9));
+    assert!(matches!(clean(&png), Err(Error::NotText)));
+}
+
+#[test]
+fn a_text_page_with_a_few_stray_control_bytes_is_still_cleaned() {
+    let page = format!(
+        "<html><body><article><h1>Budget</h1><p>{PARAGRAPH}\u{1}</p><p>{PARAGRAPH}\u{2}</p>\
+         <p>{PARAGRAPH}</p></article></body></html>"
+    );
+    let article = clean(page.as_bytes()).expect("a text page");
+    assert!(article.text.contains("libraries and parks"), "{}", article.text);
 }
 
 #[test]
