@@ -173,7 +173,9 @@ mod tests {
     #[test]
     fn binary_bytes_are_told_from_text() {
         assert!(looks_binary(b"%PDF-1.7\n\x01\x02\x03\x04\x05\x06 stream"));
-        assert!(!looks_binary(b"<html><body><p>Plain text\twith tabs\r\n</p></body></html>"));
+        assert!(!looks_binary(
+            b"<html><body><p>Plain text\twith tabs\r\n</p></body></html>"
+        ));
         assert!(!looks_binary(b""));
         // UTF-16 is full of NUL bytes, but its BOM says it is text.
         assert!(!looks_binary(b"\xff\xfe<\0h\0t\0m\0l\0>\0"));

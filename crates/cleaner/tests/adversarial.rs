@@ -47,7 +47,11 @@ fn a_text_page_with_a_few_stray_control_bytes_is_still_cleaned() {
          <p>{PARAGRAPH}</p></article></body></html>"
     );
     let article = clean(page.as_bytes()).expect("a text page");
-    assert!(article.text.contains("libraries and parks"), "{}", article.text);
+    assert!(
+        article.text.contains("libraries and parks"),
+        "{}",
+        article.text
+    );
 }
 
 #[test]
