@@ -108,33 +108,19 @@ fn page(n: usize) -> String {
     )
 }
 
-fn serve() -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr").port())
-                .expect("port");
-            let app = axum::Router::new().fallback(|uri: Uri| async move {
-                let number = uri.path().strip_prefix("/a/").and_then(|n| n.parse().ok());
-                match number {
-                    Some(n) => Response::builder()
-                        .header("content-type", "text/html; charset=utf-8")
-                        .body(axum::body::Body::from(page(n)))
-                        .expect("response"),
-                    None => StatusCode::NOT_FOUND.into_response(),
-                }
-            });
-            axum::serve(listener, app).await.expect("serve");
-        });
+/// The bench's article server: `/a/N` is generated page N, on whatever host name it is asked for.
+fn serve() -> newsdex_e2e::Background {
+    let app = axum::Router::new().fallback(|uri: Uri| async move {
+        let number = uri.path().strip_prefix("/a/").and_then(|n| n.parse().ok());
+        match number {
+            Some(n) => Response::builder()
+                .header("content-type", "text/html; charset=utf-8")
+                .body(axum::body::Body::from(page(n)))
+                .expect("response"),
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
     });
-    rx.recv().expect("server starts")
+    newsdex_e2e::Background::serve(app, 0)
 }
 
 /// A `/proc/PID/status` field of a running process (Linux), in KiB.
@@ -207,7 +193,8 @@ fn main() {
                 .collect()
         })
         .unwrap_or_else(|| vec![1000, 2000, 4000, 8000]);
-    let port = serve();
+    let server = serve();
+    let port = server.addr.port();
     println!("ingest benchmark: {HOSTS} hosts, --delay 0, median of {RUNS} runs (release build)");
     for pages in counts {
         let mut rates = Vec::new();

@@ -11,6 +11,9 @@ use anyhow::{Context, Result};
 use newsdex_cleaner::{Article, Cleaner, Config};
 use serde::Serialize;
 
+pub use crate::metrics::f1;
+use crate::metrics::ratio;
+
 /// Shingle length of the body metric.
 pub const SHINGLE: usize = 4;
 
@@ -177,19 +180,6 @@ impl SnippetCounts {
 
     pub fn accuracy(&self) -> f64 {
         ratio(self.tp + self.tn, self.tp + self.tn + self.fp + self.fn_)
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
-}
-
-/// The harmonic mean of precision and recall (0 when both are 0).
-pub fn f1(precision: f64, recall: f64) -> f64 {
-    if precision + recall == 0.0 {
-        0.0
-    } else {
-        2.0 * precision * recall / (precision + recall)
     }
 }
 

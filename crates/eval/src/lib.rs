@@ -3,4 +3,5 @@
 //! library crates they measure.
 
 pub mod clean;
+mod metrics;
 pub mod persons;

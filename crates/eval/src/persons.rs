@@ -10,6 +10,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use newsdex_persons::{Config, Entity, EntityKind, Extractor, NameLists, TrainingDoc, fold_name};
 
+use crate::metrics::{f1, ratio};
+
 /// Arguments of `newsdex eval persons`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PersonsEvalArgs {
@@ -187,18 +189,6 @@ pub struct Scores {
     pub docs: Vec<DocScore>,
     pub tokens: usize,
     pub seconds: f64,
-}
-
-fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 impl Scores {
