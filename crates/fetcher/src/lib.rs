@@ -25,6 +25,8 @@ mod config;
 mod crawl;
 mod error;
 mod feed;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod net;
 mod robots;
