@@ -51,22 +51,9 @@ fn an_ingest_killed_half_way_resumes_with_only_the_missing_pages() {
         .spawn()
         .expect("newsdex starts");
 
-    // Wait until the pages served before the stall are stored (the report is written after
-    // each page is stored), then look around while the ingest hangs on the next one.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::fs::read_to_string(&report).map_or(0, |text| text.lines().count())
-        < SERVED_BEFORE_STALL
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the first ingest made no progress"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the first ingest ended early"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // Wait until the pages served before the stall are stored, then look around while the
+    // ingest hangs on the next one.
+    wait_for_stored_pages(&archive, SERVED_BEFORE_STALL, &mut child);
     let search = archive.run(&["search", "resumeword", "--json"]);
     assert_eq!(search.code, 0, "search works during an ingest: {search:?}");
     let second = archive.run(&["ingest", "--allow-private", &urls[0]]);
@@ -183,20 +170,14 @@ fn ctrl_c_stops_fetching_and_commits_what_was_ingested() {
     let mut args: Vec<&str> = vec!["ingest", "--report", report.to_str().unwrap()];
     args.extend(FAST);
     args.extend(urls.iter().map(String::as_str));
-    let child = archive
+    let mut child = archive
         .command()
         .args(&args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("newsdex starts");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::fs::read_to_string(&report).map_or(0, |text| text.lines().count())
-        < SERVED_BEFORE_STALL
-    {
-        assert!(Instant::now() < deadline, "the ingest made no progress");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_stored_pages(&archive, SERVED_BEFORE_STALL, &mut child);
     let interrupt = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -213,11 +194,36 @@ fn ctrl_c_stops_fetching_and_commits_what_was_ingested() {
         "{stdout}"
     );
     assert!(stderr.contains("interrupted"), "{stderr}");
+    // The report of an interrupted run is complete up to the stop, and in place.
+    let report = std::fs::read_to_string(&report).expect("the report is written");
+    assert_eq!(report.lines().count(), SERVED_BEFORE_STALL, "{report}");
     // Committed before exiting, although --commit-every was never reached.
     assert_eq!(
         archive.json(&["stats", "--json"])["articles"],
         SERVED_BEFORE_STALL
     );
+}
+
+/// Polls `stats` (which reads the page store while the ingest writes it) until `pages` are
+/// stored, failing if the ingest ends first or makes no progress for a minute.
+fn wait_for_stored_pages(archive: &Archive, pages: usize, child: &mut std::process::Child) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let stats = archive.run(&["stats", "--json"]);
+        let stored = serde_json::from_str::<serde_json::Value>(&stats.stdout)
+            .ok()
+            .and_then(|value| value["pages"].as_u64())
+            .unwrap_or(0);
+        if stored >= pages as u64 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the ingest made no progress");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the ingest ended early"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// The first line of an ingest's output.

@@ -195,6 +195,16 @@ fn clean_of_the_mirror_sample_is_the_expected_text() {
 #[test]
 fn malformed_query_and_missing_article_are_one_line_errors() {
     let archive = Archive::new();
+    // Before anything is ingested there is no index to search, and the command says so.
+    let run = archive.run(&["search", "anything"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ingest something first"),
+        "{}",
+        run.stderr
+    );
+    let sample = newsdex_e2e::repo_root().join("data/samples").join(MIRROR);
+    assert_eq!(archive.run(&["ingest", sample.to_str().unwrap()]).code, 0);
     let run = archive.run(&["search", "title:("]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);

@@ -27,14 +27,40 @@ impl DataDir {
         &self.root
     }
 
+    /// This data directory if it exists: commands that only read (search, show, stats,
+    /// serve, export, rebuild) must not create an empty archive at a mistyped path.
+    pub fn existing(&self) -> anyhow::Result<&Self> {
+        if self.root.is_dir() {
+            return Ok(self);
+        }
+        if self.root.exists() {
+            anyhow::bail!(
+                "data directory `{}` is not a directory",
+                self.root.display()
+            );
+        }
+        anyhow::bail!(
+            "data directory `{}` does not exist\nhint: ingest something first, or give the archive's --data-dir (or NEWSDEX_DATA_DIR)",
+            self.root.display()
+        )
+    }
+
+    /// Opens the existing page store for reading only.
+    pub fn store_read_only(&self) -> anyhow::Result<PageStore> {
+        Ok(PageStore::open_read_only(self.store_path())?)
+    }
+
     /// Opens (creating if needed) the page store.
     pub fn store(&self) -> anyhow::Result<PageStore> {
         Ok(PageStore::open(self.store_path())?)
     }
 
-    /// Opens (creating if needed) the index.
+    /// Opens the existing index for a command that only reads (nothing is created).
     pub fn index(&self) -> anyhow::Result<ArticleIndex> {
-        self.index_with(&newsdex_index::Config::default())
+        Ok(ArticleIndex::open_existing(
+            self.index_root(),
+            &newsdex_index::Config::default(),
+        )?)
     }
 
     /// Opens (creating if needed) the index, with these settings for its writer.

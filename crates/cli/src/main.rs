@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 mod data_dir;
+mod flags;
+mod local_file;
+mod outfile;
 mod output;
 mod pipeline;
 mod progress;

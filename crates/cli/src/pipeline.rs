@@ -1,12 +1,13 @@
 //! The pipeline: a raw page in, an indexed article out. This is the one place where the
 //! store, the cleaner, the person extractor and the index meet; `ingest` and `rebuild` both
-//! drive it, so a page is processed the same way whether it was just fetched or re-read from
-//! the page store.
+//! call [`Analyser::file`], so a page is processed the same way whether it was just fetched or
+//! re-read from the page store, and `clean` calls [`Analyser::analyse`], the same cleaning
+//! without the store.
 //!
 //! It also decides which URL an article is known by, in the store and in the index alike: the
 //! canonical URL the page declares when that can be trusted ([`canonical_key`]), else the URL
 //! the page came from; and whether another stored page is already the same article, in which
-//! case this one is only an alias of it ([`Analyser::place`]).
+//! case this one only becomes an alias of it ([`Filed::SameAs`]).
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -37,25 +38,44 @@ pub struct Analyser {
     extractor: Extractor,
 }
 
-/// An analysed article and the persons it names.
-pub type Analysed = Box<(Article, Vec<Person>)>;
+/// An article and the persons it names: what the index stores for one page.
+#[derive(Debug, Clone)]
+pub struct AnalysedArticle {
+    /// Its `url` is the key the article is known by.
+    pub article: Article,
+    pub persons: Vec<Person>,
+}
 
-/// What the pipeline made of one page.
+/// What cleaning made of one page.
+#[derive(Debug)]
 pub enum Analysis {
-    /// The article (its `url` is the key it is known by) and its persons.
-    Article(Analysed),
-    /// Deliberately not indexed (not HTML); the reason says why.
+    Article(Box<AnalysedArticle>),
+    /// Deliberately not indexed (not an HTML page); the reason says why, for people.
     Skipped(String),
 }
 
-/// Where an analysed article belongs in the page store, see [`Analyser::place`].
-pub enum Placement {
-    /// The page is its article's stored copy, under `article.url`; when `move_to` is set the
-    /// page must first be linked there (`PageStore::link`).
-    Own { move_to: Option<String> },
-    /// The page stored under `key` is already the same article: this page becomes an alias
-    /// of it. `article` is that page's analysis, for indexing it if it is not indexed yet.
-    Duplicate { key: String, article: Analysed },
+/// Why a page that should be an article could not be cleaned into one.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct CleanFailure(#[from] newsdex_cleaner::Error);
+
+/// Where [`Analyser::file`] put a page, and what the index should hold for it.
+#[derive(Debug)]
+pub enum Filed {
+    /// The page is its article's stored copy, now under `analysed.article.url`; when it had
+    /// to move there from the key it was stored under, `moved_to` says so.
+    Own {
+        analysed: Box<AnalysedArticle>,
+        moved_to: Option<String>,
+    },
+    /// The page stored under `target` is already this article: the page was made an alias
+    /// of it. `stored` is that page's analysis, for indexing it if it is not indexed yet.
+    SameAs {
+        target: String,
+        stored: Box<AnalysedArticle>,
+    },
+    /// Not an article (not HTML): nothing to index.
+    Skipped(String),
 }
 
 impl Analyser {
@@ -66,8 +86,9 @@ impl Analyser {
         }
     }
 
-    /// Cleans a page and finds its persons. Errors are one-line reasons, without the URL.
-    pub fn analyse(&self, page: &RawPage) -> Result<Analysis, String> {
+    /// Cleans a page and finds its persons; the article's `url` is its key by the page alone
+    /// (a trusted canonical URL, else where the page came from).
+    pub fn analyse(&self, page: &RawPage) -> Result<Analysis, CleanFailure> {
         if !page.is_html() {
             let content_type = page
                 .content_type()
@@ -78,10 +99,19 @@ impl Analyser {
                 .trim();
             return Ok(Analysis::Skipped(format!("not HTML (`{content_type}`)")));
         }
-        let mut article = self
+        let mut article = match self
             .cleaner
             .clean(&page.body, &page.final_url, page.content_type())
-            .map_err(|err| err.to_string())?;
+        {
+            Ok(article) => article,
+            // Bytes that are not text at all are not a page that failed: they were never one.
+            Err(newsdex_cleaner::Error::NotText) => {
+                return Ok(Analysis::Skipped(
+                    "not HTML (binary data under an HTML name or type)".to_owned(),
+                ));
+            }
+            Err(err) => return Err(err.into()),
+        };
         // One key per article however it was reached: the same normalisation as the store's.
         let own = own_url(page);
         article.url = article
@@ -92,59 +122,82 @@ impl Analyser {
         let persons = self
             .extractor
             .extract(&format!("{}\n\n{}", article.title, article.text));
-        Ok(Analysis::Article(Box::new((article, persons))))
+        Ok(Analysis::Article(Box::new(AnalysedArticle {
+            article,
+            persons,
+        })))
     }
 
-    /// Decides where the article of `page`, stored under `key`, belongs, and sets
-    /// `article.url` to that key: its canonical URL, else the URL the page came from, else
-    /// `key` itself. A URL already holding another page is taken only when that page is the
-    /// same story ([`Placement::Duplicate`]); different stories that claim one canonical URL
-    /// (a CMS that gives every article of a section the same one) stay apart.
-    pub fn place(
+    /// Cleans the page stored under `key` and files it in the store under its article's URL:
+    /// its canonical URL, else the URL it came from, else `key` itself. A URL already holding
+    /// another page is taken only when that page is the same story ([`Filed::SameAs`], and
+    /// the page becomes its alias); different stories that claim one canonical URL (a CMS that
+    /// gives every article of a section the same one) stay apart.
+    ///
+    /// The outer error is the store failing (stop the batch); the inner one is this page
+    /// failing to clean (report it and go on).
+    pub fn file(
         &self,
         store: &PageStore,
         page: &RawPage,
         key: &str,
-        article: &mut Article,
-    ) -> anyhow::Result<Placement> {
+    ) -> anyhow::Result<Result<Filed, CleanFailure>> {
+        let mut analysed = match self.analyse(page) {
+            Ok(Analysis::Article(analysed)) => analysed,
+            Ok(Analysis::Skipped(reason)) => return Ok(Ok(Filed::Skipped(reason))),
+            Err(failure) => return Ok(Err(failure)),
+        };
         let own = own_url(page);
-        let mut candidates = vec![article.url.clone()];
-        if own != article.url {
+        let mut candidates = vec![analysed.article.url.clone()];
+        if own != analysed.article.url {
             candidates.push(own);
         }
         for candidate in candidates {
             match store.resolve(&candidate)? {
                 Some(found) if found == key => {
-                    article.url = found;
-                    return Ok(Placement::Own { move_to: None });
+                    analysed.article.url = found;
+                    return Ok(Ok(Filed::Own {
+                        analysed,
+                        moved_to: None,
+                    }));
                 }
                 None => {
-                    article.url.clone_from(&candidate);
-                    return Ok(Placement::Own {
-                        move_to: Some(candidate),
-                    });
+                    store.link(key, &candidate)?;
+                    analysed.article.url.clone_from(&candidate);
+                    return Ok(Ok(Filed::Own {
+                        analysed,
+                        moved_to: Some(candidate),
+                    }));
                 }
                 Some(found) => {
                     if let Some(mut stored) = self.stored_article(store, &found)?
-                        && same_story(article, &stored.0)
+                        && same_story(&analysed.article, &stored.article)
                     {
-                        stored.0.url.clone_from(&found);
-                        return Ok(Placement::Duplicate {
-                            key: found,
-                            article: stored,
-                        });
+                        store.link(key, &found)?;
+                        stored.article.url.clone_from(&found);
+                        return Ok(Ok(Filed::SameAs {
+                            target: found,
+                            stored,
+                        }));
                     }
                 }
             }
         }
-        key.clone_into(&mut article.url);
-        Ok(Placement::Own { move_to: None })
+        key.clone_into(&mut analysed.article.url);
+        Ok(Ok(Filed::Own {
+            analysed,
+            moved_to: None,
+        }))
     }
 
     /// The analysis of the page stored under `key`, if it is an article.
-    fn stored_article(&self, store: &PageStore, key: &str) -> anyhow::Result<Option<Analysed>> {
+    fn stored_article(
+        &self,
+        store: &PageStore,
+        key: &str,
+    ) -> anyhow::Result<Option<Box<AnalysedArticle>>> {
         Ok(match store.get(key)?.map(|page| self.analyse(&page)) {
-            Some(Ok(Analysis::Article(article))) => Some(article),
+            Some(Ok(Analysis::Article(analysed))) => Some(analysed),
             _ => None,
         })
     }
@@ -195,30 +248,38 @@ fn shingles(text: &str) -> HashSet<u64> {
 pub struct IndexSink<'a> {
     store: &'a PageStore,
     writer: ArticleWriter<'a>,
+    /// Page keys put since the last commit, with the article each became (none: skipped).
     pending: Vec<(String, Option<String>)>,
     commit_every: usize,
 }
 
 impl<'a> IndexSink<'a> {
+    /// `commit_every` is at least 1 (the flag's range says so).
     pub fn new(store: &'a PageStore, writer: ArticleWriter<'a>, commit_every: usize) -> Self {
         Self {
             store,
             writer,
             pending: Vec::new(),
-            commit_every: commit_every.max(1),
+            commit_every,
         }
     }
 
-    /// Indexes (or records as skipped) the analysis of the page stored under `page_key`.
-    pub fn put(&mut self, page_key: &str, analysis: &Analysis) -> anyhow::Result<()> {
-        let article_url = match analysis {
-            Analysis::Article(boxed) => {
-                let (article, persons) = boxed.as_ref();
-                self.writer.upsert(article, persons)?;
-                Some(article.url.clone())
-            }
-            Analysis::Skipped(_) => None,
-        };
+    /// Indexes the article of the page stored under `page_key`.
+    pub fn put_article(
+        &mut self,
+        page_key: &str,
+        analysed: &AnalysedArticle,
+    ) -> anyhow::Result<()> {
+        self.writer.upsert(&analysed.article, &analysed.persons)?;
+        self.record(page_key, Some(analysed.article.url.clone()))
+    }
+
+    /// Records the page stored under `page_key` as processed with nothing to index.
+    pub fn put_skipped(&mut self, page_key: &str) -> anyhow::Result<()> {
+        self.record(page_key, None)
+    }
+
+    fn record(&mut self, page_key: &str, article_url: Option<String>) -> anyhow::Result<()> {
         self.pending.push((page_key.to_owned(), article_url));
         if self.pending.len() >= self.commit_every {
             self.commit()?;

@@ -912,7 +912,13 @@ impl Shared {
 
     fn backoff(&self, attempt: u32) -> Duration {
         let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        let base = self.config.retry_base.saturating_mul(factor);
+        // Capped before the jitter: `Duration::mul_f64` panics past `Duration::MAX`, which a
+        // saturated base (many tries, a long --retry-delay) would reach.
+        let base = self
+            .config
+            .retry_base
+            .saturating_mul(factor)
+            .min(self.config.max_retry_wait);
         jittered(base, self.config.delay_jitter).min(self.config.max_retry_wait)
     }
 
@@ -1047,7 +1053,9 @@ fn jittered(base: Duration, jitter: f64) -> Duration {
     if base.is_zero() || jitter <= 0.0 {
         return base;
     }
-    base.mul_f64(1.0 + fastrand::f64() * jitter)
+    // `mul_f64` panics on overflow; a pause that cannot be stretched is kept as it is.
+    Duration::try_from_secs_f64(base.as_secs_f64() * (1.0 + fastrand::f64() * jitter))
+        .unwrap_or(base)
 }
 
 /// Runs CPU work (parsing a large feed or sitemap) off the async workers.

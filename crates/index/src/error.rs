@@ -8,6 +8,9 @@ pub enum Error {
         "the index at `{path}` is being written by another newsdex process (ingest or rebuild); wait for it to finish"
     )]
     Locked { path: PathBuf },
+    /// There is no index here yet (nothing was ingested).
+    #[error("no index at `{path}` yet; ingest something first")]
+    Missing { path: PathBuf },
     /// The index was rebuilt since this handle opened it; open it again.
     #[error("the index at `{path}` was rebuilt while newsdex was running; run the command again")]
     Stale { path: PathBuf },

@@ -115,6 +115,21 @@ impl ArticleIndex {
                 }
             }
         };
+        Self::open_generation(root, dir, config)
+    }
+
+    /// Opens the live generation under `root` for a command that only reads: nothing is
+    /// created (a reader that created the first generation would take the writer lock from
+    /// an ingest starting at the same moment), and no index is [`Error::Missing`].
+    pub fn open_existing(root: impl AsRef<Path>, config: &Config) -> Result<Self> {
+        let root = root.as_ref().to_path_buf();
+        match generations::current(&root)? {
+            Some(dir) => Self::open_generation(root, dir, config),
+            None => Err(Error::Missing { path: root }),
+        }
+    }
+
+    fn open_generation(root: PathBuf, dir: PathBuf, config: &Config) -> Result<Self> {
         let index = Index::open_in_dir(&dir)?;
         schema::register_tokenizers(&index);
         let fields =

@@ -1,20 +1,33 @@
 use std::path::PathBuf;
 
 /// Everything that can go wrong in the page store.
+///
+/// A variant's message says what failed and where; its cause is its `source()`, printed once
+/// by whoever walks the chain (`{err:#}` in the binary), never repeated in the message.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The database could not be opened or created at this path.
-    #[error("cannot open page store `{path}`: {source}")]
+    #[error("cannot open page store `{path}`")]
     Open {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
     },
+    /// The directory for a new database could not be created.
+    #[error("cannot create the directory of page store `{path}`")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A read-only opening found no database there.
+    #[error("no page store at `{path}`")]
+    Missing { path: PathBuf },
     /// A query on an open store failed (disk full, corrupt file, locked too long).
-    #[error("page store: {0}")]
+    #[error("page store query failed")]
     Sqlite(#[from] rusqlite::Error),
     /// A stored body could not be compressed or decompressed.
-    #[error("page store: body of `{url}` could not be (de)compressed: {source}")]
+    #[error("page store: body of `{url}` could not be (de)compressed")]
     Compression {
         url: String,
         #[source]

@@ -3,7 +3,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::{Error, RawPage, Result};
 
@@ -112,8 +112,10 @@ impl PageStore {
             source,
         };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(err))))?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::CreateDir {
+                path: path.clone(),
+                source,
+            })?;
         }
         let mut conn = Connection::open(&path).map_err(open_err)?;
         conn.busy_timeout(Duration::from_secs(30))
@@ -125,6 +127,43 @@ impl PageStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
         migrate(&mut conn).map_err(open_err)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    /// Opens an existing store for reading only: nothing is created or migrated, and a
+    /// store in a read-only directory (a mounted archive, another user's data) opens too.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if !path.is_file() {
+            return Err(Error::Missing { path });
+        }
+        let open_err = |source| Error::Open {
+            path: path.clone(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+        let conn = match Connection::open_with_flags(&path, flags).and_then(|conn| {
+            // Opening is lazy: the first read is what finds out whether WAL can be used.
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+            Ok(conn)
+        }) {
+            Ok(conn) => conn,
+            // A WAL database in a directory we cannot write needs its `-shm` file; without
+            // one SQLite can still read it as an immutable file (no writer can be at work in
+            // a directory nobody may write to).
+            Err(_) => {
+                let uri = format!("file:{}?immutable=1", uri_path(&path));
+                let conn = Connection::open_with_flags(uri, flags).map_err(open_err)?;
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+                    .map_err(open_err)?;
+                conn
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(open_err)?;
         Ok(Self {
             conn: Mutex::new(conn),
             path,
@@ -364,6 +403,19 @@ impl PageStore {
         drop(conn);
         rows.into_iter().map(decode_page).collect()
     }
+}
+
+/// `path` as the path part of an SQLite `file:` URI (absolute, `%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for c in absolute.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Creates the tables, and brings a store written by an older newsdex up to date.
@@ -691,6 +743,60 @@ mod tests {
         let reopened = PageStore::open(&path).unwrap();
         assert!(reopened.contains("https://a.example/").unwrap());
         assert!(reopened.disk_bytes() > 0);
+    }
+
+    #[test]
+    fn read_only_opening_creates_nothing_and_reads_what_is_there() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("typo/pages.db");
+        // `search --data-dir typo` once created the directory and an empty store.
+        assert!(matches!(
+            PageStore::open_read_only(&missing),
+            Err(Error::Missing { .. })
+        ));
+        assert!(!dir.path().join("typo").exists());
+
+        let path = dir.path().join("data/pages.db");
+        let store = PageStore::open(&path).unwrap();
+        store
+            .put(&RawPage::new("https://a.example/", 200, b"<p>x".to_vec()))
+            .unwrap();
+        drop(store);
+        let data = dir.path().join("data");
+        let mode = |bits| std::fs::Permissions::from_mode(bits);
+        std::fs::set_permissions(&data, mode(0o555)).unwrap();
+        // (Root ignores the mode; the `-shm` case below fails alike for everyone.)
+        let reader = PageStore::open_read_only(&path).unwrap();
+        assert!(reader.contains("https://a.example/").unwrap());
+        drop(reader);
+        std::fs::set_permissions(&data, mode(0o755)).unwrap();
+
+        // The same failure whoever runs the test: a `-shm` file that cannot be opened, as in
+        // a directory nobody may write to.
+        let shm = dir.path().join("data/pages.db-shm");
+        let _ = std::fs::remove_file(&shm);
+        std::fs::create_dir(&shm).unwrap();
+        let reader = PageStore::open_read_only(&path).unwrap();
+        assert!(reader.contains("https://a.example/").unwrap());
+    }
+
+    #[test]
+    fn errors_say_their_cause_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let err = PageStore::open(file.join("pages.db")).err().unwrap();
+        let mut chain = vec![err.to_string()];
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            chain.push(cause.to_string());
+            source = cause.source();
+        }
+        // Each message adds something the next does not already say.
+        for pair in chain.windows(2) {
+            assert!(!pair[0].contains(&pair[1]), "{chain:?}");
+        }
     }
 
     #[test]

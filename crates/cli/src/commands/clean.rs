@@ -2,12 +2,14 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
 
 use crate::ExitStatus;
+use crate::flags::{ByteSize, size_in};
+use crate::local_file;
 use crate::pipeline::{Analyser, Analysis};
 
 /// Clean one HTML file and print the article; nothing is stored or indexed.
@@ -27,6 +29,12 @@ pub struct Args {
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// Largest input (suffixes k, M, G), as `ingest --max-body`; 1k to 1G.
+    #[arg(long, value_name = "SIZE",
+        default_value_t = ByteSize(newsdex_fetcher::Config::default().max_body_bytes),
+        value_parser = size_in(1 << 10..=1 << 30))]
+    max_body: ByteSize,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -38,35 +46,31 @@ enum Format {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
     let label = args.file.display().to_string();
-    let body = if label == "-" {
-        let mut body = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut body)
+    let mut page = if label == "-" {
+        let body = local_file::read_limited(std::io::stdin().lock(), args.max_body.0)
             .context("cannot read stdin")?;
-        body
+        let url = args
+            .url
+            .clone()
+            .unwrap_or_else(|| "file:///dev/stdin".to_owned());
+        newsdex_store::RawPage::new(url, 200, body)
     } else {
-        std::fs::read(&args.file).with_context(|| format!("cannot read `{label}`"))?
+        local_file::read_page(&args.file, args.url.as_deref(), args.max_body.0)
+            .with_context(|| format!("cannot clean `{label}`"))?
     };
-    let url = match &args.url {
-        Some(url) => url.clone(),
-        None => format!(
-            "file://{}",
-            std::path::absolute(&args.file)
-                .unwrap_or_else(|_| args.file.clone())
-                .display()
-        ),
-    };
-    let mut page = newsdex_store::RawPage::new(url, 200, body);
-    // A file is cleaned as HTML whatever its first bytes look like.
+    // A file given to `clean` is cleaned as HTML whatever its name or first bytes.
+    page.headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
     page.headers
         .push(("content-type".into(), "text/html".into()));
     let analysis = Analyser::new()
         .analyse(&page)
-        .map_err(|reason| anyhow::anyhow!("{label}: {reason}"))?;
-    let Analysis::Article(boxed) = analysis else {
-        anyhow::bail!("{label}: not HTML")
+        .with_context(|| format!("cannot clean `{label}`"))?;
+    let boxed = match analysis {
+        Analysis::Article(boxed) => boxed,
+        Analysis::Skipped(reason) => anyhow::bail!("cannot clean `{label}`: {reason}"),
     };
-    let (article, persons) = *boxed;
+    let crate::pipeline::AnalysedArticle { article, persons } = *boxed;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => writeln!(out, "{}", article.text)?,

@@ -11,7 +11,7 @@ use newsdex_index::ArticleIndex;
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
 use crate::output;
-use crate::pipeline::{Analyser, Analysis, Placement};
+use crate::pipeline::{Analyser, Filed};
 
 /// Re-clean every page in the page store and build a fresh index from it.
 ///
@@ -24,7 +24,7 @@ pub struct Args {}
 
 pub fn run(data_dir: &DataDir, _args: &Args, quiet: bool) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
-    let store = data_dir.store()?;
+    let store = data_dir.existing()?.store()?;
     let mut rebuild =
         ArticleIndex::begin_rebuild(data_dir.index_root(), &newsdex_index::Config::default())
             .context("cannot start the rebuild")?;
@@ -42,33 +42,27 @@ pub fn run(data_dir: &DataDir, _args: &Args, quiet: bool) -> anyhow::Result<Exit
             continue;
         }
         pages += 1;
-        match analyser.analyse(&page) {
-            Ok(Analysis::Article(mut boxed)) => {
-                match analyser.place(&store, &page, &key, &mut boxed.0)? {
-                    Placement::Own { move_to } => {
-                        if let Some(target) = move_to {
-                            store.link(&key, &target)?;
-                            moved.insert(target);
-                        }
-                        let (article, persons) = boxed.as_ref();
-                        rebuild.writer().upsert(article, persons)?;
-                        processed.push((article.url.clone(), Some(article.url.clone())));
-                        articles += 1;
-                    }
-                    // The page kept under `key` is indexed when the scan reaches it (or was).
-                    Placement::Duplicate { key: target, .. } => {
-                        store.link(&key, &target)?;
-                        merged += 1;
-                    }
+        match analyser.file(&store, &page, &key)? {
+            Ok(Filed::Own { analysed, moved_to }) => {
+                if let Some(target) = moved_to {
+                    moved.insert(target);
                 }
+                rebuild
+                    .writer()
+                    .upsert(&analysed.article, &analysed.persons)?;
+                let url = analysed.article.url.clone();
+                processed.push((url.clone(), Some(url)));
+                articles += 1;
             }
-            Ok(Analysis::Skipped(_)) => {
+            // The page kept under `target` is indexed when the scan reaches it (or was).
+            Ok(Filed::SameAs { .. }) => merged += 1,
+            Ok(Filed::Skipped(_)) => {
                 processed.push((key, None));
                 skipped += 1;
             }
-            Err(reason) => {
+            Err(failure) => {
                 if !quiet {
-                    output::warning(&format!("{}: {reason}", page.url));
+                    output::warning(&format!("{}: {failure}", page.url));
                 }
                 failed += 1;
             }

@@ -8,10 +8,17 @@ use newsdex_index::{Facets, Filters, SearchHit, SearchRequest, SearchResults, So
 
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
-use crate::output;
+use crate::flags::count_in;
+use crate::output::{self, printable};
 
 /// Top values shown per facet.
 const FACETS: usize = 10;
+
+/// Most hits one page of results may hold (every hit is read, highlighted and printed).
+const MAX_LIMIT: u64 = 10_000;
+
+/// Deepest page: the top `offset + limit` hits are ranked in memory to cut a page out.
+const MAX_OFFSET: u64 = 1_000_000;
 
 /// Search the indexed articles.
 ///
@@ -38,13 +45,14 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     sort: SortArg,
 
-    /// Hits to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
-    limit: usize,
+    /// Hits to show; 1 to 10000.
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N",
+        value_parser = count_in(1..=MAX_LIMIT))]
+    limit: u64,
 
-    /// Hits to skip (for paging).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    offset: usize,
+    /// Hits to skip (for paging); 0 to 1000000.
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = count_in(0..=MAX_OFFSET))]
+    offset: u64,
 
     /// Also show the top persons, sites and months among all matches.
     #[arg(long)]
@@ -105,7 +113,7 @@ enum SortArg {
 }
 
 pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
-    let index = data_dir.index()?;
+    let index = data_dir.existing()?.index()?;
     let request = SearchRequest {
         query: args.query.join(" "),
         filters: args.filters.to_filters(),
@@ -113,8 +121,8 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
         },
-        limit: args.limit,
-        offset: args.offset,
+        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
+        offset: usize::try_from(args.offset).unwrap_or(usize::MAX),
         facets: if args.facets || args.json { FACETS } else { 0 },
         fuzzy: !args.no_fuzzy,
     };
@@ -127,7 +135,7 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
         print_results(
             &mut stdout,
             &results,
-            args.offset,
+            request.offset,
             output::stdout_is_terminal(),
         )?;
     }
@@ -179,15 +187,19 @@ fn print_results(
     terminal: bool,
 ) -> std::io::Result<()> {
     if let Some(corrected) = &results.corrected {
-        writeln!(out, "no exact matches; showing results for `{corrected}`")?;
+        writeln!(
+            out,
+            "no exact matches; showing results for `{}`",
+            printable(corrected)
+        )?;
         writeln!(out)?;
     }
     for note in &results.notes {
-        writeln!(out, "note: {note}")?;
+        writeln!(out, "note: {}", printable(note))?;
         writeln!(out)?;
     }
     if results.total == 0 {
-        writeln!(out, "no articles match `{}`", results.query)?;
+        writeln!(out, "no articles match `{}`", printable(&results.query))?;
         return Ok(());
     }
     for (rank, hit) in results.hits.iter().enumerate() {
@@ -230,13 +242,13 @@ fn print_hit(
         "{rank}. {}",
         marked(&hit.title, &hit.title_highlights, terminal)
     )?;
-    let mut line = format!("   {} | {date}", hit.site);
+    let mut line = format!("   {} | {date}", printable(&hit.site));
     if !hit.authors.is_empty() {
-        line.push_str(&format!(" | by {}", hit.authors.join(", ")));
+        line.push_str(&format!(" | by {}", printable(&hit.authors.join(", "))));
     }
-    writeln!(out, "{line} | {}", hit.url)?;
+    writeln!(out, "{line} | {}", printable(&hit.url))?;
     if !hit.persons.is_empty() {
-        writeln!(out, "   persons: {}", hit.persons.join(", "))?;
+        writeln!(out, "   persons: {}", printable(&hit.persons.join(", ")))?;
     }
     writeln!(
         out,
@@ -249,7 +261,7 @@ fn print_hit(
         writeln!(
             out,
             "   also on {} ({} {noun})",
-            sites.join(", "),
+            printable(&sites.join(", ")),
             sites.len()
         )?;
     }
@@ -264,7 +276,7 @@ fn print_facets(out: &mut impl Write, facets: &Facets) -> std::io::Result<()> {
     ] {
         let listed: Vec<String> = values
             .iter()
-            .map(|facet| format!("{} ({})", facet.value, facet.count))
+            .map(|facet| format!("{} ({})", printable(&facet.value), facet.count))
             .collect();
         let listed = if listed.is_empty() {
             "-".to_owned()
@@ -276,7 +288,9 @@ fn print_facets(out: &mut impl Write, facets: &Facets) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A text with its matches in bold on a terminal, or between `*` otherwise; one line.
+/// A text with its matches in bold on a terminal, or between `*` otherwise; one line, with
+/// whatever a terminal would obey escaped. A highlight that is out of order or does not fall
+/// on character boundaries is left unmarked rather than trusted.
 fn marked(text: &str, highlights: &[(usize, usize)], terminal: bool) -> String {
     let (open, close) = if terminal {
         ("\x1b[1m", "\x1b[0m")
@@ -286,15 +300,15 @@ fn marked(text: &str, highlights: &[(usize, usize)], terminal: bool) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
     for &(start, end) in highlights {
-        if start < last || end > text.len() {
+        let (Some(before), Some(word)) = (text.get(last..start), text.get(start..end)) else {
             continue;
-        }
-        out.push_str(&text[last..start]);
+        };
+        out.push_str(&printable(before));
         out.push_str(open);
-        out.push_str(&text[start..end]);
+        out.push_str(&printable(word));
         out.push_str(close);
         last = end;
     }
-    out.push_str(&text[last..]);
+    out.push_str(&printable(text.get(last..).unwrap_or_default()));
     out.replace('\n', " ")
 }

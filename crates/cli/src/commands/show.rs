@@ -9,6 +9,7 @@ use newsdex_store::normalize_url;
 
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
+use crate::output::printable;
 
 /// Show the clean article stored for a URL (the page's URL or the article's canonical URL).
 #[derive(Debug, clap::Args)]
@@ -24,12 +25,12 @@ pub struct Args {
 }
 
 pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
-    let index = data_dir.index()?;
+    let index = data_dir.existing()?.index()?;
     let key = normalize_url(&args.url).with_context(|| format!("cannot show `{}`", args.url))?;
     let mut stored = index.get(&key)?;
     if stored.is_none() {
         // Perhaps the page's own URL, indexed under the article's canonical URL.
-        let store = data_dir.store()?;
+        let store = data_dir.store_read_only()?;
         if let Some(article_url) = store.summary(&key)?.and_then(|summary| summary.article_url) {
             stored = index.get(&article_url)?;
         }
@@ -42,19 +43,19 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let article = &stored.article;
-    writeln!(out, "{}", article.title)?;
-    writeln!(out, "url:       {}", article.url)?;
+    writeln!(out, "{}", printable(&article.title))?;
+    writeln!(out, "url:       {}", printable(&article.url))?;
     if let Some(site) = &article.site_name {
-        writeln!(out, "site:      {site}")?;
+        writeln!(out, "site:      {}", printable(site))?;
     }
     if let Some(published) = article.published {
         writeln!(out, "published: {}", published.to_rfc3339())?;
     }
     if !article.authors.is_empty() {
-        writeln!(out, "authors:   {}", article.authors.join(", "))?;
+        writeln!(out, "authors:   {}", printable(&article.authors.join(", ")))?;
     }
     if let Some(language) = &article.language {
-        writeln!(out, "language:  {language}")?;
+        writeln!(out, "language:  {}", printable(language))?;
     }
     if !stored.persons.is_empty() {
         let persons: Vec<String> = stored
@@ -62,9 +63,9 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
             .iter()
             .map(|person| format!("{} ({})", person.name, person.count()))
             .collect();
-        writeln!(out, "persons:   {}", persons.join(", "))?;
+        writeln!(out, "persons:   {}", printable(&persons.join(", ")))?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", article.text)?;
+    writeln!(out, "{}", printable(&article.text))?;
     Ok(ExitStatus::Success)
 }

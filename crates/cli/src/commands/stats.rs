@@ -14,7 +14,7 @@ pub struct Args {
 }
 
 pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
-    let store = data_dir.store()?;
+    let store = data_dir.existing()?.store_read_only()?;
     let index = data_dir.index()?;
     let stats = index.stats()?;
     let pages = store.count()?;
