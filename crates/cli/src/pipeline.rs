@@ -294,9 +294,12 @@ impl<'a> IndexSink<'a> {
 
     pub fn commit(&mut self) -> anyhow::Result<()> {
         self.writer.commit()?;
-        for (page_key, article_url) in self.pending.drain(..) {
-            self.store.mark_indexed(&page_key, article_url.as_deref())?;
-        }
+        self.store.mark_indexed_all(
+            self.pending
+                .iter()
+                .map(|(key, article)| (key.as_str(), article.as_deref())),
+        )?;
+        self.pending.clear();
         Ok(())
     }
 }

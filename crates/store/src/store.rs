@@ -92,8 +92,12 @@ impl PageSummary {
 /// The page store. Cheap to share between threads; each call takes the connection briefly.
 ///
 /// SQLite runs in WAL mode, so a `search` or `stats` in another process reads while an
-/// ingest writes, and every `put` is durable once it returns: an ingest killed half-way
-/// keeps every page it stored.
+/// ingest writes. Durability, exactly: a `put` that returned survives the process being
+/// killed (an ingest killed half-way keeps every page it stored); a power loss or an OS crash
+/// can lose the writes since the last [`PageStore::mark_indexed_all`], which syncs everything
+/// before it to disk (an ingest calls it at every index commit), and never corrupts the store.
+/// Each `put` is not synced on its own: that would cost a disk flush per page, and what it
+/// would save (pages fetched since the last commit) the next run fetches again.
 ///
 /// A page is stored once, under one key; other URLs that lead to it are *aliases*
 /// ([`PageStore::link`]), and every lookup by URL (`get`, `contains`, `summary`,
@@ -356,6 +360,32 @@ impl PageStore {
             params![url, article_url],
         )?;
         Ok(())
+    }
+
+    /// Marks a batch of pages indexed (see [`PageStore::mark_indexed`]) in one transaction,
+    /// and syncs it, with everything written before it, to disk: after the index commit that
+    /// made these articles durable, the store's record of them is durable too.
+    pub fn mark_indexed_all<'a>(
+        &self,
+        pages: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        // FULL for this one commit: in WAL mode its sync covers every earlier transaction.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let marked = (|| {
+            let tx = conn.transaction()?;
+            {
+                let mut update = tx.prepare_cached(&format!(
+                    "UPDATE pages SET article_url = ?2, indexed_hash = body_hash WHERE url = {KEY_OF_1}"
+                ))?;
+                for (url, article_url) in pages {
+                    update.execute(params![url, article_url])?;
+                }
+            }
+            tx.commit()
+        })();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(marked?)
     }
 
     /// Number of stored pages (aliases not counted).
@@ -779,6 +809,43 @@ mod tests {
         std::fs::create_dir(&shm).unwrap();
         let reader = PageStore::open_read_only(&path).unwrap();
         assert!(reader.contains("https://a.example/").unwrap());
+    }
+
+    #[test]
+    fn a_batch_of_pages_is_marked_indexed_at_once() {
+        let (_dir, store) = store();
+        for n in 0..3 {
+            let url = format!("https://a.example/{n}");
+            store
+                .put(&RawPage::new(&url, 200, b"<p>x".to_vec()))
+                .unwrap();
+        }
+        store
+            .mark_indexed_all([
+                ("https://a.example/0", Some("https://a.example/0")),
+                ("https://a.example/1", None),
+            ])
+            .unwrap();
+        let indexed = |n: u8| {
+            store
+                .summary(&format!("https://a.example/{n}"))
+                .unwrap()
+                .unwrap()
+        };
+        assert!(indexed(0).indexed);
+        assert_eq!(
+            indexed(0).article_url.as_deref(),
+            Some("https://a.example/0")
+        );
+        assert!(indexed(1).indexed);
+        assert_eq!(indexed(1).article_url, None);
+        assert!(!indexed(2).indexed);
+        // The connection is back to its everyday setting afterwards.
+        let mode: i64 = store
+            .conn()
+            .pragma_query_value(None, "synchronous", |row| row.get(0))
+            .unwrap();
+        assert_eq!(mode, 1, "NORMAL");
     }
 
     #[test]

@@ -69,9 +69,11 @@ pub fn run(data_dir: &DataDir, _args: &Args, quiet: bool) -> anyhow::Result<Exit
         }
     }
     rebuild.finish().context("cannot finish the rebuild")?;
-    for (page_key, article_url) in processed {
-        store.mark_indexed(&page_key, article_url.as_deref())?;
-    }
+    store.mark_indexed_all(
+        processed
+            .iter()
+            .map(|(key, article)| (key.as_str(), article.as_deref())),
+    )?;
     let merged = if merged > 0 {
         format!(", {merged} merged into the same article's page")
     } else {
