@@ -364,3 +364,18 @@ fn binary_data_under_an_html_name_is_skipped_as_not_html() {
     );
     assert!(Path::new(&page).exists());
 }
+
+#[test]
+fn an_error_says_its_cause_once() {
+    let archive = Archive::new();
+    let missing = archive.path().join("missing.html");
+    let run = archive.run(&["clean", missing.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{run:?}");
+    // Once: "cannot read file: No such file ... (os error 2): No such file ... (os error 2)".
+    assert_eq!(
+        run.stderr.matches("os error 2").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}

@@ -218,3 +218,58 @@ fn malformed_query_and_missing_article_are_one_line_errors() {
         run.stderr
     );
 }
+
+#[test]
+fn clean_jsonl_cleans_many_files_in_one_process_and_reports_each_failure() {
+    let archive = Archive::new();
+    let samples = newsdex_e2e::repo_root().join("data/samples");
+    let mut args = vec!["clean".to_owned(), "--jsonl".to_owned()];
+    for name in sample_names() {
+        args.push(samples.join(name).display().to_string());
+    }
+    args.push(archive.path().join("missing.html").display().to_string());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = archive.run(&args);
+    assert_eq!(run.code, 1, "one file failed: {run:?}");
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), sample_names().len() + 1);
+    for line in &lines[..lines.len() - 1] {
+        assert!(
+            line["article"]["title"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty()),
+            "{line}"
+        );
+        assert!(line["persons"].is_array(), "{line}");
+    }
+    let mirror = lines
+        .iter()
+        .find(|line| line["source"].as_str().unwrap().contains(MIRROR))
+        .unwrap();
+    let names: Vec<&str> = mirror["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Keir Starmer"), "{names:?}");
+    let last = lines.last().unwrap();
+    assert!(last["source"].as_str().unwrap().ends_with("missing.html"));
+    assert!(
+        last["error"].as_str().unwrap().contains("cannot read file"),
+        "{last}"
+    );
+    // Several files without --jsonl is a usage error, not a guess.
+    let run = archive.run(
+        &args[..4]
+            .iter()
+            .filter(|a| **a != "--jsonl")
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+}

@@ -16,13 +16,13 @@ use crate::outfile::open_regular;
 /// Why a local file could not be read as a page (one line, without the path).
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("cannot read file: {0}")]
+    #[error("cannot read file")]
     Io(#[from] std::io::Error),
     #[error("file is over the {limit}-byte limit (--max-body)")]
     TooLarge { limit: u64 },
     #[error("gzip data is over the {limit}-byte limit (--max-body) when inflated")]
     InflatedTooLarge { limit: u64 },
-    #[error("bad gzip data: {0}")]
+    #[error("bad gzip data")]
     BadGzip(#[source] std::io::Error),
     #[error("path cannot be written as a file:// URL")]
     NoUrl,

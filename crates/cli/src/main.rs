@@ -99,7 +99,7 @@ fn main() -> ExitCode {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            output::error(&format!("{err:#}"));
+            output::error(&output::one_line(err.as_ref()));
             ExitCode::from(2)
         }
     }

@@ -45,6 +45,22 @@ fn paint(text: &str, style: &str) -> String {
     }
 }
 
+/// An error and its causes on one line (`what failed: why: deeper why`), for reports and
+/// per-page messages; each cause is said once.
+pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        source = cause.source();
+    }
+    line
+}
+
 /// Whether stdout is a terminal (for bold highlights in search results).
 pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()

@@ -39,7 +39,7 @@ pub struct Analyser {
 }
 
 /// An article and the persons it names: what the index stores for one page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AnalysedArticle {
     /// Its `url` is the key the article is known by.
     pub article: Article,

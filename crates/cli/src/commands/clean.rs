@@ -1,34 +1,47 @@
-//! `newsdex clean`: the cleaner alone on one HTML file; nothing is stored.
+//! `newsdex clean`: the cleaner alone on HTML files; nothing is stored.
+//!
+//! One file prints one article (`--format text|markdown|json`); `--jsonl` cleans any number
+//! of files in one process, one JSON line each, so that a batch (an evaluation, a Spark task)
+//! pays the start-up cost once.
 
 #![allow(clippy::print_stdout)]
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use newsdex_store::RawPage;
+use serde::Serialize;
 
 use crate::ExitStatus;
 use crate::flags::{ByteSize, size_in};
 use crate::local_file;
-use crate::pipeline::{Analyser, Analysis};
+use crate::pipeline::{AnalysedArticle, Analyser, Analysis};
 
-/// Clean one HTML file and print the article; nothing is stored or indexed.
+/// Clean HTML files and print the articles; nothing is stored or indexed.
 ///
 /// This is what evaluations call: `--format text` prints only the body text, paragraphs
 /// separated by a blank line; `--format markdown` keeps headings, lists, quotes and links;
-/// `--format json` prints every field and the persons found.
+/// `--format json` prints every field and the persons found. `--jsonl` takes many files and
+/// prints one line per file: `{"source", "article", "persons"}`, or `{"source", "error"}`
+/// for a file that could not be cleaned (the exit code is then 1).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The HTML file, or `-` for stdin.
-    #[arg(value_name = "FILE|-")]
-    file: PathBuf,
+    /// The HTML files, or `-` for stdin.
+    #[arg(value_name = "FILE|-", required = true)]
+    files: Vec<PathBuf>,
 
-    /// The URL the page came from (resolves relative links; default: the file's path).
+    /// The URL the page came from (resolves relative links; default: the file's path). Only
+    /// with one file.
     #[arg(long, value_name = "URL")]
     url: Option<String>,
 
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "jsonl")]
     format: Format,
+
+    /// One JSON line per file (any number of files).
+    #[arg(long)]
+    jsonl: bool,
 
     /// Largest input (suffixes k, M, G), as `ingest --max-body`; 1k to 1G.
     #[arg(long, value_name = "SIZE",
@@ -44,33 +57,37 @@ enum Format {
     Json,
 }
 
+/// One line of `--jsonl`.
+#[derive(Serialize)]
+struct Line<'a> {
+    source: &'a str,
+    #[serde(flatten)]
+    outcome: LineOutcome<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LineOutcome<'a> {
+    Article(&'a AnalysedArticle),
+    Error { error: String },
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
-    let label = args.file.display().to_string();
-    let mut page = if label == "-" {
-        let body = local_file::read_limited(std::io::stdin().lock(), args.max_body.0)
-            .context("cannot read stdin")?;
-        let url = args
-            .url
-            .clone()
-            .unwrap_or_else(|| "file:///dev/stdin".to_owned());
-        newsdex_store::RawPage::new(url, 200, body)
-    } else {
-        local_file::read_page(&args.file, args.url.as_deref(), args.max_body.0)
-            .with_context(|| format!("cannot clean `{label}`"))?
-    };
-    // A file given to `clean` is cleaned as HTML whatever its name or first bytes.
-    page.headers
-        .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
-    page.headers
-        .push(("content-type".into(), "text/html".into()));
-    let analysis = Analyser::new()
-        .analyse(&page)
-        .with_context(|| format!("cannot clean `{label}`"))?;
-    let boxed = match analysis {
-        Analysis::Article(boxed) => boxed,
-        Analysis::Skipped(reason) => anyhow::bail!("cannot clean `{label}`: {reason}"),
-    };
-    let crate::pipeline::AnalysedArticle { article, persons } = *boxed;
+    if args.files.len() > 1 && !args.jsonl {
+        anyhow::bail!("several files need `--jsonl` (one JSON line per file)");
+    }
+    if args.files.len() > 1 && args.url.is_some() {
+        anyhow::bail!("`--url` names one page: give one file with it");
+    }
+    let analyser = Analyser::new();
+    if args.jsonl {
+        return clean_lines(&analyser, args);
+    }
+    let file = &args.files[0];
+    let label = file.display().to_string();
+    let analysed =
+        clean_one(&analyser, file, args).with_context(|| format!("cannot clean `{label}`"))?;
+    let AnalysedArticle { article, persons } = analysed;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => writeln!(out, "{}", article.text)?,
@@ -83,4 +100,58 @@ pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// `--jsonl`: every file, one line each, whatever happens to the others.
+fn clean_lines(analyser: &Analyser, args: &Args) -> anyhow::Result<ExitStatus> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = 0usize;
+    for file in &args.files {
+        let source = file.display().to_string();
+        let outcome = clean_one(analyser, file, args);
+        let line = Line {
+            source: &source,
+            outcome: match &outcome {
+                Ok(analysed) => LineOutcome::Article(analysed),
+                Err(err) => {
+                    failed += 1;
+                    LineOutcome::Error {
+                        error: format!("{err:#}"),
+                    }
+                }
+            },
+        };
+        serde_json::to_writer(&mut out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(if failed > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Reads and cleans one file (`-`: stdin) as an HTML page.
+fn clean_one(analyser: &Analyser, file: &Path, args: &Args) -> anyhow::Result<AnalysedArticle> {
+    let mut page = if file.as_os_str() == "-" {
+        let body = local_file::read_limited(std::io::stdin().lock(), args.max_body.0)
+            .context("cannot read stdin")?;
+        let url = args
+            .url
+            .clone()
+            .unwrap_or_else(|| "file:///dev/stdin".to_owned());
+        RawPage::new(url, 200, body)
+    } else {
+        local_file::read_page(file, args.url.as_deref(), args.max_body.0)?
+    };
+    // A file given to `clean` is cleaned as HTML whatever its name or first bytes.
+    page.headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+    page.headers
+        .push(("content-type".into(), "text/html".into()));
+    match analyser.analyse(&page)? {
+        Analysis::Article(analysed) => Ok(*analysed),
+        Analysis::Skipped(reason) => anyhow::bail!("{reason}"),
+    }
 }

@@ -11,6 +11,7 @@ use newsdex_store::{PageStore, PutOutcome, RawPage};
 
 use super::report::Tally;
 use super::{Item, Origin};
+use crate::output;
 use crate::pipeline::{Analyser, Filed, IndexSink};
 
 /// The store, the analyser and the index sink, as the pipeline thread uses them.
@@ -159,7 +160,12 @@ impl Consumer<'_, '_> {
             .unwrap_or_else(|| page.url.clone());
         match self.analyser.file(self.store, page, &key)? {
             Err(failure) => {
-                tally.fail(label, "cannot clean", &failure.to_string(), Some(origin));
+                tally.fail(
+                    label,
+                    "cannot clean",
+                    &output::one_line(&failure),
+                    Some(origin),
+                );
                 Ok(())
             }
             Ok(Filed::Skipped(reason)) => {

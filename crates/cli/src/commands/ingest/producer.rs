@@ -11,7 +11,7 @@ use newsdex_store::PageStore;
 
 use super::inputs::Inputs;
 use super::{Item, Origin};
-use crate::local_file;
+use crate::{local_file, output};
 
 /// What the producer needs besides its inputs.
 pub struct Producer {
@@ -55,7 +55,7 @@ impl Producer {
                 label: path.display().to_string(),
                 origin: Origin::File,
                 page: local_file::read_page(&path, None, self.max_body)
-                    .map_err(|err| err.to_string()),
+                    .map_err(|err| output::one_line(&err)),
             };
             if stopped() || sender.send(item).is_err() {
                 return Ok(());
@@ -124,7 +124,7 @@ impl Producer {
                 let item = Item::Local {
                     label,
                     origin: Origin::Warc,
-                    page: Err(err.to_string()),
+                    page: Err(output::one_line(&err)),
                 };
                 return sender.send(item).is_ok();
             }
@@ -143,7 +143,7 @@ impl Producer {
                 Err(err) => Item::Local {
                     label: label.clone(),
                     origin: Origin::Warc,
-                    page: Err(err.to_string()),
+                    page: Err(output::one_line(&err)),
                 },
             };
             if sender.send(item).is_err() {
