@@ -12,6 +12,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::Response;
 
 pub mod fault;
+pub mod serve;
 
 /// The repository's root directory.
 pub fn repo_root() -> PathBuf {

@@ -148,8 +148,8 @@ mod tests {
     #[test]
     fn a_directory_or_fifo_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
-        let err = read_page(dir.path(), None, 1024).unwrap_err();
-        assert!(err.to_string().contains("directory"), "{err}");
+        let err = crate::output::one_line(&read_page(dir.path(), None, 1024).unwrap_err());
+        assert!(err.contains("directory"), "{err}");
         let fifo = dir.path().join("pipe.html");
         // mkfifo is in coreutils; without it there is nothing to test.
         if std::process::Command::new("mkfifo")
@@ -158,8 +158,8 @@ mod tests {
             .is_ok_and(|s| s.success())
         {
             // Once this blocked for ever waiting for a writer.
-            let err = read_page(&fifo, None, 1024).unwrap_err();
-            assert!(err.to_string().contains("not a regular file"), "{err}");
+            let err = crate::output::one_line(&read_page(&fifo, None, 1024).unwrap_err());
+            assert!(err.contains("not a regular file"), "{err}");
         }
     }
 
