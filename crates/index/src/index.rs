@@ -3,7 +3,7 @@
 use rustc_hash::FxBuildHasher;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use newsdex_cleaner::Article;
 use newsdex_persons::Person;
@@ -89,6 +89,10 @@ pub struct ArticleIndex {
     pub(crate) fields: Fields,
     config: Config,
     /// The persons of the last searcher generation asked about.
+    ///
+    /// This and the other mutexes of the crate guard caches, which a panic cannot leave in a
+    /// state worse than incomplete: they are locked through a poison, so that one failed
+    /// search in a server never fails the searches after it.
     people: Mutex<Option<(u64, Arc<PersonDirectory>)>>,
     /// The title and body analyzer for highlighting, kept for the stems it remembers.
     pub(crate) highlighter: Mutex<Highlighter>,
@@ -236,7 +240,7 @@ impl ArticleIndex {
     /// The persons of `searcher`'s documents and the alias table over them.
     pub(crate) fn people(&self, searcher: &Searcher) -> Result<Arc<PersonDirectory>> {
         let generation = searcher.generation().generation_id();
-        let mut cached = self.people.lock().expect("not poisoned");
+        let mut cached = self.people.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((cached_generation, people)) = cached.as_ref()
             && *cached_generation == generation
         {
@@ -613,6 +617,43 @@ pub(crate) mod tests {
         assert_eq!(stored.persons[0].name, "Keir Starmer");
         assert!(reopened.contains("https://a.example/2").unwrap());
         assert!(!reopened.contains("https://a.example/3").unwrap());
+    }
+
+    /// Regression (issue 10, item 2): a search that panicked while holding the highlighter
+    /// poisoned its lock, and every later search in `serve` failed until a restart.
+    #[test]
+    fn a_panic_holding_a_cache_lock_does_not_break_later_searches() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+        let mut writer = index.writer().unwrap();
+        writer
+            .upsert(
+                &article(
+                    "https://a.example/1",
+                    "Переговоры",
+                    "Переговоры продолжатся.",
+                ),
+                &[person("Keir Starmer")],
+            )
+            .unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        std::thread::scope(|scope| {
+            let highlighting = scope.spawn(|| {
+                let _guard = index.highlighter.lock();
+                panic!("a search failed while highlighting");
+            });
+            let persons = scope.spawn(|| {
+                let _guard = index.people.lock();
+                panic!("a search failed while loading persons");
+            });
+            assert!(highlighting.join().is_err() && persons.join().is_err());
+        });
+        assert!(index.highlighter.is_poisoned() && index.people.is_poisoned());
+        let results = index
+            .search(&crate::SearchRequest::new("переговоры person:Starmer"))
+            .unwrap();
+        assert_eq!(results.total, 1);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! near-duplicates folded into one hit, typo fallback), and the hits with their snippets.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::PoisonError;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -272,7 +273,10 @@ impl ArticleIndex {
         let compiled = run.compiled.expect("a request that matched compiled");
         let mut hits = Vec::with_capacity(run.groups.len());
         let mut columns = Columns::new(&searcher);
-        let mut news = self.highlighter.lock().expect("not poisoned");
+        let mut news = self
+            .highlighter
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         for group in &run.groups {
             if let Some(hit) = self.hit(
                 &searcher,
@@ -450,9 +454,11 @@ impl ArticleIndex {
                 if mention.end <= title_chars - 2 {
                     title_mentions.push((mention.start, mention.end, key));
                 } else if mention.start >= title_chars {
+                    // Stored mentions are data: one ending before it starts is dropped by
+                    // `highlights`, never subtracted into an overflow.
                     body_mentions.push((
                         mention.start - title_chars,
-                        mention.end - title_chars,
+                        mention.end.saturating_sub(title_chars),
                         key,
                     ));
                 }
