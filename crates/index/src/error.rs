@@ -17,10 +17,10 @@ pub enum Error {
     )]
     Outdated { path: PathBuf },
     /// The query could not be understood; `message` says where and what was expected.
-    #[error("invalid query `{query}`: {message}")]
+    #[error("invalid query `{}`: {}", Shown(query), Shown(message))]
     Query { query: String, message: String },
     /// A filter given beside the query (a person, site, date or language) is not valid.
-    #[error("invalid {filter} `{value}`: {message}")]
+    #[error("invalid {filter} `{}`: {}", Shown(value), Shown(message))]
     Filter {
         filter: &'static str,
         value: String,
@@ -44,4 +44,35 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub(crate) fn io_error(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.into();
     move |source| Error::Io { path, source }
+}
+
+/// Text from outside (a query, a value) as an error message shows it: on one line, with
+/// control characters escaped (a newline or an escape sequence in a query must not reach the
+/// terminal as such), and cut short when very long.
+pub(crate) struct Shown<'a>(pub &'a str);
+
+/// Characters of outside text an error message shows.
+const SHOWN_CHARS: usize = 200;
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for (n, c) in self.0.chars().enumerate() {
+            if n == SHOWN_CHARS {
+                return f.write_char('…');
+            }
+            // Line and paragraph separators and bidirectional controls are not `is_control`
+            // but move or reorder what a terminal shows just the same.
+            if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+            {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
 }
