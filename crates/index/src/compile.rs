@@ -8,8 +8,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -18,7 +18,9 @@ use tantivy::{DateTime, Term};
 use crate::highlight::Matchers;
 use crate::people::PersonDirectory;
 use crate::query::{Node, Scope};
-use crate::schema::{Fields, exact_key, folded_analyzer, news_analyzer, tokens};
+use crate::schema::{
+    EARLIEST_PUBLISHED, Fields, LATEST_PUBLISHED, exact_key, folded_analyzer, news_analyzer, tokens,
+};
 
 /// Title matches count double: a word in the headline says more than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -132,22 +134,30 @@ impl<'a> Compiler<'a> {
                 IndexRecordOption::Basic,
             )))),
             Node::Date(date) => {
-                let bound = |instant: Option<chrono::DateTime<chrono::Utc>>, lower: bool| {
-                    instant.map_or(Bound::Unbounded, |instant| {
-                        let term = Term::from_field_date(
-                            self.fields.published,
-                            DateTime::from_timestamp_secs(instant.timestamp()),
-                        );
-                        if lower {
-                            Bound::Included(term)
-                        } else {
-                            Bound::Excluded(term)
-                        }
-                    })
+                // Every indexed date is within EARLIEST..LATEST (see `indexed_date`), so
+                // clamping the period to it changes no answer, keeps both bounds set (tantivy
+                // panics on a range without any) and keeps them where nanoseconds cannot wrap:
+                // `after:2300` finds nothing instead of everything.
+                let start = date
+                    .start
+                    .map_or(EARLIEST_PUBLISHED, |start| start.timestamp())
+                    .clamp(EARLIEST_PUBLISHED, LATEST_PUBLISHED);
+                let end = date
+                    .end
+                    .map_or(LATEST_PUBLISHED, |end| end.timestamp())
+                    .clamp(EARLIEST_PUBLISHED, LATEST_PUBLISHED);
+                if start >= end {
+                    return Some(Box::new(EmptyQuery));
+                }
+                let term = |secs| {
+                    Term::from_field_date(
+                        self.fields.published,
+                        DateTime::from_timestamp_secs(secs),
+                    )
                 };
                 Some(filter(Box::new(RangeQuery::new(
-                    bound(date.start, true),
-                    bound(date.end, false),
+                    Bound::Included(term(start)),
+                    Bound::Excluded(term(end)),
                 ))))
             }
         }

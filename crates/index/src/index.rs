@@ -14,10 +14,11 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
+    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
 };
 
 use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
+use crate::error::io_error;
 use crate::generations::{self, WriterLock};
 use crate::highlight::Highlighter;
 use crate::people::{self, PersonDirectory};
@@ -96,6 +97,8 @@ pub struct ArticleIndex {
     people: Mutex<Option<(u64, Arc<PersonDirectory>)>>,
     /// The title and body analyzer for highlighting, kept for the stems it remembers.
     pub(crate) highlighter: Mutex<Highlighter>,
+    /// Said with every search when the generation was built with an older analysis.
+    pub(crate) outdated: Option<String>,
 }
 
 impl ArticleIndex {
@@ -127,6 +130,9 @@ impl ArticleIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let outdated = analysis_is_outdated(&dir).then(|| {
+            "this index was built by an older newsdex, which matched accents, Turkish `İ`, Chinese and Hindi words less well; run `newsdex rebuild` to rebuild it from the page store".to_owned()
+        });
         Ok(Self {
             root,
             dir,
@@ -136,6 +142,7 @@ impl ArticleIndex {
             config: config.clone(),
             people: Mutex::default(),
             highlighter: Mutex::default(),
+            outdated,
         })
     }
 
@@ -375,14 +382,27 @@ const MAX_VOCABULARY: usize = 2_000_000;
 
 impl ArticleWriter<'_> {
     /// Adds an article, replacing any article already indexed under the same URL.
+    ///
+    /// A publication date outside the range the index holds exactly (before 1700 or from 2200
+    /// on: a misread date) is dropped, from the stored article too, so that what a hit shows
+    /// and what date filters and sorting see agree; the page store keeps the page as fetched.
     pub fn upsert(&mut self, article: &Article, persons: &[Person]) -> Result<()> {
         let fields = self.fields;
+        let published = article.published.and_then(schema::indexed_date);
+        let undated;
+        let article = if article.published.is_some() && published.is_none() {
+            undated = Article {
+                published: None,
+                ..article.clone()
+            };
+            &undated
+        } else {
+            article
+        };
         self.writer
             .delete_term(Term::from_field_text(fields.url, &article.url));
         let (words, fingerprint) = self.words(article);
-        let day = article
-            .published
-            .map(|published| published.timestamp().div_euclid(86_400));
+        let day = published.map(|published| published.into_timestamp_secs().div_euclid(86_400));
         let group = self.dups.assign(fingerprint, day, &article.url);
         let mut document = doc!(
             fields.url => article.url.as_str(),
@@ -419,11 +439,8 @@ impl ArticleWriter<'_> {
         if let Some(lang) = &article.language {
             document.add_text(fields.lang, lang.to_ascii_lowercase());
         }
-        if let Some(published) = article.published {
-            document.add_date(
-                fields.published,
-                DateTime::from_timestamp_secs(published.timestamp()),
-            );
+        if let Some(published) = published {
+            document.add_date(fields.published, published);
         }
         self.writer.add_document(document)?;
         Ok(())
@@ -530,8 +547,27 @@ impl Drop for Rebuild {
     }
 }
 
+/// The version of the analysis (words, folding, stemming) a generation was built with, in
+/// the file [`ANALYSIS_FILE`] beside it. Queries are analyzed by the running newsdex, so an
+/// index built with an older analysis misses some words until it is rebuilt. Version 2 made
+/// case and accents fold the same in every script (Turkish `İ`, Greek, Cyrillic, decomposed
+/// accents) and cut Chinese and Hindi into words.
+const ANALYSIS_VERSION: u32 = 2;
+const ANALYSIS_FILE: &str = "analysis";
+
 fn create_index(dir: &Path) -> Result<Index> {
-    Ok(Index::create_in_dir(dir, schema::build_schema())?)
+    let index = Index::create_in_dir(dir, schema::build_schema())?;
+    let path = dir.join(ANALYSIS_FILE);
+    std::fs::write(&path, format!("{ANALYSIS_VERSION}\n")).map_err(io_error(&path))?;
+    Ok(index)
+}
+
+/// Whether the generation `dir` was built with an older analysis than this newsdex's.
+fn analysis_is_outdated(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(ANALYSIS_FILE))
+        .ok()
+        .and_then(|version| version.trim().parse::<u32>().ok())
+        .is_none_or(|version| version < ANALYSIS_VERSION)
 }
 
 /// The host an article's URL names, without `www.`: what `site:` filters on.

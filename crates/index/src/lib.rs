@@ -25,6 +25,7 @@ mod compile;
 mod dedup;
 mod error;
 mod facets;
+mod fold;
 mod generations;
 mod highlight;
 mod index;

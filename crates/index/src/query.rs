@@ -629,6 +629,12 @@ fn date_filter(operator: Operator, value: &str) -> Result<DateFilter, String> {
         Operator::After => (Some(period(value)?.0), None),
         Operator::Before => (None, Some(period(value)?.0)),
         _ => match value.split_once("..") {
+            Some((from, to)) if from.is_empty() && to.is_empty() => {
+                return Err(
+                    "a period needs a date on at least one side of `..`, as in `2025-06..2025-08`, `2025-06..` or `..2025-08`"
+                        .into(),
+                );
+            }
             Some((from, to)) => {
                 let start = (!from.is_empty()).then(|| period(from)).transpose()?;
                 let end = (!to.is_empty()).then(|| period(to)).transpose()?;
@@ -906,6 +912,10 @@ mod tests {
         assert!(error("published:2025-13").contains("not a day of the calendar"));
         assert!(error("after:yesterday").contains("expected a date like 2025"));
         assert!(error("published:2025-09..2025-08").contains("the period is empty"));
+        // Regression (issue 10, item 4): `published:..` reached tantivy as a range without
+        // bounds, which panics.
+        assert!(error("published:..").contains("a date on at least one side of `..`"));
+        assert!(error("on:\"..\"").contains("a date on at least one side of `..`"));
     }
 
     #[test]

@@ -194,18 +194,39 @@ impl Parsed {
         };
         any_of(&filters.sites, "site", query::site_value, Node::Site)?;
         any_of(&filters.langs, "language", query::lang_value, Node::Lang)?;
-        if let Some(since) = &filters.since {
-            nodes.push(Node::Date(
-                query::since_filter(since)
-                    .map_err(|message| invalid("since date", since, message))?,
-            ));
+        let mut periods: Vec<(Period, &query::DateFilter)> = Vec::new();
+        let since = filters
+            .since
+            .as_ref()
+            .map(|since| {
+                query::since_filter(since).map_err(|message| invalid("since date", since, message))
+            })
+            .transpose()?;
+        let until = filters
+            .until
+            .as_ref()
+            .map(|until| {
+                query::until_filter(until).map_err(|message| invalid("until date", until, message))
+            })
+            .transpose()?;
+        let top: &[Node] = match &parsed {
+            Some(Node::And(items)) => items,
+            Some(node) => std::slice::from_ref(node),
+            None => &[],
+        };
+        for node in top {
+            if let Node::Date(date) = node {
+                periods.push((Period::Query, date));
+            }
         }
-        if let Some(until) = &filters.until {
-            nodes.push(Node::Date(
-                query::until_filter(until)
-                    .map_err(|message| invalid("until date", until, message))?,
-            ));
+        if let (Some(value), Some(date)) = (&filters.since, &since) {
+            periods.push((Period::Since(value), date));
         }
+        if let (Some(value), Some(date)) = (&filters.until, &until) {
+            periods.push((Period::Until(value), date));
+        }
+        disjoint_periods(query, &periods)?;
+        nodes.extend(since.into_iter().chain(until).map(Node::Date));
         Ok(Self {
             query: parsed,
             filters: nodes,
@@ -227,6 +248,71 @@ impl Parsed {
     fn display(&self) -> String {
         self.node().map(|node| node.to_string()).unwrap_or_default()
     }
+}
+
+/// Where a date filter of a request came from, for naming it in an error.
+#[derive(Clone, Copy)]
+enum Period<'a> {
+    /// An operator in the query (`after:`, `before:`, `published:`).
+    Query,
+    Since(&'a str),
+    Until(&'a str),
+}
+
+/// Fails when the date filters that must all hold (the query's top-level operators and the
+/// `since` and `until` filters) leave no date between them, naming the two that conflict:
+/// `--since 2025-09 --until 2025-08` is a mistake to point out, not a search to run.
+fn disjoint_periods(query: &str, periods: &[(Period, &query::DateFilter)]) -> Result<()> {
+    let latest_start = periods
+        .iter()
+        .filter_map(|(from, date)| Some((date.start?, *from, *date)))
+        .max_by_key(|(start, _, _)| *start);
+    let earliest_end = periods
+        .iter()
+        .filter_map(|(from, date)| Some((date.end?, *from, *date)))
+        .min_by_key(|(end, _, _)| *end);
+    let (Some((start, starts, first)), Some((end, ends, last))) = (latest_start, earliest_end)
+    else {
+        return Ok(());
+    };
+    if start < end {
+        return Ok(());
+    }
+    let invalid = |filter: &'static str, value: &str, message: String| Error::Filter {
+        filter,
+        value: value.to_owned(),
+        message,
+    };
+    Err(match (starts, ends) {
+        (Period::Since(since), Period::Until(until)) => invalid(
+            "since date",
+            since,
+            format!("it is later than the until date `{until}`, so no article can match"),
+        ),
+        (Period::Since(since), _) => invalid(
+            "since date",
+            since,
+            format!(
+                "it is later than `{}` in the query, so no article can match",
+                last.written
+            ),
+        ),
+        (_, Period::Until(until)) => invalid(
+            "until date",
+            until,
+            format!(
+                "it is earlier than `{}` in the query, so no article can match",
+                first.written
+            ),
+        ),
+        _ => Error::Query {
+            query: query.to_owned(),
+            message: format!(
+                "`{}` is later than `{}`, so no article can match",
+                first.written, last.written
+            ),
+        },
+    })
 }
 
 /// The best article of one near-duplicate group.
@@ -293,7 +379,12 @@ impl ArticleIndex {
         Ok(SearchResults {
             query: request.query.clone(),
             corrected,
-            notes: compiled.notes,
+            notes: self
+                .outdated
+                .iter()
+                .cloned()
+                .chain(compiled.notes)
+                .collect(),
             total: run.total,
             hits,
             facets: run
@@ -332,7 +423,7 @@ impl ArticleIndex {
             articles: counts.total,
             with: with.map(|number| people.name(number).to_owned()),
             persons: facets.persons,
-            notes,
+            notes: self.outdated.iter().cloned().chain(notes).collect(),
         })
     }
 

@@ -1,0 +1,473 @@
+//! The index against the inputs of issue 10 (hardening): articles in many scripts, dates at
+//! and beyond the ends of what tantivy stores, degenerate and contradictory periods, Unicode
+//! case and accent oddities, purely negative and wildcard queries. Each test names the bug it
+//! pins.
+
+use chrono::{DateTime, TimeZone, Utc};
+use newsdex_cleaner::Article;
+use newsdex_index::{
+    ArticleIndex, Config, Error, Filters, PersonsRequest, SearchRequest, SearchResults, Sort,
+};
+use newsdex_persons::{Mention, Person};
+
+/// (url, title, body, language, published (year, month, day), persons named in the body)
+type Doc = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(i32, u32, u32)>,
+    &'static [&'static str],
+);
+
+fn day((y, m, d): (i32, u32, u32)) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 8, 0, 0).unwrap()
+}
+
+/// A few paragraphs each, long enough that a snippet is a window inside the body.
+const DOCS: &[Doc] = &[
+    (
+        "https://ru.example/news/talks",
+        "Переговоры в Стамбуле продолжаются",
+        "Владимир Зеленский заявил, что переговоры в Стамбуле продолжатся на следующей неделе. \
+         Делегации обсудили обмен пленными и вопросы безопасности в регионе.\n\n\
+         По словам министра, стороны договорились о прекращении огня на ограниченный срок. \
+         Эксперты считают, что соглашение может открыть путь к более широкому миру, \
+         но переговоры будут трудными.\n\n\
+         Журналисты ожидали заявлений весь день, но официальные лица отказались от \
+         комментариев до окончания переговоров.",
+        "ru",
+        Some((2025, 8, 14)),
+        &["Владимир Зеленский"],
+    ),
+    (
+        "https://tr.example/haber/istanbul",
+        "İSTANBUL'DA GÖRÜŞMELER SÜRÜYOR",
+        "İstanbul'da yapılan görüşmelerde taraflar esir takası konusunda uzlaştı. \
+         Dışişleri Bakanı İbrahim Kalın, görüşmelerin önümüzdeki hafta süreceğini söyledi.",
+        "tr",
+        Some((2025, 8, 15)),
+        &["İbrahim Kalın"],
+    ),
+    (
+        "https://el.example/eidiseis/athina",
+        "ΣΥΝΟΜΙΛΙΕΣ ΣΤΗΝ ΑΘΗΝΑ ΓΙΑ ΤΟΝ ΟΔΟΣ",
+        "Ο πρωθυπουργός δήλωσε ότι οι διαπραγματεύσεις στην Αθήνα θα συνεχιστούν την επόμενη \
+         εβδομάδα, ενώ οι αντιπροσωπείες συζήτησαν την ανταλλαγή αιχμαλώτων στην οδός.",
+        "el",
+        Some((2025, 7, 2)),
+        &[],
+    ),
+    (
+        "https://de.example/politik/strasse",
+        "STRASSENBAU IN DER HAUPTSTADT",
+        "Die Straße vor dem Rathaus wird erneuert; der Bürgermeister sprach von einer \
+         ﬁnanziellen Belastung für die Stadt.",
+        "de",
+        Some((2025, 6, 20)),
+        &[],
+    ),
+    (
+        "https://hi.example/samachar/delhi",
+        "दिल्ली में बातचीत जारी",
+        "प्रधानमंत्री ने कहा कि दिल्ली में बातचीत अगले सप्ताह जारी रहेगी। प्रतिनिधिमंडलों ने कैदियों की \
+         अदला-बदली पर चर्चा की और बातचीत सकारात्मक रही।",
+        "hi",
+        Some((2025, 8, 1)),
+        &[],
+    ),
+    (
+        "https://ar.example/akhbar/cairo",
+        "مُحادثات في القاهرة",
+        "قال وزير الخارجية إن المحادثات في القاهرة ستستمر الأسبوع المقبل، وناقشت الوفود تبادل الأسرى.",
+        "ar",
+        Some((2025, 8, 2)),
+        &[],
+    ),
+    (
+        "https://zh.example/xinwen/beijing",
+        "北京举行新闻发布会",
+        "外交部发言人在北京举行的新闻发布会上表示，双方将继续就贸易问题进行磋商。",
+        "zh",
+        Some((2025, 8, 3)),
+        &[],
+    ),
+    (
+        "https://fr.example/monde/cessez-le-feu",
+        "Un cessez-le-feu et une ceasefire",
+        "Le ceasefire annoncé à Genève a été accueilli avec prudence; les négociateurs ont \
+         promis un cessez-le-feu durable. Café, naïveté et Œuvre: les accents ne comptent pas.",
+        "fr",
+        Some((2025, 9, 1)),
+        &[],
+    ),
+    (
+        "https://en.example/world/undated",
+        "Ceasefire holds as talks resume",
+        "The ceasefire held overnight, officials said, and talks resumed in the morning.",
+        "en",
+        None,
+        &[],
+    ),
+];
+
+/// Mentions of each name, as character offsets into `title + "\n\n" + text`.
+fn persons(title: &str, text: &str, names: &[&str]) -> Vec<Person> {
+    let full = format!("{title}\n\n{text}");
+    names
+        .iter()
+        .map(|name| {
+            let mentions = full
+                .match_indices(name)
+                .map(|(at, _)| {
+                    let start = full[..at].chars().count();
+                    Mention {
+                        start,
+                        end: start + name.chars().count(),
+                        text: (*name).to_owned(),
+                    }
+                })
+                .collect();
+            Person {
+                name: (*name).to_owned(),
+                mentions,
+            }
+        })
+        .collect()
+}
+
+fn article(doc: &Doc) -> Article {
+    let (url, title, text, lang, published, _) = *doc;
+    Article {
+        url: url.into(),
+        title: title.into(),
+        text: text.into(),
+        language: Some(lang.into()),
+        published: published.map(day),
+        ..Article::default()
+    }
+}
+
+fn index_of(docs: &[Doc]) -> (tempfile::TempDir, ArticleIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+    let mut writer = index.writer().unwrap();
+    for doc in docs {
+        writer
+            .upsert(&article(doc), &persons(doc.1, doc.2, doc.5))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    (dir, index)
+}
+
+fn index() -> (tempfile::TempDir, ArticleIndex) {
+    index_of(DOCS)
+}
+
+fn request(query: &str, f: impl FnOnce(&mut SearchRequest)) -> SearchRequest {
+    let mut request = SearchRequest::new(query);
+    request.limit = 50;
+    request.fuzzy = false;
+    f(&mut request);
+    request
+}
+
+fn search(index: &ArticleIndex, query: &str) -> SearchResults {
+    index
+        .search(&request(query, |_| {}))
+        .unwrap_or_else(|err| panic!("{query}: {err}"))
+}
+
+fn hosts(results: &SearchResults) -> Vec<&str> {
+    let mut hosts: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|hit| hit.url.split('/').nth(2).unwrap())
+        .collect();
+    hosts.sort_unstable();
+    hosts
+}
+
+/// Regression (issue 10, item 1): `search` panicked ("byte index is not a char boundary")
+/// cutting the snippet of an ordinary Russian article; every word of every article, in every
+/// script, is searched and highlighted here.
+#[test]
+fn every_word_of_every_script_is_searched_and_highlighted() {
+    let (_dir, index) = index();
+    for (_, title, text, ..) in DOCS {
+        let words = format!("{title} {text}");
+        for word in words.split(|c: char| {
+            c.is_whitespace() || c.is_ascii_punctuation() || "，。।،«»".contains(c)
+        }) {
+            if word.is_empty() {
+                continue;
+            }
+            let results = search(&index, word);
+            assert!(results.total > 0, "{word}");
+            for hit in &results.hits {
+                for &(start, end) in &hit.highlights {
+                    assert!(hit.snippet.get(start..end).is_some(), "{word}: {hit:?}");
+                }
+                newsdex_index::highlighted_html(&hit.snippet, &hit.highlights);
+            }
+        }
+    }
+}
+
+/// Regression (issue 10, item 4): `published:..` panicked inside tantivy ("at least one bound
+/// must be set"), in `search` and in `persons`.
+#[test]
+fn a_period_without_dates_is_an_error_not_a_panic() {
+    let (_dir, index) = index();
+    for query in ["published:..", "date:\"..\"", "переговоры on:.."] {
+        let err = index.search(&request(query, |_| {})).unwrap_err();
+        assert!(matches!(err, Error::Query { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("needs a date on at least one side of `..`"),
+            "{err}"
+        );
+        let err = index
+            .persons(&PersonsRequest {
+                query: query.into(),
+                filters: Filters::default(),
+                with: None,
+                top: 5,
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::Query { .. }), "{err}");
+    }
+    // Open-ended periods still work, in search and persons alike.
+    assert_eq!(search(&index, "published:2025-09..").total, 1);
+    assert_eq!(search(&index, "published:..2025-06").total, 1);
+    let persons = index
+        .persons(&PersonsRequest {
+            query: "published:2025-08..".into(),
+            filters: Filters::default(),
+            with: None,
+            top: 5,
+        })
+        .unwrap();
+    assert_eq!(persons.articles, 6);
+}
+
+/// Regression (issue 10, dates): dates beyond tantivy's nanosecond range (1677-2262) wrapped:
+/// `after:2300` found everything and an article dated 2999 was counted in 2084-09. Query
+/// bounds are now exact at any distance, and an implausible article date is dropped instead
+/// of being stored wrapped.
+#[test]
+fn dates_beyond_what_tantivy_stores_never_wrap() {
+    let mut docs = DOCS.to_vec();
+    docs.push((
+        "https://far.example/future",
+        "Ceasefire from the far future",
+        "A misread date: this ceasefire story claims the year 2999.",
+        "en",
+        Some((2999, 9, 1)),
+        &[],
+    ));
+    docs.push((
+        "https://far.example/past",
+        "Ceasefire from the distant past",
+        "A misread date: this ceasefire story claims the year 1500.",
+        "en",
+        Some((1500, 1, 1)),
+        &[],
+    ));
+    let (_dir, index) = index_of(&docs);
+    let dated = DOCS.iter().filter(|doc| doc.4.is_some()).count();
+    for (query, expected) in [
+        ("after:2300", 0),
+        ("after:2262-04-12", 0),
+        ("after:9999-12-31", 0),
+        ("before:1600", 0),
+        ("before:0001", 0),
+        ("before:2300", dated),
+        ("after:1000", dated),
+        ("published:1000..3000", dated),
+        ("published:2999", 0),
+        ("published:1500", 0),
+        ("after:2025-09-01", 1),
+        ("after:\"2999-01-01T00:00:00+14:00\"", 0),
+    ] {
+        assert_eq!(search(&index, query).total, expected, "{query}");
+    }
+    let future = index.get("https://far.example/future").unwrap().unwrap();
+    assert_eq!(
+        future.article.published, None,
+        "the stored article agrees with the index"
+    );
+    let results = index
+        .search(&request("ceasefire", |r| {
+            r.facets = 10;
+            r.sort = Sort::Date;
+        }))
+        .unwrap();
+    let months: Vec<&str> = results
+        .facets
+        .as_ref()
+        .unwrap()
+        .months
+        .iter()
+        .map(|m| m.value.as_str())
+        .collect();
+    assert_eq!(months, ["2025-09"], "no wrapped month such as 2084-09");
+    assert_eq!(
+        results.hits[0].url, "https://fr.example/monde/cessez-le-feu",
+        "the dated article sorts first; the misdated ones are undated"
+    );
+    for date in ["2300", "1500-01-01", "9999-12-31"] {
+        let flags = index
+            .search(&request("", |r| r.filters.since = Some(date.into())))
+            .unwrap();
+        assert_eq!(
+            flags.total,
+            if date == "1500-01-01" { dated } else { 0 },
+            "--since {date}"
+        );
+        index
+            .search(&request("", |r| r.filters.until = Some(date.into())))
+            .unwrap();
+    }
+}
+
+/// Regression (issue 10): `--since` after `--until` (or `after:` later than `before:`) was
+/// silently empty; it is an error naming both dates.
+#[test]
+fn contradictory_periods_are_errors_naming_both_dates() {
+    let (_dir, index) = index();
+    let flags = |since: &str, until: &str, query: &str| {
+        index
+            .search(&request(query, |r| {
+                r.filters.since = Some(since.into());
+                r.filters.until = Some(until.into());
+            }))
+            .map(|results| results.total)
+            .map_err(|err| err.to_string())
+    };
+    assert_eq!(
+        flags("2025-09", "2025-08", ""),
+        Err("invalid since date `2025-09`: it is later than the until date `2025-08`, so no article can match".into())
+    );
+    assert_eq!(
+        flags("2025-09-01", "2025-08-31", "переговоры"),
+        Err("invalid since date `2025-09-01`: it is later than the until date `2025-08-31`, so no article can match".into())
+    );
+    assert_eq!(flags("2025-08", "2025-08", ""), Ok(5), "one month is fine");
+    assert_eq!(flags("2025-08-14", "2025-08-14", ""), Ok(1), "one day too");
+    let err = index
+        .search(&request("after:2025-09 before:2025-08", |_| {}))
+        .unwrap_err();
+    assert!(matches!(err, Error::Query { .. }));
+    assert_eq!(
+        err.to_string(),
+        "invalid query `after:2025-09 before:2025-08`: `after:2025-09` is later than `before:2025-08`, so no article can match"
+    );
+    let err = index
+        .search(&request("published:2025-07 published:2025-09", |_| {}))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`published:2025-09` is later than `published:2025-07`"),
+        "{err}"
+    );
+    let err = index
+        .search(&request("ceasefire after:2025-09", |r| {
+            r.filters.until = Some("2025-08".into());
+        }))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid until date `2025-08`: it is earlier than `after:2025-09` in the query, so no article can match"
+    );
+    let err = index
+        .search(&request("before:2025-08", |r| {
+            r.filters.since = Some("2025-08".into());
+        }))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid since date `2025-08`: it is later than `before:2025-08` in the query, so no article can match"
+    );
+    // Alternatives are not a contradiction: either may hold.
+    assert_eq!(search(&index, "after:2025-09 OR before:2025-07").total, 2);
+}
+
+/// Regression (issue 10): `istanbul` did not find `İstanbul` (its lower case is `i` and a
+/// combining dot). Case and accents never matter, in any script, in words, phrases, persons
+/// and highlights; Chinese and Hindi words are found whole.
+#[test]
+fn case_and_accents_never_matter_in_any_script() {
+    let (_dir, index) = index();
+    for (query, host) in [
+        ("istanbul", "tr.example"),
+        ("İSTANBUL", "tr.example"),
+        ("Istanbul'da", "tr.example"),
+        ("title:istanbul", "tr.example"),
+        ("gorusmeler", "tr.example"),
+        ("person:\"ibrahim kalin\"", "tr.example"),
+        ("person:\"İBRAHİM KALIN\"", "tr.example"),
+        ("strasse", "de.example"),
+        ("STRAẞE", "de.example"),
+        ("finanziellen", "de.example"),
+        ("οδος", "el.example"),
+        ("ΟΔΌΣ", "el.example"),
+        ("αθηνα", "el.example"),
+        ("\"στην Αθηνα\"", "el.example"),
+        ("переговоры", "ru.example"),
+        ("ПЕРЕГОВОРЫ", "ru.example"),
+        ("محادثات", "ar.example"),
+        ("مُحَادَثَات", "ar.example"),
+        ("北京", "zh.example"),
+        ("新闻发布会", "zh.example"),
+        ("दिल्ली", "hi.example"),
+        ("प्रतिनिधिमंडलों", "hi.example"),
+        ("cafe naivete oeuvre", "fr.example"),
+        ("CAFÉ", "fr.example"),
+        ("Cafe\u{301}", "fr.example"),
+    ] {
+        let results = search(&index, query);
+        assert_eq!(hosts(&results), [host], "{query}");
+    }
+    // A Chinese query is a phrase of its characters, not any of them anywhere.
+    assert_eq!(search(&index, "京北").total, 0);
+    // Highlights land on the text as written.
+    let results = search(&index, "istanbul");
+    let hit = &results.hits[0];
+    let lit: Vec<&str> = hit
+        .highlights
+        .iter()
+        .map(|&(start, end)| &hit.snippet[start..end])
+        .collect();
+    assert_eq!(lit, ["İstanbul"], "{hit:?}");
+    let lit: Vec<&str> = hit
+        .title_highlights
+        .iter()
+        .map(|&(start, end)| &hit.title[start..end])
+        .collect();
+    assert_eq!(lit, ["İSTANBUL"]);
+    let results = search(&index, "北京");
+    let hit = &results.hits[0];
+    assert!(
+        hit.highlights
+            .iter()
+            .any(|&(start, end)| &hit.snippet[start..end] == "北京"),
+        "{hit:?}"
+    );
+    assert!(results.notes.is_empty(), "{:?}", results.notes);
+}
+
+/// An index built before the analysis changed says so with every search, until rebuilt.
+#[test]
+fn an_index_built_with_an_older_analysis_asks_for_a_rebuild() {
+    let (dir, index) = index();
+    assert!(search(&index, "istanbul").notes.is_empty());
+    drop(index);
+    let generation = std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
+    std::fs::remove_file(dir.path().join(generation.trim()).join("analysis")).unwrap();
+    let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+    let notes = search(&index, "istanbul").notes;
+    assert!(notes[0].contains("run `newsdex rebuild`"), "{notes:?}");
+}
