@@ -401,7 +401,7 @@ impl ArticleIndex {
         let people = self.people(&searcher)?;
         let (query, notes): (Box<dyn Query>, Vec<String>) = match parsed.node() {
             Some(node) => {
-                let compiled = Compiler::new(self.fields, Some(&people))
+                let compiled = Compiler::new(self.fields, Some(&people), Some(&searcher))
                     .compile(&node)
                     .ok_or_else(|| nothing_to_search(&request.query))?;
                 (compiled.query, compiled.notes)
@@ -437,7 +437,9 @@ impl ArticleIndex {
         let node = parsed
             .node()
             .expect("search() checked the request is not empty");
-        let Some(compiled) = Compiler::new(self.fields, Some(people)).compile(&node) else {
+        let Some(compiled) =
+            Compiler::new(self.fields, Some(people), Some(searcher)).compile(&node)
+        else {
             return Err(nothing_to_search(&request.query));
         };
         let by_date = request.sort == Sort::Date || !node.has_words();

@@ -471,3 +471,98 @@ fn an_index_built_with_an_older_analysis_asks_for_a_rebuild() {
     let notes = search(&index, "istanbul").notes;
     assert!(notes[0].contains("run `newsdex rebuild`"), "{notes:?}");
 }
+
+/// Regression (issue 10): `cease*` silently matched nothing (the `*` was dropped and
+/// "cease" is not "ceasefire"). A word ending in `*` now stands for the words it begins;
+/// other uses of `*` and `?` are searched as written and the notes say so.
+#[test]
+fn a_word_ending_in_a_star_is_a_prefix() {
+    let (_dir, index) = index();
+    for query in [
+        "cease*",
+        "Cease*",
+        "CEASEF*",
+        "ceasefire*",
+        "title:cease*",
+        "cessez* feu",
+    ] {
+        let results = search(&index, query);
+        assert!(results.total > 0, "{query}");
+        assert!(results.notes.is_empty(), "{query}: {:?}", results.notes);
+    }
+    let results = search(&index, "cease*");
+    assert_eq!(
+        hosts(&results),
+        ["en.example", "fr.example"],
+        "ceasefire in both"
+    );
+    for hit in &results.hits {
+        let lit: Vec<&str> = hit
+            .highlights
+            .iter()
+            .map(|&(start, end)| &hit.snippet[start..end])
+            .collect();
+        assert!(lit.iter().all(|w| w.starts_with("cease")), "{lit:?}");
+        assert!(!lit.is_empty());
+    }
+    assert_eq!(search(&index, "переговор*").total, 1);
+    assert_eq!(search(&index, "istan*").total, 1, "folded like any word");
+    assert_eq!(search(&index, "ceasefire -cease*").total, 0);
+    assert_eq!(search(&index, "zzzz*").total, 0);
+    let persons = index
+        .persons(&PersonsRequest {
+            query: "перегов*".into(),
+            filters: Filters::default(),
+            with: None,
+            top: 5,
+        })
+        .unwrap();
+    assert_eq!(persons.articles, 1);
+
+    // What `*` cannot do is said, and the text searched as written.
+    for (query, note) in [
+        ("c*", "needs at least 2 letters"),
+        ("cea*fire", "only at its end"),
+        ("ceasefire?", "only at its end"),
+        ("cessez-le-feu*", "the rest of one word"),
+    ] {
+        let results = search(&index, query);
+        assert!(
+            results.notes.iter().any(|n| n.contains(note)),
+            "{query}: {:?}",
+            results.notes
+        );
+    }
+}
+
+#[test]
+fn a_prefix_stands_for_a_bounded_number_of_words() {
+    let words: String = (0..100).map(|n| format!("quorum{n} ")).collect();
+    let text: &'static str = Box::leak(words.into_boxed_str());
+    let (_dir, index) = index_of(&[("https://q.example/1", "Quorums", text, "en", None, &[])]);
+    let results = search(&index, "quorum*");
+    assert_eq!(results.total, 1);
+    assert!(
+        results.notes[0].contains("more than 64 words"),
+        "{:?}",
+        results.notes
+    );
+}
+
+/// Regression (issue 10): `NOT x` alone matched every article without `x`, without saying
+/// that this is what a query of only exclusions means; the notes now say it.
+#[test]
+fn a_query_of_only_exclusions_is_everything_but_and_says_so() {
+    let (_dir, index) = index();
+    let results = search(&index, "NOT ceasefire");
+    assert_eq!(results.total, DOCS.len() - 2);
+    assert_eq!(
+        results.notes,
+        ["`-ceasefire` only excludes: showing every article without it"]
+    );
+    let results = search(&index, "-ceasefire -переговоры");
+    assert_eq!(results.total, DOCS.len() - 3);
+    assert_eq!(results.notes.len(), 1, "{:?}", results.notes);
+    // With something to find, the exclusion is ordinary.
+    assert!(search(&index, "talks -ceasefire").notes.is_empty());
+}
