@@ -19,7 +19,7 @@ use tantivy::{
 
 use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
 use crate::error::io_error;
-use crate::generations::{self, WriterLock};
+use crate::generations::{self, Live, WriterLock};
 use crate::highlight::Highlighter;
 use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
@@ -105,9 +105,19 @@ impl ArticleIndex {
     /// Opens the live generation under `root`, creating an empty index if there is none.
     pub fn open(root: impl AsRef<Path>, config: &Config) -> Result<Self> {
         let root = root.as_ref().to_path_buf();
-        let dir = match generations::current(&root)? {
-            Some(dir) => dir,
-            None => {
+        let dir = match generations::live(&root)? {
+            Live::Named(dir) => dir,
+            Live::Recovered { dir, why } => {
+                recover(&root, &dir, &why);
+                dir
+            }
+            Live::None { why } => {
+                if let Some(why) = why {
+                    tracing::warn!(
+                        "index `{}`: {why}; starting an empty index (`newsdex rebuild` rebuilds it from the page store)",
+                        root.display()
+                    );
+                }
                 // Creating the first generation is a write: hold the lock so that two
                 // processes starting at once cannot both create one.
                 let _lock = WriterLock::acquire(&root)?;
@@ -266,6 +276,33 @@ impl ArticleIndex {
             persons: self.people(&searcher)?.len() as u64,
             bytes: dir_size(&self.dir),
         })
+    }
+}
+
+/// Makes a recovered generation the live one again (see [`generations::live`]) and says so:
+/// this is a repair the user should know of, not an error, since nothing was lost. In a
+/// data directory this process may not write to, the generation is used as it is.
+fn recover(root: &Path, dir: &Path, why: &str) {
+    let name = dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
+    let name = name.as_deref().unwrap_or_default();
+    let restored = WriterLock::acquire(root).and_then(|_lock| {
+        // Another process may have repaired it meanwhile.
+        match generations::live(root)? {
+            Live::Recovered { dir: again, .. } if again == dir => generations::publish(root, dir),
+            _ => Ok(()),
+        }
+    });
+    match restored {
+        Ok(()) => tracing::warn!(
+            "index `{}`: {why}; using `{name}`, the newest complete generation, and naming it in CURRENT again",
+            root.display()
+        ),
+        Err(err) => tracing::warn!(
+            "index `{}`: {why}; using `{name}`, the newest complete generation (CURRENT could not be restored: {err:#})",
+            root.display()
+        ),
     }
 }
 

@@ -566,3 +566,27 @@ fn a_query_of_only_exclusions_is_everything_but_and_says_so() {
     // With something to find, the exclusion is ordinary.
     assert!(search(&index, "talks -ceasefire").notes.is_empty());
 }
+
+/// Regression (issue 10): a deleted `index/CURRENT` made the archive look empty, and the next
+/// write orphaned the real generation. The newest complete generation is used (and named in
+/// `CURRENT` again); an unfinished rebuild beside it is not taken for it.
+#[test]
+fn a_lost_current_file_is_recovered_not_an_empty_archive() {
+    let (dir, index) = index();
+    drop(index);
+    std::fs::create_dir(dir.path().join("gen-000099")).unwrap();
+    std::fs::write(dir.path().join("gen-000099/meta.json"), "{}").unwrap();
+    let current = dir.path().join("CURRENT");
+    let live = std::fs::read_to_string(&current).unwrap();
+    std::fs::remove_file(&current).unwrap();
+
+    let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+    assert_eq!(search(&index, "istanbul").total, 1);
+    assert_eq!(std::fs::read_to_string(&current).unwrap(), live);
+    // Writing goes on in the recovered generation.
+    let mut writer = index.writer().unwrap();
+    writer.upsert(&article(&DOCS[0]), &[]).unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+    assert_eq!(index.stats().unwrap().articles, DOCS.len() as u64);
+}
