@@ -18,6 +18,7 @@ use tantivy::{
 };
 
 use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
+use crate::directory::IndexDirectory;
 use crate::error::io_error;
 use crate::generations::{self, Live, WriterLock};
 use crate::highlight::Highlighter;
@@ -132,7 +133,8 @@ impl ArticleIndex {
                 }
             }
         };
-        let index = Index::open_in_dir(&dir)?;
+        // Readable without write access (see `directory`): searching a read-only archive.
+        let index = Index::open(IndexDirectory::open(&dir)?)?;
         schema::register_tokenizers(&index);
         let fields =
             Fields::resolve(&index.schema()).map_err(|_| Error::Outdated { path: root.clone() })?;

@@ -23,6 +23,7 @@
 
 mod compile;
 mod dedup;
+mod directory;
 mod error;
 mod facets;
 mod fold;

@@ -590,3 +590,143 @@ fn a_lost_current_file_is_recovered_not_an_empty_archive() {
     drop(writer);
     assert_eq!(index.stats().unwrap().articles, DOCS.len() as u64);
 }
+
+/// A copy of `source` (a directory of files and directories) that this process cannot
+/// write to: made read-only by permissions, or, for a user permissions do not stop (root),
+/// on a read-only tmpfs mount. `None` (with a notice) when neither can be had here.
+struct ReadOnly {
+    dir: tempfile::TempDir,
+    mounted: bool,
+}
+
+impl ReadOnly {
+    fn new(source: &std::path::Path) -> Option<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(source, dir.path());
+        set_mode_tree(dir.path(), 0o555, 0o444);
+        if std::fs::write(dir.path().join("probe"), "x").is_err() {
+            return Some(Self {
+                dir,
+                mounted: false,
+            });
+        }
+        // Permissions do not bind this user: try a read-only mount.
+        let _ = std::fs::remove_file(dir.path().join("probe"));
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mount = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            std::process::Command::new("mount")
+                .args(args)
+                .output()
+                .is_ok_and(|out| out.status.success())
+        };
+        let target = mount.path().to_str().unwrap().to_owned();
+        if !run(&["-t", "tmpfs", "-o", "size=64m", "tmpfs", &target]) {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!(
+                    "notice: cannot make a read-only directory here (permissions do not apply and mount failed); skipping"
+                );
+            }
+            return None;
+        }
+        set_mode_tree(dir.path(), 0o755, 0o644);
+        copy_tree(dir.path(), mount.path());
+        let read_only = Self {
+            dir: mount,
+            mounted: true,
+        };
+        assert!(
+            run(&["-o", "remount,ro", &target]),
+            "remounting {target} read-only"
+        );
+        assert!(std::fs::write(read_only.path().join("probe"), "x").is_err());
+        Some(read_only)
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.mounted {
+            let _ = std::process::Command::new("umount")
+                .arg(self.dir.path())
+                .status();
+        } else {
+            // So that the temporary directory can be removed.
+            set_mode_tree(self.dir.path(), 0o755, 0o644);
+            let _ =
+                std::fs::set_permissions(self.dir.path(), std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Directories get `dirs` (children first, so that the walk can go on), files `files`.
+fn set_mode_tree(dir: &std::path::Path, dirs: u32, files: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            set_mode_tree(&entry.path(), dirs, files);
+        } else {
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(files)).unwrap();
+        }
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(dirs)).unwrap();
+}
+
+/// Regression (issue 10): a read-only data directory could not be searched (opening the
+/// index for reading took tantivy's lock files, which need write access).
+#[test]
+fn a_read_only_index_can_be_searched() {
+    let (dir, index) = index();
+    drop(index);
+    let Some(read_only) = ReadOnly::new(dir.path()) else {
+        return;
+    };
+    let index = ArticleIndex::open(read_only.path(), &Config::default())
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(search(&index, "istanbul").total, 1);
+    let results = index
+        .search(&request("переговоры", |r| r.facets = 5))
+        .unwrap();
+    assert_eq!(results.total, 1);
+    assert!(
+        index
+            .get("https://ru.example/news/talks")
+            .unwrap()
+            .is_some()
+    );
+    let persons = index
+        .persons(&PersonsRequest {
+            query: String::new(),
+            filters: Filters::default(),
+            with: None,
+            top: 5,
+        })
+        .unwrap();
+    assert_eq!(persons.articles, DOCS.len());
+    index.stats().unwrap();
+    // Writing is refused with an error, not a panic.
+    let err = index.writer().err().unwrap();
+    assert!(matches!(err, Error::Io { .. }), "{err}");
+}
