@@ -302,8 +302,9 @@ fn recover(root: &Path, dir: &Path, why: &str) {
             root.display()
         ),
         Err(err) => tracing::warn!(
-            "index `{}`: {why}; using `{name}`, the newest complete generation (CURRENT could not be restored: {err:#})",
-            root.display()
+            "index `{}`: {why}; using `{name}`, the newest complete generation (CURRENT could not be restored: {})",
+            root.display(),
+            crate::error::chain(&err)
         ),
     }
 }
@@ -481,7 +482,16 @@ impl ArticleWriter<'_> {
         if let Some(published) = published {
             document.add_date(fields.published, published);
         }
-        self.writer.add_document(document)?;
+        if let Err(err) = self.writer.add_document(document) {
+            // An indexing thread that failed (a full disk while flushing a segment) only
+            // says "killed" here; joining it, as a commit does, gives its error.
+            if matches!(err, tantivy::TantivyError::ErrorInThread(_))
+                && let Err(cause) = self.writer.prepare_commit()
+            {
+                return Err(cause.into());
+            }
+            return Err(err.into());
+        }
         Ok(())
     }
 

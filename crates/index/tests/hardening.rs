@@ -591,77 +591,93 @@ fn a_lost_current_file_is_recovered_not_an_empty_archive() {
     assert_eq!(index.stats().unwrap().articles, DOCS.len() as u64);
 }
 
-/// A copy of `source` (a directory of files and directories) that this process cannot
-/// write to: made read-only by permissions, or, for a user permissions do not stop (root),
-/// on a read-only tmpfs mount. `None` (with a notice) when neither can be had here.
-struct ReadOnly {
+/// A tmpfs mounted on a temporary directory, unmounted on drop; `None` (with a notice) where
+/// this process may not mount (not root, or no mount privilege in the container).
+struct Tmpfs {
     dir: tempfile::TempDir,
-    mounted: bool,
 }
 
-impl ReadOnly {
-    fn new(source: &std::path::Path) -> Option<Self> {
-        use std::os::unix::fs::PermissionsExt;
+impl Tmpfs {
+    fn mount(size: &str, why: &str) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
-        copy_tree(source, dir.path());
-        set_mode_tree(dir.path(), 0o555, 0o444);
-        if std::fs::write(dir.path().join("probe"), "x").is_err() {
-            return Some(Self {
-                dir,
-                mounted: false,
-            });
-        }
-        // Permissions do not bind this user: try a read-only mount.
-        let _ = std::fs::remove_file(dir.path().join("probe"));
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let mount = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            std::process::Command::new("mount")
-                .args(args)
-                .output()
-                .is_ok_and(|out| out.status.success())
-        };
-        let target = mount.path().to_str().unwrap().to_owned();
-        if !run(&["-t", "tmpfs", "-o", "size=64m", "tmpfs", &target]) {
+        let target = dir.path().to_str().unwrap().to_owned();
+        let options = format!("size={size}");
+        if !run_mount(&["-t", "tmpfs", "-o", &options, "tmpfs", &target]) {
             #[allow(clippy::print_stderr)]
             {
-                eprintln!(
-                    "notice: cannot make a read-only directory here (permissions do not apply and mount failed); skipping"
-                );
+                eprintln!("notice: cannot mount a tmpfs here, so {why}; skipping");
             }
             return None;
         }
-        set_mode_tree(dir.path(), 0o755, 0o644);
-        copy_tree(dir.path(), mount.path());
-        let read_only = Self {
-            dir: mount,
-            mounted: true,
-        };
-        assert!(
-            run(&["-o", "remount,ro", &target]),
-            "remounting {target} read-only"
-        );
-        assert!(std::fs::write(read_only.path().join("probe"), "x").is_err());
-        Some(read_only)
+        Some(Self { dir })
     }
 
     fn path(&self) -> &std::path::Path {
         self.dir.path()
     }
+
+    fn remount_read_only(&self) {
+        let target = self.path().to_str().unwrap();
+        assert!(
+            run_mount(&["-o", "remount,ro", target]),
+            "remounting {target}"
+        );
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+fn run_mount(args: &[&str]) -> bool {
+    std::process::Command::new("mount")
+        .args(args)
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// A copy of `source` (a directory of files and directories) that this process cannot
+/// write to: made read-only by permissions, or, for a user permissions do not stop (root),
+/// on a read-only tmpfs. `None` (with a notice) when neither can be had here.
+enum ReadOnly {
+    Permissions(tempfile::TempDir),
+    Mount(Tmpfs),
+}
+
+impl ReadOnly {
+    fn new(source: &std::path::Path) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(source, dir.path());
+        set_mode_tree(dir.path(), 0o555, 0o444);
+        if std::fs::write(dir.path().join("probe"), "x").is_err() {
+            return Some(Self::Permissions(dir));
+        }
+        // Permissions do not bind this user: a read-only mount does.
+        let tmpfs = Tmpfs::mount("64m", "permissions do not stop this user from writing")?;
+        copy_tree(source, tmpfs.path());
+        tmpfs.remount_read_only();
+        assert!(std::fs::write(tmpfs.path().join("probe"), "x").is_err());
+        set_mode_tree(dir.path(), 0o755, 0o644);
+        Some(Self::Mount(tmpfs))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        match self {
+            Self::Permissions(dir) => dir.path(),
+            Self::Mount(tmpfs) => tmpfs.path(),
+        }
+    }
 }
 
 impl Drop for ReadOnly {
     fn drop(&mut self) {
-        use std::os::unix::fs::PermissionsExt;
-        if self.mounted {
-            let _ = std::process::Command::new("umount")
-                .arg(self.dir.path())
-                .status();
-        } else {
+        if let Self::Permissions(dir) = self {
             // So that the temporary directory can be removed.
-            set_mode_tree(self.dir.path(), 0o755, 0o644);
-            let _ =
-                std::fs::set_permissions(self.dir.path(), std::fs::Permissions::from_mode(0o755));
+            set_mode_tree(dir.path(), 0o755, 0o644);
         }
     }
 }
@@ -729,4 +745,85 @@ fn a_read_only_index_can_be_searched() {
     // Writing is refused with an error, not a panic.
     let err = index.writer().err().unwrap();
     assert!(matches!(err, Error::Io { .. }), "{err}");
+}
+
+/// `err` and its causes as the cli shows them (`{err:#}`).
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        out = format!("{out}: {cause}");
+        source = cause.source();
+    }
+    out
+}
+
+/// Regression (issue 10): a disk that filled up during `rebuild` never said "No space left
+/// on device" (tantivy keeps the I/O error out of the error chain, and an indexing thread
+/// that failed only says it was killed), and messages repeated their causes. The chain of a
+/// failed rebuild on a full disk names the cause, once.
+#[test]
+fn a_full_disk_says_so_once() {
+    let Some(tmpfs) = Tmpfs::mount("1m", "a full disk cannot be made") else {
+        return;
+    };
+    let root = tmpfs.path().join("index");
+    let mut word = 0x9e37_79b9_u64;
+    let mut words = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                word ^= word << 13;
+                word ^= word >> 7;
+                word ^= word << 17;
+                format!("w{:x}", word % 1_000_000)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let failure = (|| -> Result<(), Error> {
+        let mut rebuild = ArticleIndex::begin_rebuild(&root, &Config::default())?;
+        for n in 0..4000 {
+            let article = Article {
+                url: format!("https://full.example/{n}"),
+                title: words(8),
+                text: words(150),
+                ..Article::default()
+            };
+            rebuild.writer().upsert(&article, &[])?;
+        }
+        rebuild.finish()
+    })();
+    let err = failure.expect_err("4000 articles do not fit in 1 MB");
+    let shown = chain(&err);
+    assert_eq!(
+        shown.matches("No space left on device").count(),
+        1,
+        "{shown}"
+    );
+    let io = std::iter::successors(Some(&err as &dyn std::error::Error), |e| e.source())
+        .find_map(|e| e.downcast_ref::<std::io::Error>())
+        .unwrap_or_else(|| panic!("no io::Error in {shown} ({err:?})"));
+    assert_eq!(io.kind(), std::io::ErrorKind::StorageFull);
+    // The live index, if any, is untouched, and the partial generation is gone.
+    drop(tmpfs);
+}
+
+/// Regression (issue 10): error messages repeated their cause ("index `x`: denied: denied").
+#[test]
+fn an_error_shows_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, "x").unwrap();
+    let err = ArticleIndex::open(&file, &Config::default()).err().unwrap();
+    let shown = chain(&err);
+    let parts: Vec<&str> = shown.split(": ").collect();
+    for (i, part) in parts.iter().enumerate() {
+        assert!(
+            !parts[i + 1..]
+                .iter()
+                .any(|later| later.contains(part) || part.contains(later)),
+            "{shown}"
+        );
+    }
+    assert!(std::error::Error::source(&err).is_some(), "{shown}");
 }
