@@ -827,3 +827,116 @@ fn an_error_shows_each_cause_once() {
     }
     assert!(std::error::Error::source(&err).is_some(), "{shown}");
 }
+
+static SHARED: std::sync::LazyLock<(tempfile::TempDir, ArticleIndex)> =
+    std::sync::LazyLock::new(index);
+
+/// Pieces random queries are built of: the query language's operators and the articles'
+/// own words (in their scripts), so that random queries find things, not only fail.
+fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let words: Vec<String> = DOCS
+        .iter()
+        .flat_map(|doc| {
+            format!("{} {}", doc.1, doc.2)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    prop_oneof![
+        8 => proptest::sample::select(words),
+        3 => proptest::sample::select(vec![
+            "NOT ", "-", "(", ")", "\"", " OR ", " AND ", " ", "*", "?", ":", "..", "title:",
+            "body:", "author:", "person:", "site:", "lang:", "after:", "before:", "published:",
+            "2025", "2025-08", "2300", "1500-01-01", "ru", "example", "İ", "ß", "ς",
+        ]).prop_map(str::to_owned),
+        1 => any::<String>(),
+    ]
+}
+
+fn query() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    proptest::collection::vec(piece(), 0..6).prop_map(|pieces| pieces.join(" "))
+}
+
+fn filter_value() -> impl proptest::strategy::Strategy<Value = Option<String>> {
+    use proptest::prelude::*;
+    proptest::option::weighted(
+        0.2,
+        prop_oneof![
+            4 => proptest::sample::select(vec![
+                "2025", "2025-08", "2025-08-14", "2300", "0000", "9999-12-31", "", "..", "x",
+                "İbrahim Kalın", "ru.example", "ru", "el",
+            ])
+            .prop_map(str::to_owned),
+            1 => any::<String>(),
+        ],
+    )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 400,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Any query with any filters, over articles in eight scripts: results whose highlights
+    /// slice their texts, or a query or filter error; never a panic.
+    #[test]
+    fn search_never_panics_on_a_multilingual_index(
+        query in query(),
+        since in filter_value(),
+        until in filter_value(),
+        person in filter_value(),
+        site in filter_value(),
+        lang in filter_value(),
+        by_date in proptest::bool::ANY,
+        fuzzy in proptest::bool::ANY,
+        offset in 0usize..4,
+        limit in 0usize..6,
+    ) {
+        let index = &SHARED.1;
+        let filters = Filters {
+            persons: person.into_iter().collect(),
+            sites: site.into_iter().collect(),
+            langs: lang.into_iter().collect(),
+            since,
+            until,
+        };
+        let request = SearchRequest {
+            query: query.clone(),
+            filters: filters.clone(),
+            sort: if by_date { Sort::Date } else { Sort::Relevance },
+            limit,
+            offset,
+            facets: 5,
+            fuzzy,
+        };
+        match index.search(&request) {
+            Ok(results) => {
+                proptest::prop_assert!(results.hits.len() <= limit);
+                for hit in &results.hits {
+                    for &(start, end) in &hit.highlights {
+                        proptest::prop_assert!(hit.snippet.get(start..end).is_some());
+                    }
+                    for &(start, end) in &hit.title_highlights {
+                        proptest::prop_assert!(hit.title.get(start..end).is_some());
+                    }
+                }
+            }
+            Err(Error::Query { .. } | Error::Filter { .. }) => {}
+            Err(other) => proptest::prop_assert!(false, "{query:?}: {other}"),
+        }
+        let persons = index.persons(&PersonsRequest {
+            query: query.clone(),
+            filters,
+            with: None,
+            top: 5,
+        });
+        proptest::prop_assert!(
+            matches!(persons, Ok(_) | Err(Error::Query { .. } | Error::Filter { .. })),
+            "{query:?}: {persons:?}"
+        );
+    }
+}
