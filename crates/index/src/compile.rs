@@ -43,7 +43,9 @@ pub const MIN_PREFIX_CHARS: usize = 2;
 pub const MAX_PREFIX_WORDS: usize = 64;
 /// Dictionary entries read per field and segment when expanding a prefix: the bound on the
 /// work one `*` can ask for.
-const MAX_PREFIX_SCAN: usize = 20_000;
+const MAX_PREFIX_SCAN: usize = 5_000;
+/// Words ending in `*` expanded per query; later ones are searched as written.
+pub const MAX_PREFIXES: usize = 8;
 
 pub struct Compiler<'a> {
     fields: Fields,
@@ -52,6 +54,8 @@ pub struct Compiler<'a> {
     people: Option<&'a PersonDirectory>,
     /// The index's dictionaries, for expanding `word*`; without it `*` is ignored.
     searcher: Option<&'a Searcher>,
+    /// Prefixes expanded so far.
+    prefixes: usize,
     title: Matchers,
     body: Matchers,
     person_keys: Vec<String>,
@@ -72,6 +76,7 @@ impl<'a> Compiler<'a> {
             folded: folded_analyzer(),
             people,
             searcher,
+            prefixes: 0,
             title: Matchers::default(),
             body: Matchers::default(),
             person_keys: Vec::new(),
@@ -230,6 +235,13 @@ impl<'a> Compiler<'a> {
             ));
             return None;
         };
+        if self.prefixes == MAX_PREFIXES {
+            self.note(format!(
+                "only the first {MAX_PREFIXES} words ending in `*` stand for the words they begin; `{text}` was searched as written"
+            ));
+            return None;
+        }
+        self.prefixes += 1;
         if prefix.chars().count() < MIN_PREFIX_CHARS {
             self.note(format!(
                 "`{text}`: a word ending in `*` needs at least {MIN_PREFIX_CHARS} letters before it; searched for `{stem}`"

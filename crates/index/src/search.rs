@@ -26,6 +26,9 @@ use crate::{ArticleIndex, Error, Result};
 const SNIPPET_CHARS: usize = 220;
 /// Copies listed under a hit; more are counted, not listed.
 const MAX_COPIES: usize = 20;
+/// Unknown words looked up for a correction per search: each costs a fuzzy walk over the
+/// dictionaries, and a pasted paragraph of hundreds of unknown words must stay cheap.
+const MAX_CORRECTED_WORDS: usize = 16;
 
 /// A search: the query, the filters given beside it, and which page of results to return.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -631,6 +634,7 @@ impl ArticleIndex {
     ) -> Result<Option<Parsed>> {
         let mut changed = false;
         let mut folded = folded_analyzer();
+        let mut budget = MAX_CORRECTED_WORDS;
         let mut fix = |leaf: &Node| -> Option<Node> {
             match leaf {
                 Node::Text {
@@ -638,7 +642,7 @@ impl ArticleIndex {
                     text,
                     phrase,
                 } if *scope != Scope::Author => {
-                    let fixed = self.correct_words(searcher, &mut folded, text)?;
+                    let fixed = self.correct_words(searcher, &mut folded, text, &mut budget)?;
                     changed = true;
                     Some(Node::Text {
                         scope: *scope,
@@ -684,6 +688,7 @@ impl ArticleIndex {
         searcher: &Searcher,
         folded: &mut tantivy::tokenizer::TextAnalyzer,
         text: &str,
+        budget: &mut usize,
     ) -> Option<String> {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
@@ -698,9 +703,10 @@ impl ArticleIndex {
                 _ => 2,
             };
             let term = Term::from_field_text(self.fields.words, word);
-            if self.known_word(searcher, &term, word) {
+            if *budget == 0 || self.known_word(searcher, &term, word) {
                 continue;
             }
+            *budget -= 1;
             let Some(best) = self.closest_word(searcher, &mut stems, distance, word) else {
                 continue;
             };

@@ -547,6 +547,17 @@ fn a_prefix_stands_for_a_bounded_number_of_words() {
         "{:?}",
         results.notes
     );
+    let many = ["quo*"; 20].join(" OR ");
+    let results = search(&index, &many);
+    assert_eq!(results.total, 1);
+    assert!(
+        results
+            .notes
+            .iter()
+            .any(|note| note.contains("only the first 8 words ending in `*`")),
+        "{:?}",
+        results.notes
+    );
 }
 
 /// Regression (issue 10): `NOT x` alone matched every article without `x`, without saying
