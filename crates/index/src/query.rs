@@ -4,13 +4,18 @@
 //! ```text
 //! starmer budget            both words (AND is the default)
 //! starmer OR macron         either
-//! -tariffs, NOT tariffs     without
+//! -tariffs, NOT tariffs     without (alone: every article without it)
 //! "coalition of the willing"  the exact phrase
+//! cease*                    the words it begins (ceasefire, ceased, ...)
 //! (a OR b) c                grouping
 //! title:budget  title:(a OR "b c")  body:x  author:"jane doe"
 //! person:"Keir Starmer"  site:mirror.co.uk  lang:en
 //! after:2025-08-01  before:2025-09-01  published:2025-08  published:2025-08..2025-10
 //! ```
+//!
+//! A query is at most [`MAX_QUERY_CHARS`] characters and nests parentheses and `NOT`s at
+//! most [`MAX_DEPTH`] deep, so that no input can exhaust the stack of the recursive parser,
+//! compiler and walks (the query also comes from the HTTP API).
 //!
 //! A parser of our own (rather than tantivy's) so that every error names the column and what
 //! was expected, field operators can do more than pick a field (persons go through the alias
