@@ -16,6 +16,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Searcher, Term};
 
+use crate::exclusion::Excluded;
 use crate::highlight::Matchers;
 use crate::people::PersonDirectory;
 use crate::query::{Node, Scope};
@@ -115,7 +116,7 @@ impl<'a> Compiler<'a> {
                     match item {
                         Node::Not(inner) => {
                             if let Some(query) = self.node(inner, !positive) {
-                                clauses.push((Occur::MustNot, query));
+                                clauses.push((Occur::MustNot, Box::new(Excluded(query))));
                             }
                         }
                         _ => {
@@ -146,7 +147,7 @@ impl<'a> Compiler<'a> {
                 let query = self.node(inner, !positive)?;
                 Some(Box::new(BooleanQuery::new(with_positive(vec![(
                     Occur::MustNot,
-                    query,
+                    Box::new(Excluded(query)),
                 )]))))
             }
             Node::Text {

@@ -27,6 +27,7 @@ mod compile;
 mod dedup;
 mod directory;
 mod error;
+mod exclusion;
 mod facets;
 mod fold;
 mod generations;

@@ -951,3 +951,35 @@ proptest::proptest! {
         );
     }
 }
+
+/// Regression (found by the `query` fuzz target): excluding a phrase that one field alone
+/// can match (`-body:"…"`, or a phrase whose words are missing from titles) panicked in debug
+/// builds, on an assertion in tantivy's phrase scorer; see `exclusion.rs`.
+#[test]
+fn an_excluded_phrase_is_excluded_not_a_panic() {
+    let (_dir, index) = index();
+    let all = DOCS.len();
+    for (query, expected) in [
+        ("-body:\"ceasefire held\"", all - 1),
+        ("-title:\"ceasefire holds\"", all - 1),
+        ("-\"talks resumed\"", all - 1),
+        ("-\"переговоры в Стамбуле\"", all - 1),
+        ("-\"held overnight officials\"", all - 1),
+        ("-\"no such phrase\"", all),
+        ("ceasefire -body:\"ceasefire held\"", 1),
+        (
+            "ceasefire -(\"ceasefire held\" OR \"ceasefire annoncé\")",
+            0,
+        ),
+    ] {
+        for facets in [0, 5] {
+            let results = index
+                .search(&request(query, |r| {
+                    r.facets = facets;
+                    r.sort = Sort::Date;
+                }))
+                .unwrap_or_else(|err| panic!("{query}: {err}"));
+            assert_eq!(results.total, expected, "{query}");
+        }
+    }
+}
