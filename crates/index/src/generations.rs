@@ -15,11 +15,31 @@ use crate::{Error, Result};
 
 const CURRENT: &str = "CURRENT";
 const PREFIX: &str = "gen-";
+/// Written into a generation when it is published: a generation that has it was complete.
+const PUBLISHED: &str = "published";
+/// Written beside every committed generation (see `people`): a generation from before the
+/// `published` marker that has it was committed, hence live once.
+const PERSONS: &str = "persons.json";
 
-/// The live generation's directory, if the index has one.
-pub fn current(root: &Path) -> Result<Option<PathBuf>> {
+/// Which generation is live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Live {
+    /// The one `CURRENT` names.
+    Named(PathBuf),
+    /// `CURRENT` is missing or names a generation that is gone: the newest generation that
+    /// was complete, which is the one that was live (generations are published in order).
+    Recovered { dir: PathBuf, why: String },
+    /// No index yet; `why` says why when there were generations, none of them complete.
+    None { why: Option<String> },
+}
+
+/// The live generation: the one `CURRENT` names, or when `CURRENT` was lost (deleted by
+/// hand, a backup that left it out), the newest complete generation. Without that, a lost
+/// `CURRENT` made the archive look empty, and the first write started an empty generation
+/// beside the real one.
+pub fn live(root: &Path) -> Result<Live> {
     let path = root.join(CURRENT);
-    match fs::read_to_string(&path) {
+    let why = match fs::read_to_string(&path) {
         Ok(name) => {
             let name = name.trim();
             if parse_generation(name).is_none() {
@@ -27,15 +47,47 @@ pub fn current(root: &Path) -> Result<Option<PathBuf>> {
                     path,
                     source: std::io::Error::new(
                         std::io::ErrorKind::InvalidData,
-                        format!("names no generation: `{name}`"),
+                        format!("names no generation: `{}`", crate::error::Shown(name)),
                     ),
                 });
             }
-            Ok(Some(root.join(name)))
+            let dir = root.join(name);
+            if dir.is_dir() {
+                return Ok(Live::Named(dir));
+            }
+            format!("`{}` names `{name}`, which is gone", path.display())
         }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(io_error(path)(err)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            format!("`{}` is missing", path.display())
+        }
+        Err(err) => return Err(io_error(path)(err)),
+    };
+    let generations = existing(root)?;
+    if generations.is_empty() {
+        return Ok(Live::None { why: None });
     }
+    let mut complete: Vec<(u64, PathBuf)> = generations
+        .into_iter()
+        .filter(|(_, dir)| {
+            dir.join("meta.json").is_file()
+                && (dir.join(PUBLISHED).is_file() || dir.join(PERSONS).is_file())
+        })
+        .collect();
+    complete.sort();
+    Ok(match complete.pop() {
+        Some((_, dir)) => Live::Recovered { dir, why },
+        None => Live::None {
+            why: Some(format!("{why} and no generation beside it is complete")),
+        },
+    })
+}
+
+/// The live generation's directory, if the index has one (see [`live`]).
+pub fn current(root: &Path) -> Result<Option<PathBuf>> {
+    Ok(match live(root)? {
+        Live::Named(dir) | Live::Recovered { dir, .. } => Some(dir),
+        Live::None { .. } => None,
+    })
 }
 
 /// A new, empty generation directory numbered after every existing one.
@@ -57,6 +109,10 @@ pub fn publish(root: &Path, generation: &Path) -> Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
+    let marker = generation.join(PUBLISHED);
+    File::create(&marker)
+        .and_then(|file| file.sync_all())
+        .map_err(io_error(&marker))?;
     let tmp = root.join(format!("{CURRENT}.tmp"));
     let mut file = File::create(&tmp).map_err(io_error(&tmp))?;
     file.write_all(name.as_bytes())
@@ -166,6 +222,57 @@ mod tests {
             "current and previous stay"
         );
         assert!(!first.exists());
+    }
+
+    fn generation(root: &Path, publish_it: bool) -> PathBuf {
+        let dir = create_next(root).unwrap();
+        fs::write(dir.join("meta.json"), "{}").unwrap();
+        if publish_it {
+            publish(root, &dir).unwrap();
+        }
+        dir
+    }
+
+    /// Regression (issue 10): a deleted `CURRENT` made the archive look empty, and the next
+    /// write started a fresh generation, orphaning the real one.
+    #[test]
+    fn a_lost_current_recovers_the_newest_complete_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let _first = generation(root, true);
+        let second = generation(root, true);
+        let _unfinished = generation(root, false);
+        assert_eq!(live(root).unwrap(), Live::Named(second.clone()));
+        fs::remove_file(root.join(CURRENT)).unwrap();
+        match live(root).unwrap() {
+            Live::Recovered { dir, why } => {
+                assert_eq!(dir, second, "not the unfinished rebuild");
+                assert!(why.contains("CURRENT` is missing"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A generation from before the marker counts when it was committed (persons.json).
+        let legacy = create_next(root).unwrap();
+        fs::write(legacy.join("meta.json"), "{}").unwrap();
+        fs::write(legacy.join(PERSONS), "{}").unwrap();
+        assert_eq!(current(root).unwrap(), Some(legacy.clone()));
+        // CURRENT naming a generation that was deleted.
+        publish(root, &legacy).unwrap();
+        fs::remove_dir_all(&legacy).unwrap();
+        match live(root).unwrap() {
+            Live::Recovered { dir, why } => {
+                assert_eq!(dir, second);
+                assert!(why.contains("which is gone"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Nothing complete: no index.
+        let empty = tempfile::tempdir().unwrap();
+        generation(empty.path(), false);
+        assert!(matches!(
+            live(empty.path()).unwrap(),
+            Live::None { why: Some(_) }
+        ));
     }
 
     #[test]

@@ -205,14 +205,19 @@ pub fn snippet(text: &str, hits: &[Hit], max_chars: usize) -> Snippet {
     // Centre the matches, but prefer starting at the beginning of their sentence when it
     // is close enough to keep them all in view.
     let slack = max_bytes.saturating_sub(span_end - span_start);
-    let mut start = span_start.saturating_sub(slack / 3);
+    // Byte arithmetic lands anywhere, also inside a Cyrillic or Devanagari character: every
+    // computed offset is moved to a character boundary before the text is sliced with it.
+    let mut start = ceil_char(text, span_start.saturating_sub(slack / 3));
     if let Some(sentence) = sentence_start(text, span_start)
         && span_start - sentence <= slack
     {
         start = sentence;
     }
     let start = word_start(text, start, span_start);
-    let end = (start + max_bytes).max(span_end).min(text.len());
+    let end = start
+        .saturating_add(max_bytes)
+        .max(span_end)
+        .min(text.len());
     cut(text, start, end, span_end, hits)
 }
 
@@ -252,7 +257,7 @@ fn best_window(hits: &[Hit], max_bytes: usize) -> Option<(usize, usize)> {
 
 /// The start of the sentence containing `at`, if one starts within the text.
 fn sentence_start(text: &str, at: usize) -> Option<usize> {
-    let before = &text[..at];
+    let before = &text[..floor_char(text, at)];
     let boundary = before
         .char_indices()
         .rev()
@@ -262,12 +267,14 @@ fn sentence_start(text: &str, at: usize) -> Option<usize> {
                     && before[i + c.len_utf8()..].starts_with(char::is_whitespace))
         })
         .map_or(0, |(i, c)| i + c.len_utf8());
-    let skipped = text[boundary..at].len() - text[boundary..at].trim_start().len();
-    Some(boundary + skipped)
+    let rest = &text[boundary..before.len()];
+    Some(boundary + rest.len() - rest.trim_start().len())
 }
 
 /// `at` moved forward to the start of a word, but never past `limit`.
 fn word_start(text: &str, at: usize, limit: usize) -> usize {
+    let limit = floor_char(text, limit);
+    let at = ceil_char(text, at).min(limit);
     if at == 0 || text[..at].ends_with(char::is_whitespace) {
         return at;
     }
@@ -280,8 +287,9 @@ fn word_start(text: &str, at: usize, limit: usize) -> usize {
 /// `text[start..end]` cut back to a word boundary (but not before `keep`), whitespace
 /// collapsed, with ellipses where text was left out, and the hits inside it moved into it.
 fn cut(text: &str, start: usize, end: usize, keep: usize, hits: &[Hit]) -> Snippet {
-    let mut end = floor_char(text, end.min(text.len()));
-    let keep = keep.clamp(start, end);
+    let start = ceil_char(text, start);
+    let mut end = floor_char(text, end).max(start);
+    let keep = ceil_char(text, keep.clamp(start, end)).min(end);
     if end < text.len()
         && let Some(space) = text[keep..end].rfind(char::is_whitespace)
     {
@@ -336,9 +344,20 @@ fn cut(text: &str, start: usize, end: usize, keep: usize, hits: &[Hit]) -> Snipp
     }
 }
 
-fn floor_char(text: &str, mut at: usize) -> usize {
+/// `at` (clamped to the text) moved back to the start of the character it falls in.
+fn floor_char(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
+    }
+    at
+}
+
+/// `at` (clamped to the text) moved forward to the end of the character it falls in.
+fn ceil_char(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
     }
     at
 }
@@ -348,7 +367,13 @@ pub fn to_html(text: &str, highlights: &[(usize, usize)]) -> String {
     let mut out = String::with_capacity(text.len() + highlights.len() * 7);
     let mut last = 0;
     for &(start, end) in highlights {
-        if start < last || end > text.len() {
+        // The ranges are the caller's: skip any that would not slice this text.
+        if start < last
+            || start > end
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             continue;
         }
         escape_into(&mut out, &text[last..start]);
@@ -442,6 +467,50 @@ mod tests {
         let s = snippet("First  line\n\nsecond line and more words", &[], 20);
         assert_eq!(s.text, "First line second…");
         assert!(s.highlights.is_empty());
+    }
+
+    /// Regression (issue 10, item 1): the window around a match in Russian, Greek or Hindi
+    /// text started inside a multi-byte character and `search` panicked with "byte index is
+    /// not a char boundary". Every match position and window size must give a snippet.
+    #[test]
+    fn snippets_of_non_latin_text_never_cut_inside_a_character() {
+        let texts = [
+            "Владимир Зеленский заявил, что переговоры в Стамбуле продолжатся на следующей неделе. \
+             Делегации обсудили обмен пленными. По словам министра, стороны договорились о \
+             прекращении огня на ограниченный срок, и переговоры продолжатся.",
+            "Ο πρωθυπουργός δήλωσε ότι οι διαπραγματεύσεις στην Αθήνα θα συνεχιστούν την επόμενη \
+             εβδομάδα, ενώ οι αντιπροσωπείες συζήτησαν την ανταλλαγή αιχμαλώτων.",
+            "प्रधानमंत्री ने कहा कि दिल्ली में बातचीत अगले सप्ताह जारी रहेगी। प्रतिनिधिमंडलों ने कैदियों की \
+             अदला-बदली पर चर्चा की और बातचीत सकारात्मक रही।",
+            "外交部发言人在北京举行的新闻发布会上表示，双方将继续就贸易问题进行磋商。北京 会谈 继续。",
+        ];
+        let mut folded = folded_analyzer();
+        for text in texts {
+            let words = tokens(&mut folded, text);
+            for word in &words {
+                let m = matchers(&[word], &[]);
+                let hits = find(&mut Highlighter::default(), &m, text);
+                for max_chars in [1, 5, 17, 40, 80, 150, 220, 1000] {
+                    let s = snippet(text, &hits, max_chars);
+                    for &(start, end) in &s.highlights {
+                        assert!(s.text.is_char_boundary(start) && s.text.is_char_boundary(end));
+                    }
+                    to_html(&s.text, &s.highlights);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn html_of_ranges_that_are_not_the_texts_is_still_safe() {
+        // `to_html` is public: ranges out of order, reversed, out of bounds or inside a
+        // character are skipped rather than sliced.
+        let text = "Зеленский <b>";
+        assert_eq!(
+            to_html(text, &[(1, 3), (4, 2), (0, 999)]),
+            "Зеленский &lt;b&gt;"
+        );
+        assert_eq!(to_html(text, &[(0, 2)]), "<b>З</b>еленский &lt;b&gt;");
     }
 
     #[test]

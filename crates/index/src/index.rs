@@ -3,7 +3,7 @@
 use rustc_hash::FxBuildHasher;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use newsdex_cleaner::Article;
 use newsdex_persons::Person;
@@ -14,11 +14,13 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
+    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term, doc,
 };
 
 use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
-use crate::generations::{self, WriterLock};
+use crate::directory::IndexDirectory;
+use crate::error::io_error;
+use crate::generations::{self, Live, WriterLock};
 use crate::highlight::Highlighter;
 use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
@@ -89,18 +91,34 @@ pub struct ArticleIndex {
     pub(crate) fields: Fields,
     config: Config,
     /// The persons of the last searcher generation asked about.
+    ///
+    /// This and the other mutexes of the crate guard caches, which a panic cannot leave in a
+    /// state worse than incomplete: they are locked through a poison, so that one failed
+    /// search in a server never fails the searches after it.
     people: Mutex<Option<(u64, Arc<PersonDirectory>)>>,
     /// The title and body analyzer for highlighting, kept for the stems it remembers.
     pub(crate) highlighter: Mutex<Highlighter>,
+    /// Said with every search when the generation was built with an older analysis.
+    pub(crate) outdated: Option<String>,
 }
 
 impl ArticleIndex {
     /// Opens the live generation under `root`, creating an empty index if there is none.
     pub fn open(root: impl AsRef<Path>, config: &Config) -> Result<Self> {
         let root = root.as_ref().to_path_buf();
-        let dir = match generations::current(&root)? {
-            Some(dir) => dir,
-            None => {
+        let dir = match generations::live(&root)? {
+            Live::Named(dir) => dir,
+            Live::Recovered { dir, why } => {
+                recover(&root, &dir, &why);
+                dir
+            }
+            Live::None { why } => {
+                if let Some(why) = why {
+                    tracing::warn!(
+                        "index `{}`: {why}; starting an empty index (`newsdex rebuild` rebuilds it from the page store)",
+                        root.display()
+                    );
+                }
                 // Creating the first generation is a write: hold the lock so that two
                 // processes starting at once cannot both create one.
                 let _lock = WriterLock::acquire(&root)?;
@@ -130,7 +148,8 @@ impl ArticleIndex {
     }
 
     fn open_generation(root: PathBuf, dir: PathBuf, config: &Config) -> Result<Self> {
-        let index = Index::open_in_dir(&dir)?;
+        // Readable without write access (see `directory`): searching a read-only archive.
+        let index = Index::open(IndexDirectory::open(&dir)?)?;
         schema::register_tokenizers(&index);
         let fields =
             Fields::resolve(&index.schema()).map_err(|_| Error::Outdated { path: root.clone() })?;
@@ -138,6 +157,9 @@ impl ArticleIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let outdated = analysis_is_outdated(&dir).then(|| {
+            "this index was built by an older newsdex, which matched accents, Turkish `İ`, Chinese and Hindi words less well; run `newsdex rebuild` to rebuild it from the page store".to_owned()
+        });
         Ok(Self {
             root,
             dir,
@@ -147,6 +169,7 @@ impl ArticleIndex {
             config: config.clone(),
             people: Mutex::default(),
             highlighter: Mutex::default(),
+            outdated,
         })
     }
 
@@ -251,7 +274,7 @@ impl ArticleIndex {
     /// The persons of `searcher`'s documents and the alias table over them.
     pub(crate) fn people(&self, searcher: &Searcher) -> Result<Arc<PersonDirectory>> {
         let generation = searcher.generation().generation_id();
-        let mut cached = self.people.lock().expect("not poisoned");
+        let mut cached = self.people.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((cached_generation, people)) = cached.as_ref()
             && *cached_generation == generation
         {
@@ -270,6 +293,34 @@ impl ArticleIndex {
             persons: self.people(&searcher)?.len() as u64,
             bytes: dir_size(&self.dir),
         })
+    }
+}
+
+/// Makes a recovered generation the live one again (see [`generations::live`]) and says so:
+/// this is a repair the user should know of, not an error, since nothing was lost. In a
+/// data directory this process may not write to, the generation is used as it is.
+fn recover(root: &Path, dir: &Path, why: &str) {
+    let name = dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
+    let name = name.as_deref().unwrap_or_default();
+    let restored = WriterLock::acquire(root).and_then(|_lock| {
+        // Another process may have repaired it meanwhile.
+        match generations::live(root)? {
+            Live::Recovered { dir: again, .. } if again == dir => generations::publish(root, dir),
+            _ => Ok(()),
+        }
+    });
+    match restored {
+        Ok(()) => tracing::warn!(
+            "index `{}`: {why}; using `{name}`, the newest complete generation, and naming it in CURRENT again",
+            root.display()
+        ),
+        Err(err) => tracing::warn!(
+            "index `{}`: {why}; using `{name}`, the newest complete generation (CURRENT could not be restored: {})",
+            root.display(),
+            crate::error::chain(&err)
+        ),
     }
 }
 
@@ -386,14 +437,27 @@ const MAX_VOCABULARY: usize = 2_000_000;
 
 impl ArticleWriter<'_> {
     /// Adds an article, replacing any article already indexed under the same URL.
+    ///
+    /// A publication date outside the range the index holds exactly (before 1700 or from 2200
+    /// on: a misread date) is dropped, from the stored article too, so that what a hit shows
+    /// and what date filters and sorting see agree; the page store keeps the page as fetched.
     pub fn upsert(&mut self, article: &Article, persons: &[Person]) -> Result<()> {
         let fields = self.fields;
+        let published = article.published.and_then(schema::indexed_date);
+        let undated;
+        let article = if article.published.is_some() && published.is_none() {
+            undated = Article {
+                published: None,
+                ..article.clone()
+            };
+            &undated
+        } else {
+            article
+        };
         self.writer
             .delete_term(Term::from_field_text(fields.url, &article.url));
         let (words, fingerprint) = self.words(article);
-        let day = article
-            .published
-            .map(|published| published.timestamp().div_euclid(86_400));
+        let day = published.map(|published| published.into_timestamp_secs().div_euclid(86_400));
         let group = self.dups.assign(fingerprint, day, &article.url);
         let mut document = doc!(
             fields.url => article.url.as_str(),
@@ -430,13 +494,19 @@ impl ArticleWriter<'_> {
         if let Some(lang) = &article.language {
             document.add_text(fields.lang, lang.to_ascii_lowercase());
         }
-        if let Some(published) = article.published {
-            document.add_date(
-                fields.published,
-                DateTime::from_timestamp_secs(published.timestamp()),
-            );
+        if let Some(published) = published {
+            document.add_date(fields.published, published);
         }
-        self.writer.add_document(document)?;
+        if let Err(err) = self.writer.add_document(document) {
+            // An indexing thread that failed (a full disk while flushing a segment) only
+            // says "killed" here; joining it, as a commit does, gives its error.
+            if matches!(err, tantivy::TantivyError::ErrorInThread(_))
+                && let Err(cause) = self.writer.prepare_commit()
+            {
+                return Err(cause.into());
+            }
+            return Err(err.into());
+        }
         Ok(())
     }
 
@@ -541,8 +611,27 @@ impl Drop for Rebuild {
     }
 }
 
+/// The version of the analysis (words, folding, stemming) a generation was built with, in
+/// the file [`ANALYSIS_FILE`] beside it. Queries are analyzed by the running newsdex, so an
+/// index built with an older analysis misses some words until it is rebuilt. Version 2 made
+/// case and accents fold the same in every script (Turkish `İ`, Greek, Cyrillic, decomposed
+/// accents) and cut Chinese and Hindi into words.
+const ANALYSIS_VERSION: u32 = 2;
+const ANALYSIS_FILE: &str = "analysis";
+
 fn create_index(dir: &Path) -> Result<Index> {
-    Ok(Index::create_in_dir(dir, schema::build_schema())?)
+    let index = Index::create_in_dir(dir, schema::build_schema())?;
+    let path = dir.join(ANALYSIS_FILE);
+    std::fs::write(&path, format!("{ANALYSIS_VERSION}\n")).map_err(io_error(&path))?;
+    Ok(index)
+}
+
+/// Whether the generation `dir` was built with an older analysis than this newsdex's.
+fn analysis_is_outdated(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(ANALYSIS_FILE))
+        .ok()
+        .and_then(|version| version.trim().parse::<u32>().ok())
+        .is_none_or(|version| version < ANALYSIS_VERSION)
 }
 
 /// The host an article's URL names, without `www.`: what `site:` filters on.
@@ -628,6 +717,43 @@ pub(crate) mod tests {
         assert_eq!(stored.persons[0].name, "Keir Starmer");
         assert!(reopened.contains("https://a.example/2").unwrap());
         assert!(!reopened.contains("https://a.example/3").unwrap());
+    }
+
+    /// Regression (issue 10, item 2): a search that panicked while holding the highlighter
+    /// poisoned its lock, and every later search in `serve` failed until a restart.
+    #[test]
+    fn a_panic_holding_a_cache_lock_does_not_break_later_searches() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+        let mut writer = index.writer().unwrap();
+        writer
+            .upsert(
+                &article(
+                    "https://a.example/1",
+                    "Переговоры",
+                    "Переговоры продолжатся.",
+                ),
+                &[person("Keir Starmer")],
+            )
+            .unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        std::thread::scope(|scope| {
+            let highlighting = scope.spawn(|| {
+                let _guard = index.highlighter.lock();
+                panic!("a search failed while highlighting");
+            });
+            let persons = scope.spawn(|| {
+                let _guard = index.people.lock();
+                panic!("a search failed while loading persons");
+            });
+            assert!(highlighting.join().is_err() && persons.join().is_err());
+        });
+        assert!(index.highlighter.is_poisoned() && index.people.is_poisoned());
+        let results = index
+            .search(&crate::SearchRequest::new("переговоры person:Starmer"))
+            .unwrap();
+        assert_eq!(results.total, 1);
     }
 
     #[test]

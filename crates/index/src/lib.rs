@@ -8,8 +8,10 @@
 //! archive's persons (`persons.json`), from which the alias table is built.
 //!
 //! Searches use a query language of their own (words ANDed, `OR`, `-word`, `"phrases"`,
-//! parentheses, `title:` `body:` `author:` `person:` `site:` `lang:` `after:` `before:`
-//! `published:`); see [`SearchRequest`].
+//! `prefix*`, parentheses, `title:` `body:` `author:` `person:` `site:` `lang:` `after:`
+//! `before:` `published:`); see [`SearchRequest`]. Words are matched with case and accents
+//! folded in every script (see the `fold` module), and publication dates are kept between
+//! 1700 and 2200, where tantivy stores them exactly.
 //!
 //! ```no_run
 //! use newsdex_index::{ArticleIndex, Config, SearchRequest};
@@ -23,8 +25,11 @@
 
 mod compile;
 mod dedup;
+mod directory;
 mod error;
+mod exclusion;
 mod facets;
+mod fold;
 mod generations;
 mod highlight;
 mod index;

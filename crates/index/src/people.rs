@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use tantivy::index::SegmentId;
@@ -323,7 +323,12 @@ impl PersonDirectory {
     /// For one segment, each name ordinal's person number ([`UNKNOWN`] for none).
     pub fn segment_map(&self, segment: &SegmentReader) -> Result<Arc<Vec<u32>>> {
         let id = segment.segment_id();
-        if let Some(map) = self.segment_maps.lock().expect("not poisoned").get(&id) {
+        if let Some(map) = self
+            .segment_maps
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+        {
             return Ok(Arc::clone(map));
         }
         let map = match segment.fast_fields().str(PERSON_FIELD)? {
@@ -339,7 +344,7 @@ impl PersonDirectory {
         let map = Arc::new(map);
         self.segment_maps
             .lock()
-            .expect("not poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .insert(id, Arc::clone(&map));
         Ok(map)
     }

@@ -4,13 +4,18 @@
 //! ```text
 //! starmer budget            both words (AND is the default)
 //! starmer OR macron         either
-//! -tariffs, NOT tariffs     without
+//! -tariffs, NOT tariffs     without (alone: every article without it)
 //! "coalition of the willing"  the exact phrase
+//! cease*                    the words it begins (ceasefire, ceased, ...)
 //! (a OR b) c                grouping
 //! title:budget  title:(a OR "b c")  body:x  author:"jane doe"
 //! person:"Keir Starmer"  site:mirror.co.uk  lang:en
 //! after:2025-08-01  before:2025-09-01  published:2025-08  published:2025-08..2025-10
 //! ```
+//!
+//! A query is at most [`MAX_QUERY_CHARS`] characters and nests parentheses and `NOT`s at
+//! most [`MAX_DEPTH`] deep, so that no input can exhaust the stack of the recursive parser,
+//! compiler and walks (the query also comes from the HTTP API).
 //!
 //! A parser of our own (rather than tantivy's) so that every error names the column and what
 //! was expected, field operators can do more than pick a field (persons go through the alias
@@ -20,8 +25,15 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-/// How deep parentheses may nest: deeper is certainly not typed by a person.
-const MAX_DEPTH: usize = 32;
+/// How deep parentheses and `NOT`s may nest: deeper is certainly not typed by a person, and
+/// the parser, the compiler and every walk over the tree recurse once per level, so the
+/// bound keeps them far from the end of any thread's stack (a server's included).
+pub const MAX_DEPTH: usize = 32;
+
+/// The longest query, in characters: ten times the longest a person types (a long boolean
+/// query over many names is about 400). The limit keeps the work a query can ask for (one
+/// term lookup, or a spelling correction, per word) small for a server.
+pub const MAX_QUERY_CHARS: usize = 4096;
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,8 +88,10 @@ pub struct ParseError {
 
 impl ParseError {
     fn at(column: usize, message: impl fmt::Display) -> Self {
+        // Messages quote what was typed: on one line, whatever it held.
+        let message = message.to_string();
         Self {
-            message: format!("{message} (column {column})"),
+            message: format!("{} (column {column})", crate::error::Shown(&message)),
         }
     }
 }
@@ -216,7 +230,8 @@ fn lex(input: &str) -> Result<Vec<Token>, ParseError> {
             let next = chars.get(i + 1).copied();
             let operand =
                 next.is_some_and(|n| n == '(' || is_quote(n) || (n != c && is_word_char(n)));
-            let alone = next.is_none_or(char::is_whitespace);
+            // Before `)` too: `(covid -)` has no word to exclude.
+            let alone = next.is_none_or(|n| n.is_whitespace() || n == ')');
             if c == '-' && operand {
                 tokens.push(Token {
                     tok: Tok::Minus,
@@ -284,6 +299,15 @@ fn word_tokens(word: &str, column: usize) -> Result<Vec<Token>, ParseError> {
 
 /// Parses a query. `Ok(None)` for a query with nothing in it.
 pub fn parse(input: &str) -> Result<Option<Node>, ParseError> {
+    if let Some((past, _)) = input.char_indices().nth(MAX_QUERY_CHARS) {
+        return Err(ParseError::at(
+            MAX_QUERY_CHARS + 1,
+            format!(
+                "the query is {} characters long; the most is {MAX_QUERY_CHARS}",
+                MAX_QUERY_CHARS + input[past..].chars().count()
+            ),
+        ));
+    }
     let tokens = lex(input)?;
     if tokens.is_empty() {
         return Ok(None);
@@ -397,7 +421,10 @@ impl Parser {
                     format!("{what} needs something to exclude after it"),
                 ));
             }
-            return Ok(Node::Not(Box::new(self.unary(scope, depth)?)));
+            if depth >= MAX_DEPTH {
+                return Err(too_deep(token.column));
+            }
+            return Ok(Node::Not(Box::new(self.unary(scope, depth + 1)?)));
         }
         self.primary(scope, depth)
     }
@@ -425,10 +452,7 @@ impl Parser {
 
     fn group(&mut self, column: usize, scope: Scope, depth: usize) -> Result<Node, ParseError> {
         if depth >= MAX_DEPTH {
-            return Err(ParseError::at(
-                column,
-                format!("parentheses nest more than {MAX_DEPTH} deep"),
-            ));
+            return Err(too_deep(column));
         }
         match self.peek().map(|t| &t.tok) {
             Some(Tok::RParen) => {
@@ -522,6 +546,13 @@ impl Parser {
     }
 }
 
+fn too_deep(column: usize) -> ParseError {
+    ParseError::at(
+        column,
+        format!("parentheses and `NOT`s nest more than {MAX_DEPTH} deep here"),
+    )
+}
+
 /// A site as typed (`mirror.co.uk`, `www.Mirror.co.uk`, `https://www.mirror.co.uk/news`)
 /// reduced to what the index holds: a lower-case host without `www.`, or a site name.
 pub fn site_value(value: &str) -> Option<String> {
@@ -532,8 +563,12 @@ pub fn site_value(value: &str) -> Option<String> {
     } else {
         host
     };
-    let host = host.trim_end_matches('.').to_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let host = host.trim().trim_end_matches('.').to_lowercase();
+    // All of them: a value shown back (`site:www.x` for `www.www.x`) must mean the same.
+    let mut host = host.as_str();
+    while let Some(rest) = host.strip_prefix("www.") {
+        host = rest;
+    }
     (!host.is_empty()).then(|| host.to_owned())
 }
 
@@ -592,13 +627,19 @@ pub fn period(value: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
 }
 
 fn date_filter(operator: Operator, value: &str) -> Result<DateFilter, String> {
-    let written = format!("{}:{value}", operator.name());
+    let written = format!("{}:{}", operator.name(), Value(value));
     let (start, end) = match operator {
         // `after:2025-08-01` includes the first, `before:2025-09-01` stops before it: the
         // pair reads as "August" the way people write it.
         Operator::After => (Some(period(value)?.0), None),
         Operator::Before => (None, Some(period(value)?.0)),
         _ => match value.split_once("..") {
+            Some((from, to)) if from.is_empty() && to.is_empty() => {
+                return Err(
+                    "a period needs a date on at least one side of `..`, as in `2025-06..2025-08`, `2025-06..` or `..2025-08`"
+                        .into(),
+                );
+            }
             Some((from, to)) => {
                 let start = (!from.is_empty()).then(|| period(from)).transpose()?;
                 let end = (!to.is_empty()).then(|| period(to)).transpose()?;
@@ -626,7 +667,7 @@ fn date_filter(operator: Operator, value: &str) -> Result<DateFilter, String> {
 pub fn since_filter(value: &str) -> Result<DateFilter, String> {
     let (start, _) = period(value)?;
     Ok(DateFilter {
-        written: format!("after:{value}"),
+        written: format!("after:{}", Value(value)),
         start: Some(start),
         end: None,
     })
@@ -636,7 +677,7 @@ pub fn since_filter(value: &str) -> Result<DateFilter, String> {
 pub fn until_filter(value: &str) -> Result<DateFilter, String> {
     let (_, end) = period(value)?;
     Ok(DateFilter {
-        written: format!("published:..{value}"),
+        written: format!("published:{}", Value(&format!("..{value}"))),
         start: None,
         end: Some(end),
     })
@@ -644,29 +685,20 @@ pub fn until_filter(value: &str) -> Result<DateFilter, String> {
 
 impl fmt::Display for Node {
     /// The query in the syntax it was parsed from, normalised: what the user would type to
-    /// get the same results.
+    /// get the same results. Parsing the text shown gives this tree again, and never nests
+    /// deeper than the query it came from (parentheses are written only where the query had
+    /// them), so what was valid once stays valid.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn child(f: &mut fmt::Formatter<'_>, node: &Node) -> fmt::Result {
-            match node {
-                Node::And(_) | Node::Or(_) => write!(f, "({node})"),
-                _ => write!(f, "{node}"),
-            }
-        }
-        fn value(f: &mut fmt::Formatter<'_>, text: &str, phrase: bool) -> fmt::Result {
-            if phrase || text.contains(char::is_whitespace) {
-                write!(f, "\"{text}\"")
-            } else {
-                write!(f, "{text}")
-            }
-        }
         match self {
             Node::And(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         f.write_str(" ")?;
                     }
+                    // `(a b) c` and `(a OR b) c` came from parentheses; a bare `a b c` would
+                    // read back as one flat list.
                     match item {
-                        Node::Or(_) => write!(f, "({item})")?,
+                        Node::And(_) | Node::Or(_) => write!(f, "({item})")?,
                         _ => write!(f, "{item}")?,
                     }
                 }
@@ -677,14 +709,25 @@ impl fmt::Display for Node {
                     if i > 0 {
                         f.write_str(" OR ")?;
                     }
-                    write!(f, "{item}")?;
+                    // AND binds tighter than OR: `a OR b c` needs no parentheses.
+                    match item {
+                        Node::Or(_) => write!(f, "({item})")?,
+                        _ => write!(f, "{item}")?,
+                    }
                 }
                 Ok(())
             }
-            Node::Not(inner) => {
-                f.write_str("-")?;
-                child(f, inner)
-            }
+            Node::Not(inner) => match inner.as_ref() {
+                Node::And(_) | Node::Or(_) => write!(f, "-({inner})"),
+                // `--x` is a word, and `-"x"` would be a phrase: `NOT` keeps them apart.
+                Node::Not(_) => write!(f, "NOT {inner}"),
+                Node::Text {
+                    scope: Scope::All,
+                    text,
+                    phrase: false,
+                } if text.starts_with('-') => write!(f, "NOT {inner}"),
+                _ => write!(f, "-{inner}"),
+            },
             Node::Text {
                 scope,
                 text,
@@ -696,18 +739,29 @@ impl fmt::Display for Node {
                     Scope::Body => f.write_str("body:")?,
                     Scope::Author => f.write_str("author:")?,
                 }
-                value(f, text, *phrase)
+                if *phrase {
+                    write!(f, "\"{text}\"")
+                } else {
+                    f.write_str(text)
+                }
             }
-            Node::Person(name) => {
-                f.write_str("person:")?;
-                value(f, name, false)
-            }
-            Node::Site(site) => {
-                f.write_str("site:")?;
-                value(f, site, false)
-            }
+            Node::Person(name) => write!(f, "person:{}", Value(name)),
+            Node::Site(site) => write!(f, "site:{}", Value(site)),
             Node::Lang(lang) => write!(f, "lang:{lang}"),
             Node::Date(date) => f.write_str(&date.written),
+        }
+    }
+}
+
+/// A field's value as the query language reads it back: quoted when it would not be one word.
+struct Value<'a>(&'a str);
+
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() || !self.0.chars().all(is_word_char) {
+            write!(f, "\"{}\"", self.0)
+        } else {
+            f.write_str(self.0)
         }
     }
 }
@@ -863,6 +917,10 @@ mod tests {
         assert!(error("published:2025-13").contains("not a day of the calendar"));
         assert!(error("after:yesterday").contains("expected a date like 2025"));
         assert!(error("published:2025-09..2025-08").contains("the period is empty"));
+        // Regression (issue 10, item 4): `published:..` reached tantivy as a range without
+        // bounds, which panics.
+        assert!(error("published:..").contains("a date on at least one side of `..`"));
+        assert!(error("on:\"..\"").contains("a date on at least one side of `..`"));
     }
 
     #[test]
@@ -904,8 +962,129 @@ mod tests {
         assert!(error(&"(".repeat(100)).contains("nest more than 32 deep"));
     }
 
+    /// Regression (issue 10, item 3): `NOT ` 2000 times (or deep nesting) overflowed the
+    /// stack and aborted `search`, and one 2 KB request killed `serve`.
+    #[test]
+    fn deep_nesting_and_long_queries_are_one_line_errors() {
+        assert_eq!(
+            error(&format!("{}x", "NOT ".repeat(2000))),
+            "the query is 8001 characters long; the most is 4096 (column 4097)"
+        );
+        assert_eq!(
+            error(&format!("{}x", "NOT ".repeat(1000))),
+            "parentheses and `NOT`s nest more than 32 deep here (column 129)"
+        );
+        assert!(error(&format!("{}x", "NOT -".repeat(100))).contains("nest more than 32 deep"));
+        assert!(error(&format!("{}x{}", "(".repeat(2000), ")".repeat(2000))).contains("nest"));
+        assert!(
+            error(&format!("{}a{}", "title:(".repeat(40), ")".repeat(40)))
+                .contains("nest more than 32 deep")
+        );
+        assert!(error(&"x ".repeat(3000)).starts_with("the query is 6000 characters long"));
+        // Multi-byte characters are counted as characters, not bytes.
+        assert!(parse(&"ж".repeat(MAX_QUERY_CHARS)).is_ok());
+        // At the limits, the tree and its walks are fine.
+        let deep = format!("{}x", "NOT ".repeat(MAX_DEPTH));
+        let node = parsed(&deep);
+        assert_eq!(parsed(&node.to_string()), node);
+        let nested = format!("{}a b{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(parsed(&nested), parsed("a b"));
+    }
+
+    /// Pieces of the query language, in several scripts, that random queries are built of:
+    /// arbitrary strings alone rarely form an operator.
+    fn query_piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("NOT ".to_owned()),
+            Just("-".to_owned()),
+            Just("+".to_owned()),
+            Just("(".to_owned()),
+            Just(")".to_owned()),
+            Just("\"".to_owned()),
+            Just("“".to_owned()),
+            Just(" OR ".to_owned()),
+            Just(" AND ".to_owned()),
+            Just("||".to_owned()),
+            Just(" ".to_owned()),
+            Just("\n".to_owned()),
+            Just("*".to_owned()),
+            Just(":".to_owned()),
+            Just("..".to_owned()),
+            Just("://".to_owned()),
+            Just("www.".to_owned()),
+            "(title|body|author|person|who|site|lang|after|before|published|since|on|titel):",
+            "(19|20|21|23|29)[0-9]{2}(-[01][0-9](-[0-3][0-9])?)?",
+            "[a-z]{1,6}",
+            "[A-Z][a-z]{0,5}",
+            "(Стамбул|İstanbul|Ελλάδα|北京|भारत|القاهرة|Zoë|straße|ﬁnal|ΟΔΟΣ)",
+            any::<char>().prop_map(String::from),
+        ]
+    }
+
+    fn query_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            proptest::collection::vec(query_piece(), 0..24).prop_map(|pieces| pieces.concat()),
+            any::<String>(),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The parser answers every string (it is reachable from the HTTP API) with a tree
+        /// or a one-line error, and the tree shown back parses to the same tree.
+        #[test]
+        fn parsing_never_panics_and_display_round_trips(query in query_text()) {
+            match parse(&query) {
+                Ok(Some(node)) => {
+                    let shown = node.to_string();
+                    let again = parse(&shown);
+                    proptest::prop_assert_eq!(
+                        again, Ok(Some(node)), "`{}` was shown as `{}`", query, shown
+                    );
+                }
+                Ok(None) => {}
+                Err(err) => proptest::prop_assert!(!err.message.contains('\n')),
+            }
+        }
+
+        /// Nesting of any depth, of any of the three kinds, is an error or a tree.
+        #[test]
+        fn any_nesting_is_answered(depth in 0usize..3000, kind in 0usize..3) {
+            let query = match kind {
+                0 => format!("{}x{}", "(".repeat(depth), ")".repeat(depth)),
+                1 => format!("{}x", "NOT ".repeat(depth)),
+                _ => format!("{}x{}", "title:(-".repeat(depth), ")".repeat(depth)),
+            };
+            let _ = parse(&query);
+        }
+    }
+
     #[test]
     fn display_round_trips() {
+        for query in [
+            "site:www.www.example.org",
+            "site:\"http:// Example.org./x\"",
+            "published:\"2025-08-01 10:00:00Z\"",
+            "-(-x)",
+            "NOT --x",
+            "(a b) c",
+            "(a OR b) OR c",
+            "a b",
+            "a OR b",
+            "(a OR b) -c",
+            "\"x y\" title:budget",
+            "person:\"Keir Starmer\" site:mirror.co.uk lang:en after:2025-08-01",
+            "-(a b) published:2025-08",
+        ] {
+            assert_eq!(parsed(&parsed(query).to_string()), parsed(query), "{query}");
+        }
+        // Queries already in the normal form are shown as typed.
         for query in [
             "a b",
             "a OR b",
@@ -915,7 +1094,10 @@ mod tests {
             "-(a b) published:2025-08",
         ] {
             assert_eq!(parsed(query).to_string(), query);
-            assert_eq!(parsed(&parsed(query).to_string()), parsed(query));
         }
+        assert_eq!(
+            parsed("site:www.www.example.org").to_string(),
+            "site:example.org"
+        );
     }
 }

@@ -8,11 +8,9 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
     Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-    WhitespaceTokenizer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer, WhitespaceTokenizer};
 
+use crate::fold::{Fold, WordTokenizer};
 use crate::stemmer::CachedStemmer;
 
 /// Stemmed, folded words: title and body ("talks" finds "talk", "Zelenskyý" finds "zelenskyy").
@@ -23,6 +21,22 @@ pub const FOLDED_TOKENIZER: &str = "folded";
 pub const EXACT_TOKENIZER: &str = "exact";
 /// Words already folded by the writer, separated by spaces: the spelling vocabulary.
 pub const WORDS_TOKENIZER: &str = "words";
+
+/// The earliest publication date the index keeps (1700-01-01, in seconds since 1970): an
+/// older one is a misread date, not an article. tantivy stores dates as nanoseconds in an
+/// `i64`, which ends in 1677 and 2262, and wraps beyond them (2999 became 2084).
+pub const EARLIEST_PUBLISHED: i64 = -8_520_336_000;
+/// The end (exclusive) of the publication dates the index keeps: 2200-01-01.
+pub const LATEST_PUBLISHED: i64 = 7_258_118_400;
+
+/// A publication date the index can hold exactly, as tantivy's date; `None` for one outside
+/// [`EARLIEST_PUBLISHED`]..[`LATEST_PUBLISHED`], which an article is better without than
+/// with a wrapped one.
+pub fn indexed_date(date: chrono::DateTime<chrono::Utc>) -> Option<tantivy::DateTime> {
+    (EARLIEST_PUBLISHED..LATEST_PUBLISHED)
+        .contains(&date.timestamp())
+        .then(|| tantivy::DateTime::from_timestamp_secs(date.timestamp()))
+}
 
 /// The fields of an article document, resolved once per index.
 #[derive(Debug, Clone, Copy)]
@@ -117,10 +131,13 @@ impl Fields {
 }
 
 /// Stemmed words, as title and body are indexed and queried.
+///
+/// Every analyzer folds with [`Fold`] (Unicode lower case and accents) and then with
+/// tantivy's ASCII folding, which also makes one the Latin letters that are not a base letter
+/// and an accent (`ø` and `o`, `ł` and `l`, `æ` and `ae`, dotless `ı` and `i`).
 pub fn news_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(Fold)
         .filter(AsciiFoldingFilter)
         .filter(CachedStemmer)
         .build()
@@ -128,9 +145,8 @@ pub fn news_analyzer() -> TextAnalyzer {
 
 /// Folded words, unstemmed.
 pub fn folded_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(Fold)
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -138,7 +154,7 @@ pub fn folded_analyzer() -> TextAnalyzer {
 /// A whole value, folded.
 pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
+        .filter(Fold)
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -195,6 +211,9 @@ mod tests {
     fn exact_keys_fold_case_accents_and_spacing() {
         assert_eq!(exact_key("Volodymyr  Zelenskyý"), "volodymyr zelenskyy");
         assert_eq!(exact_key("MIRROR.co.uk"), "mirror.co.uk");
+        // Regression (issue 10): Turkish capital İ lower-cased to `i` and a combining dot.
+        assert_eq!(exact_key("İbrahim Kalın"), exact_key("ibrahim kalin"));
+        assert_eq!(exact_key("Σωκράτης ΠΑΠΑΣ"), exact_key("σωκρατης παπας"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! near-duplicates folded into one hit, typo fallback), and the hits with their snippets.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::PoisonError;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -25,6 +26,9 @@ use crate::{ArticleIndex, Error, Result};
 const SNIPPET_CHARS: usize = 220;
 /// Copies listed under a hit; more are counted, not listed.
 const MAX_COPIES: usize = 20;
+/// Unknown words looked up for a correction per search: each costs a fuzzy walk over the
+/// dictionaries, and a pasted paragraph of hundreds of unknown words must stay cheap.
+const MAX_CORRECTED_WORDS: usize = 16;
 
 /// A search: the query, the filters given beside it, and which page of results to return.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,18 +197,39 @@ impl Parsed {
         };
         any_of(&filters.sites, "site", query::site_value, Node::Site)?;
         any_of(&filters.langs, "language", query::lang_value, Node::Lang)?;
-        if let Some(since) = &filters.since {
-            nodes.push(Node::Date(
-                query::since_filter(since)
-                    .map_err(|message| invalid("since date", since, message))?,
-            ));
+        let mut periods: Vec<(Period, &query::DateFilter)> = Vec::new();
+        let since = filters
+            .since
+            .as_ref()
+            .map(|since| {
+                query::since_filter(since).map_err(|message| invalid("since date", since, message))
+            })
+            .transpose()?;
+        let until = filters
+            .until
+            .as_ref()
+            .map(|until| {
+                query::until_filter(until).map_err(|message| invalid("until date", until, message))
+            })
+            .transpose()?;
+        let top: &[Node] = match &parsed {
+            Some(Node::And(items)) => items,
+            Some(node) => std::slice::from_ref(node),
+            None => &[],
+        };
+        for node in top {
+            if let Node::Date(date) = node {
+                periods.push((Period::Query, date));
+            }
         }
-        if let Some(until) = &filters.until {
-            nodes.push(Node::Date(
-                query::until_filter(until)
-                    .map_err(|message| invalid("until date", until, message))?,
-            ));
+        if let (Some(value), Some(date)) = (&filters.since, &since) {
+            periods.push((Period::Since(value), date));
         }
+        if let (Some(value), Some(date)) = (&filters.until, &until) {
+            periods.push((Period::Until(value), date));
+        }
+        disjoint_periods(query, &periods)?;
+        nodes.extend(since.into_iter().chain(until).map(Node::Date));
         Ok(Self {
             query: parsed,
             filters: nodes,
@@ -226,6 +251,71 @@ impl Parsed {
     fn display(&self) -> String {
         self.node().map(|node| node.to_string()).unwrap_or_default()
     }
+}
+
+/// Where a date filter of a request came from, for naming it in an error.
+#[derive(Clone, Copy)]
+enum Period<'a> {
+    /// An operator in the query (`after:`, `before:`, `published:`).
+    Query,
+    Since(&'a str),
+    Until(&'a str),
+}
+
+/// Fails when the date filters that must all hold (the query's top-level operators and the
+/// `since` and `until` filters) leave no date between them, naming the two that conflict:
+/// `--since 2025-09 --until 2025-08` is a mistake to point out, not a search to run.
+fn disjoint_periods(query: &str, periods: &[(Period, &query::DateFilter)]) -> Result<()> {
+    let latest_start = periods
+        .iter()
+        .filter_map(|(from, date)| Some((date.start?, *from, *date)))
+        .max_by_key(|(start, _, _)| *start);
+    let earliest_end = periods
+        .iter()
+        .filter_map(|(from, date)| Some((date.end?, *from, *date)))
+        .min_by_key(|(end, _, _)| *end);
+    let (Some((start, starts, first)), Some((end, ends, last))) = (latest_start, earliest_end)
+    else {
+        return Ok(());
+    };
+    if start < end {
+        return Ok(());
+    }
+    let invalid = |filter: &'static str, value: &str, message: String| Error::Filter {
+        filter,
+        value: value.to_owned(),
+        message,
+    };
+    Err(match (starts, ends) {
+        (Period::Since(since), Period::Until(until)) => invalid(
+            "since date",
+            since,
+            format!("it is later than the until date `{until}`, so no article can match"),
+        ),
+        (Period::Since(since), _) => invalid(
+            "since date",
+            since,
+            format!(
+                "it is later than `{}` in the query, so no article can match",
+                last.written
+            ),
+        ),
+        (_, Period::Until(until)) => invalid(
+            "until date",
+            until,
+            format!(
+                "it is earlier than `{}` in the query, so no article can match",
+                first.written
+            ),
+        ),
+        _ => Error::Query {
+            query: query.to_owned(),
+            message: format!(
+                "`{}` is later than `{}`, so no article can match",
+                first.written, last.written
+            ),
+        },
+    })
 }
 
 /// The best article of one near-duplicate group.
@@ -272,7 +362,10 @@ impl ArticleIndex {
         let compiled = run.compiled.expect("a request that matched compiled");
         let mut hits = Vec::with_capacity(run.groups.len());
         let mut columns = Columns::new(&searcher);
-        let mut news = self.highlighter.lock().expect("not poisoned");
+        let mut news = self
+            .highlighter
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         for group in &run.groups {
             if let Some(hit) = self.hit(
                 &searcher,
@@ -289,7 +382,12 @@ impl ArticleIndex {
         Ok(SearchResults {
             query: request.query.clone(),
             corrected,
-            notes: compiled.notes,
+            notes: self
+                .outdated
+                .iter()
+                .cloned()
+                .chain(compiled.notes)
+                .collect(),
             total: run.total,
             hits,
             facets: run
@@ -306,7 +404,7 @@ impl ArticleIndex {
         let people = self.people(&searcher)?;
         let (query, notes): (Box<dyn Query>, Vec<String>) = match parsed.node() {
             Some(node) => {
-                let compiled = Compiler::new(self.fields, Some(&people))
+                let compiled = Compiler::new(self.fields, Some(&people), Some(&searcher))
                     .compile(&node)
                     .ok_or_else(|| nothing_to_search(&request.query))?;
                 (compiled.query, compiled.notes)
@@ -328,7 +426,7 @@ impl ArticleIndex {
             articles: counts.total,
             with: with.map(|number| people.name(number).to_owned()),
             persons: facets.persons,
-            notes,
+            notes: self.outdated.iter().cloned().chain(notes).collect(),
         })
     }
 
@@ -342,7 +440,9 @@ impl ArticleIndex {
         let node = parsed
             .node()
             .expect("search() checked the request is not empty");
-        let Some(compiled) = Compiler::new(self.fields, Some(people)).compile(&node) else {
+        let Some(compiled) =
+            Compiler::new(self.fields, Some(people), Some(searcher)).compile(&node)
+        else {
             return Err(nothing_to_search(&request.query));
         };
         let by_date = request.sort == Sort::Date || !node.has_words();
@@ -450,9 +550,11 @@ impl ArticleIndex {
                 if mention.end <= title_chars - 2 {
                     title_mentions.push((mention.start, mention.end, key));
                 } else if mention.start >= title_chars {
+                    // Stored mentions are data: one ending before it starts is dropped by
+                    // `highlights`, never subtracted into an overflow.
                     body_mentions.push((
                         mention.start - title_chars,
-                        mention.end - title_chars,
+                        mention.end.saturating_sub(title_chars),
                         key,
                     ));
                 }
@@ -532,6 +634,7 @@ impl ArticleIndex {
     ) -> Result<Option<Parsed>> {
         let mut changed = false;
         let mut folded = folded_analyzer();
+        let mut budget = MAX_CORRECTED_WORDS;
         let mut fix = |leaf: &Node| -> Option<Node> {
             match leaf {
                 Node::Text {
@@ -539,7 +642,7 @@ impl ArticleIndex {
                     text,
                     phrase,
                 } if *scope != Scope::Author => {
-                    let fixed = self.correct_words(searcher, &mut folded, text)?;
+                    let fixed = self.correct_words(searcher, &mut folded, text, &mut budget)?;
                     changed = true;
                     Some(Node::Text {
                         scope: *scope,
@@ -585,6 +688,7 @@ impl ArticleIndex {
         searcher: &Searcher,
         folded: &mut tantivy::tokenizer::TextAnalyzer,
         text: &str,
+        budget: &mut usize,
     ) -> Option<String> {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
@@ -599,9 +703,10 @@ impl ArticleIndex {
                 _ => 2,
             };
             let term = Term::from_field_text(self.fields.words, word);
-            if self.known_word(searcher, &term, word) {
+            if *budget == 0 || self.known_word(searcher, &term, word) {
                 continue;
             }
+            *budget -= 1;
             let Some(best) = self.closest_word(searcher, &mut stems, distance, word) else {
                 continue;
             };
