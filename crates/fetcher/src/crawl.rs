@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use newsdex_store::{RawPage, normalize_url};
+use newsdex_store::{RawPage, normalize_url, redact_credentials, strip_credentials};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use url::Url;
@@ -31,7 +31,7 @@ use crate::http::{Client, Limit, Response, Validators};
 use crate::net::site_of;
 use crate::robots::{Robots, Verdict};
 use crate::sitemap::Sitemap;
-use crate::{Config, Error, Result, feed, sitemap};
+use crate::{Config, Error, Result, UrlProblem, feed, sitemap};
 
 /// Statuses worth another try: rate limits and server errors (incl. Cloudflare's 522/524).
 /// Every other 4xx is final.
@@ -386,20 +386,18 @@ impl Shared {
         out: &mpsc::Sender<Outcome>,
     ) -> bool {
         let explicit = slot.is_some();
-        let parsed = normalize_url(text)
-            .map_err(|err| Error::InvalidUrl {
-                url: text.trim().to_owned(),
-                reason: match err {
-                    newsdex_store::Error::InvalidUrl { reason, .. } => reason,
-                    other => other.to_string(),
-                },
-            })
-            .and_then(|key| parse_http_url(&key).map(|url| (key, url)));
+        let parsed = parse_http_url(text).and_then(|url| {
+            let key = normalize_url(url.as_str()).map_err(|source| Error::InvalidUrl {
+                url: url.to_string(),
+                problem: UrlProblem::Normalise(source),
+            })?;
+            Ok((key.clone(), parse_http_url(&key)?))
+        });
         let (key, url) = match parsed {
             Ok(parsed) => parsed,
             Err(error) => {
                 if explicit {
-                    let url = text.trim().to_owned();
+                    let url = redact_credentials(text.trim()).into_owned();
                     let _ = out.send(Outcome::Failed { url, error }).await;
                 }
                 return false;
@@ -991,22 +989,23 @@ impl Shared {
     }
 }
 
-/// Parses an absolute http(s) URL.
+/// Parses an absolute http(s) URL, without the credentials it may hold (they are neither
+/// sent nor stored nor printed).
 fn parse_http_url(text: &str) -> Result<Url> {
-    let invalid = |reason: String| Error::InvalidUrl {
-        url: text.trim().to_owned(),
-        reason,
+    let invalid = |problem: UrlProblem| Error::InvalidUrl {
+        url: redact_credentials(text.trim()).into_owned(),
+        problem,
     };
-    let url = Url::parse(text.trim()).map_err(|err| invalid(err.to_string()))?;
+    let mut url = Url::parse(text.trim()).map_err(|err| invalid(err.into()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "scheme `{}` is not fetched (only http and https)",
-            url.scheme()
-        )));
+        return Err(invalid(UrlProblem::Scheme {
+            scheme: url.scheme().to_owned(),
+        }));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("no host".into()));
+        return Err(invalid(UrlProblem::NoHost));
     }
+    strip_credentials(&mut url);
     Ok(url)
 }
 
@@ -1021,13 +1020,20 @@ fn redirect_target(url: &Url, response: &Response) -> Result<Url> {
             response.status
         ))
     })?;
-    let mut next = url
-        .join(location.trim())
-        .map_err(|err| bad(format!("Location `{location}`: {err}")))?;
+    let mut next = url.join(location.trim()).map_err(|err| {
+        bad(format!(
+            "Location `{}`: {err}",
+            redact_credentials(location)
+        ))
+    })?;
     next.set_fragment(None);
     if !matches!(next.scheme(), "http" | "https") {
-        return Err(bad(format!("Location `{location}` is not http(s)")));
+        return Err(bad(format!(
+            "Location `{}` is not http(s)",
+            redact_credentials(location)
+        )));
     }
+    strip_credentials(&mut next);
     Ok(next)
 }
 

@@ -76,7 +76,7 @@ impl Client {
                 config.allow_private,
             )))
             .build()
-            .map_err(|err| Error::Client(err.to_string()))?;
+            .map_err(Error::Client)?;
         Ok(Self {
             inner,
             allow_private: config.allow_private,
@@ -106,7 +106,7 @@ impl Client {
                 headers.insert(IF_MODIFIED_SINCE, value);
             }
         }
-        let network = |err: reqwest::Error| classify(url, &err);
+        let network = |err: reqwest::Error| classify(url, err);
         let mut response = self
             .inner
             .get(url.clone())
@@ -173,10 +173,9 @@ fn check_target(url: &Url, allow_private: bool) -> Result<()> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::InvalidUrl {
             url: url.to_string(),
-            reason: format!(
-                "scheme `{}` is not fetched (only http and https)",
-                url.scheme()
-            ),
+            problem: crate::UrlProblem::Scheme {
+                scheme: url.scheme().to_owned(),
+            },
         });
     }
     if let Some(ip) = net::literal_ip(url)
@@ -191,15 +190,12 @@ fn check_target(url: &Url, allow_private: bool) -> Result<()> {
     Ok(())
 }
 
-fn classify(url: &Url, err: &reqwest::Error) -> Error {
+fn classify(url: &Url, err: reqwest::Error) -> Error {
     let url_text = url.to_string();
     if err.is_timeout() {
         return Error::Timeout { url: url_text };
     }
-    // reqwest's own message repeats the URL ("error sending request for url (...)"); the
-    // innermost cause says what actually went wrong ("Connection refused (os error 111)").
-    let mut reason = err.to_string();
-    let mut source = std::error::Error::source(err);
+    let mut source = std::error::Error::source(&err);
     while let Some(cause) = source {
         if let Some(blocked) = cause.downcast_ref::<Blocked>() {
             return Error::PrivateAddress {
@@ -207,11 +203,12 @@ fn classify(url: &Url, err: &reqwest::Error) -> Error {
                 host: blocked.host.clone(),
             };
         }
-        reason = cause.to_string();
         source = cause.source();
     }
+    // reqwest's own message repeats the URL ("error sending request for url (...)"), which
+    // the error names already.
     Error::Network {
         url: url_text,
-        reason,
+        source: err.without_url(),
     }
 }

@@ -35,7 +35,7 @@ mod warc;
 
 pub use config::Config;
 pub use crawl::{Crawl, Crawler, Listing, Outcome, Recall, Seed, Skip, SourceKind};
-pub use error::{Error, Result};
+pub use error::{Error, Result, UrlProblem, WarcProblem};
 pub use http::Validators;
 pub use newsdex_store::RawPage;
 pub use sitemap::parse_w3c_datetime;

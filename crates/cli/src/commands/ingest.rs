@@ -224,6 +224,13 @@ enum Item {
         origin: Origin,
         page: Result<RawPage, String>,
     },
+    /// A local input (a WARC file or one of its records) that failed, with the fetcher's
+    /// reason label and its message without the file name.
+    Failed {
+        label: String,
+        origin: Origin,
+        error: newsdex_fetcher::Error,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -434,11 +441,11 @@ fn produce(
             let label = path.display().to_string();
             let pages = match newsdex_fetcher::read_warc(&path, max_body) {
                 Ok(pages) => pages,
-                Err(err) => {
-                    let item = Item::Local {
+                Err(error) => {
+                    let item = Item::Failed {
                         label,
                         origin: Origin::Warc,
-                        page: Err(err.to_string()),
+                        error,
                     };
                     if sender.send(item).is_err() {
                         return Ok(());
@@ -458,10 +465,10 @@ fn produce(
                         origin: Origin::Warc,
                         page: Ok(page),
                     },
-                    Err(err) => Item::Local {
+                    Err(error) => Item::Failed {
                         label: label.clone(),
                         origin: Origin::Warc,
-                        page: Err(err.to_string()),
+                        error,
                     },
                 };
                 if sender.send(item).is_err() {
@@ -612,6 +619,11 @@ fn consume(
                 page: Err(reason),
                 ..
             } => tally.fail(&label, "unreadable input", &reason, None),
+            Item::Failed {
+                label,
+                origin,
+                error,
+            } => tally.fail(&label, &error.reason(), &error.detail(), Some(origin)),
             Item::Crawl(outcome) => match outcome {
                 Outcome::Page { page, listing } => {
                     tally.fetched += 1;
