@@ -169,8 +169,9 @@ impl Error {
     }
 
     /// The message without the leading URL or file name, for lines that already name it,
-    /// followed by its causes (each printed once: a cause whose text is already in the
-    /// message adds nothing).
+    /// followed by its first cause and its root cause (the layers between, such as hyper's
+    /// "client error (Connect)", add words but no news). Each is printed once: a cause whose
+    /// text the message already holds adds nothing. `{err:#}` prints the whole chain.
     pub fn detail(&self) -> String {
         let message = self.to_string();
         let subject = self
@@ -185,14 +186,22 @@ impl Error {
                     .map(str::to_owned)
             })
             .unwrap_or(message);
+        let mut causes = Vec::new();
         let mut cause = std::error::Error::source(self);
         while let Some(error) = cause {
-            let text = error.to_string();
-            if !text.is_empty() && !detail.contains(&text) {
-                detail.push_str(": ");
-                detail.push_str(&text);
-            }
+            causes.push(error.to_string());
             cause = error.source();
+        }
+        let shown = match causes.as_slice() {
+            [] => Vec::new(),
+            [only] => vec![only],
+            [first, .., root] => vec![first, root],
+        };
+        for text in shown {
+            if !text.is_empty() && !detail.contains(text.as_str()) {
+                detail.push_str(": ");
+                detail.push_str(text);
+            }
         }
         detail
     }

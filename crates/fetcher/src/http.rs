@@ -212,3 +212,55 @@ fn classify(url: &Url, err: reqwest::Error) -> Error {
         source: err.without_url(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(config: Config) -> Client {
+        Client::new(&config).unwrap()
+    }
+
+    /// Issue 10: network errors were flattened to strings, and messages repeated their
+    /// cause. The cause is now a source, printed once.
+    #[tokio::test]
+    async fn a_network_error_keeps_its_cause_and_prints_it_once() {
+        // A port nothing listens on: bind one, then free it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let url = Url::parse(&format!("http://{addr}/page")).unwrap();
+        let client = client(Config {
+            allow_private: true,
+            ..Config::default()
+        });
+        let err = client
+            .get(&url, None, Limit::Fail(1000), false)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Network { .. }), "{err:?}");
+        assert_eq!(err.to_string(), format!("{url}: network error"));
+        let source = std::error::Error::source(&err).unwrap();
+        assert!(source.downcast_ref::<reqwest::Error>().is_some());
+        let detail = err.detail();
+        assert!(
+            detail.starts_with("network error: error sending request: "),
+            "{detail}"
+        );
+        assert!(detail.contains("Connection refused"), "{detail}");
+        assert!(!detail.contains("http://"), "the URL is named once, by the line: {detail}");
+        // The whole chain, as anyhow's `{err:#}` prints it: every layer once.
+        let mut chain = vec![err.to_string()];
+        let mut cause = std::error::Error::source(&err);
+        while let Some(error) = cause {
+            chain.push(error.to_string());
+            cause = error.source();
+        }
+        for (n, text) in chain.iter().enumerate() {
+            for later in &chain[n + 1..] {
+                assert!(!later.contains(text.as_str()), "{chain:?}");
+            }
+        }
+        assert_eq!(chain.join(": ").matches(&url.to_string()).count(), 1, "{chain:?}");
+    }
+}
