@@ -296,3 +296,147 @@ fn per_record_gzip_members_still_import() {
         "ingested 3, unchanged 0, skipped 0, failed 0"
     );
 }
+
+// ---- proxies -------------------------------------------------------------------------------
+
+/// Issue 10: with `http_proxy` set, host names that resolve to private addresses were fetched
+/// (the proxy resolved them; only literal private IPs were refused).
+#[test]
+fn a_proxy_does_not_open_a_way_to_private_addresses() {
+    use newsdex_e2e::fault::{FaultServer, Reply};
+    // The fake proxy: a local server that answers the absolute-form requests a client sends
+    // to an HTTP proxy, and logs them.
+    let proxy = FaultServer::start();
+    proxy.route(
+        "/secret",
+        Reply::html(article("Intranet secret", "platypus")),
+    );
+    proxy.route("/public", Reply::html(article("Public story", "platypus")));
+    let archive = Archive::new();
+    let output = archive
+        .command()
+        .env("http_proxy", format!("http://127.0.0.1:{}", proxy.port()))
+        .env_remove("HTTP_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("NO_PROXY")
+        .args([
+            "ingest",
+            "--delay",
+            "0",
+            "--ignore-robots",
+            "--resolve",
+            "intranet.test=10.1.2.3",
+            "--resolve",
+            "news.test=93.184.216.34",
+            "http://intranet.test/secret",
+            "http://news.test/public",
+        ])
+        .output()
+        .unwrap();
+    let run = Run::from(output);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        first_line(&run),
+        "ingested 1, unchanged 0, skipped 0, failed 1"
+    );
+    assert!(
+        run.stderr.contains(
+            "http://intranet.test/secret: refusing to fetch `intranet.test`: a private, loopback or link-local address"
+        ),
+        "{}",
+        run.stderr
+    );
+    let paths: Vec<String> = proxy.log().into_iter().map(|hit| hit.path).collect();
+    assert_eq!(paths, ["/public"], "only the public name reached the proxy");
+}
+
+// ---- credentials ---------------------------------------------------------------------------
+
+/// Issue 10: passwords in URLs (`http://user:secret@host/...`) were stored and shown by
+/// `search`, `show`, `export` and `serve`.
+#[test]
+fn passwords_in_urls_are_never_stored_or_printed() {
+    use newsdex_e2e::fault::{FaultServer, Reply};
+    let server = FaultServer::start();
+    server.route(
+        "/story",
+        Reply::html(article("Guarded story", "kookaburra")),
+    );
+    let with_password = format!("http://editor:hunter2@127.0.0.1:{}/story", server.port());
+    let dir = tempfile::tempdir().unwrap();
+    let warc = write(
+        dir.path(),
+        "creds.warc",
+        &page_record(
+            "https://archivist:s3cr3t@news.example/archived",
+            "Archived guarded story",
+            "lyrebird",
+        ),
+    );
+    let report_path = dir.path().join("report.jsonl");
+    let archive = Archive::new();
+    let run = archive.run(&[
+        "ingest",
+        "--allow-private",
+        "--delay",
+        "0",
+        "--report",
+        report_path.to_str().unwrap(),
+        &with_password,
+        &warc,
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        first_line(&run),
+        "ingested 2, unchanged 0, skipped 0, failed 0"
+    );
+    let hits = server.hits("/story");
+    assert_eq!(hits.len(), 1);
+
+    let exported = dir.path().join("out.warc");
+    let outputs = [
+        run.stdout.clone(),
+        run.stderr,
+        std::fs::read_to_string(&report_path).unwrap(),
+        archive.run(&["search", "kookaburra"]).stdout,
+        archive.run(&["search", "lyrebird", "--json"]).stdout,
+        archive
+            .run(&["show", &format!("http://127.0.0.1:{}/story", server.port())])
+            .stdout,
+        archive
+            .run(&["show", "https://news.example/archived", "--json"])
+            .stdout,
+        {
+            let run = archive.run(&["export", "--warc", exported.to_str().unwrap()]);
+            assert_eq!(run.code, 0, "{run:?}");
+            String::from_utf8_lossy(&std::fs::read(&exported).unwrap()).into_owned()
+        },
+    ];
+    assert!(outputs[3].contains("Guarded story"), "{}", outputs[3]);
+    assert!(
+        outputs[4].contains("news.example/archived"),
+        "{}",
+        outputs[4]
+    );
+    for output in &outputs {
+        for secret in ["hunter2", "s3cr3t", "editor:", "archivist"] {
+            assert!(!output.contains(secret), "`{secret}` printed:\n{output}");
+        }
+    }
+}
+
+/// A URL that does not even parse is named without its password in the failure line.
+#[test]
+fn a_bad_url_is_reported_without_its_password() {
+    let archive = Archive::new();
+    let run = archive.run(&["ingest", "http://user:hunter2@bad host/x"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("http://bad host/x: invalid URL"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}

@@ -33,7 +33,7 @@ mod robots;
 mod sitemap;
 mod warc;
 
-pub use config::Config;
+pub use config::{Config, Proxy};
 pub use crawl::{Crawl, Crawler, Listing, Outcome, Recall, Seed, Skip, SourceKind};
 pub use error::{Error, Result, UrlProblem, WarcProblem};
 pub use http::Validators;
