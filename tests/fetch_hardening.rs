@@ -440,3 +440,78 @@ fn a_bad_url_is_reported_without_its_password() {
     );
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
+
+// ---- feeds and sitemaps ---------------------------------------------------------------------
+
+/// Issue 10: feed items with non-http(s) schemes vanished without a report line.
+#[test]
+fn feed_and_sitemap_items_that_are_not_http_get_a_skip_line() {
+    use newsdex_e2e::fault::{FAST, FaultServer, Reply};
+    let server = FaultServer::start();
+    server.route("/a/1", Reply::html(article("Feed story", "wallaby")));
+    server.route("/a/2", Reply::html(article("Sitemap story", "quoll")));
+    let data_url = format!("data:text/html,{}", "x".repeat(5000));
+    let rss = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Новости</title><link>{0}</link>
+        <item><title>Good</title><link>{0}/a/1</link></item>
+        <item><title>Script</title><link>javascript:alert(document.cookie)</link></item>
+        <item><title>Mail</title><link>mailto:desk@news.example</link></item>
+        <item><title>Data</title><link>{data_url}</link></item>
+        </channel></rss>"#,
+        server.url("")
+    );
+    server.route("/rss.xml", Reply::new(200, "application/rss+xml", rss));
+    let sitemap = format!(
+        r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+        <url><loc>{}</loc></url><url><loc>ftp://user:pw@files.example/a.html</loc></url></urlset>"#,
+        server.url("/a/2")
+    );
+    server.route("/sitemap.xml", Reply::new(200, "application/xml", sitemap));
+    let dir = tempfile::tempdir().unwrap();
+    let report_path = dir.path().join("report.jsonl");
+    let archive = Archive::new();
+    let mut args = vec!["ingest"];
+    args.extend(FAST);
+    let (feed, map) = (server.url("/rss.xml"), server.url("/sitemap.xml"));
+    args.extend([
+        "--report",
+        report_path.to_str().unwrap(),
+        "--feed",
+        &feed,
+        "--sitemap",
+        &map,
+    ]);
+    let run = archive.run(&args);
+    assert_eq!(run.code, 0, "skips are not failures: {run:?}");
+    assert_eq!(
+        first_line(&run),
+        "ingested 2, unchanged 0, skipped 4, failed 0"
+    );
+    assert!(run.stdout.contains("skipped: 4 not http"), "{}", run.stdout);
+    let skipped: Vec<String> = report(&report_path)
+        .into_iter()
+        .filter(|line| line["outcome"] == "skipped")
+        .map(|line| {
+            assert_eq!(line["reason"], "not http", "{line}");
+            line["url"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(skipped.len(), 4, "{skipped:?}");
+    assert!(skipped.contains(&"javascript:alert(document.cookie)".to_owned()));
+    assert!(skipped.contains(&"mailto:desk@news.example".to_owned()));
+    assert!(
+        skipped.contains(&"ftp://files.example/a.html".to_owned()),
+        "{skipped:?}"
+    );
+    let data = skipped.iter().find(|url| url.starts_with("data:")).unwrap();
+    assert!(
+        data.chars().count() <= 301,
+        "a long data: URL is cut: {data}"
+    );
+    assert!(
+        run.stderr
+            .contains("mailto:desk@news.example: skipped: not http"),
+        "{}",
+        run.stderr
+    );
+}

@@ -111,6 +111,44 @@ pub enum Skip {
     Robots,
     /// The same URL (after normalisation) was already given in this run.
     Duplicate,
+    /// A feed or sitemap listed it, but it is not an http(s) URL (`mailto:`,
+    /// `javascript:`, `ftp://`, ...): only http and https are fetched.
+    NotHttp,
+}
+
+impl Skip {
+    /// A short, stable label for reports and summaries (`robots.txt`, `not http`, ...).
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Robots => "robots.txt",
+            Self::Duplicate => "duplicate",
+            Self::NotHttp => "not http",
+        }
+    }
+}
+
+/// Longest URL text an outcome names for a listed link that is not fetched (a `data:` URL
+/// may be megabytes long).
+const MAX_SHOWN_URL: usize = 300;
+
+/// A listed link as outcomes name it: without credentials, with control characters escaped,
+/// and cut to [`MAX_SHOWN_URL`] characters.
+fn shown_url(text: &str) -> String {
+    let text = redact_credentials(text.trim());
+    let mut shown: String = text
+        .chars()
+        .take(MAX_SHOWN_URL)
+        .flat_map(char::escape_default)
+        .collect();
+    if text.chars().count() > MAX_SHOWN_URL {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Whether a listed link is an absolute http(s) URL.
+fn is_http(text: &str) -> bool {
+    Url::parse(text.trim()).is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
 }
 
 /// The result of one seed or discovered URL, delivered as soon as it is known.
@@ -461,6 +499,14 @@ impl Shared {
             if self.stopped() || self.limit_reached() {
                 break;
             }
+            if !is_http(&item.url) {
+                let skipped = Outcome::Skipped {
+                    url: shown_url(&item.url),
+                    reason: Skip::NotHttp,
+                };
+                let _ = out.send(skipped).await;
+                continue;
+            }
             if !self.passes_filters(&item, scope) {
                 continue;
             }
@@ -631,10 +677,18 @@ impl Shared {
                 let mut queued = 0;
                 if depth < self.config.max_sitemap_depth {
                     for child in children {
+                        if !is_http(&child.url) {
+                            let skipped = Outcome::Skipped {
+                                url: shown_url(&child.url),
+                                reason: Skip::NotHttp,
+                            };
+                            let _ = out.send(skipped).await;
+                            continue;
+                        }
                         if !self.passes_filters(&child, scope) {
                             continue;
                         }
-                        let Ok(child_url) = Url::parse(&child.url) else {
+                        let Ok(child_url) = parse_http_url(&child.url) else {
                             continue;
                         };
                         let job = Job::Sitemap {

@@ -54,7 +54,9 @@ pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, String> {
                     (entry.id.starts_with("http://") || entry.id.starts_with("https://"))
                         .then(|| entry.id.clone())
                 })?;
-            let url = base.join(href.trim()).ok()?;
+            // Other schemes are kept, for the crawler to report them as not fetched.
+            let mut url = base.join(href.trim()).ok()?;
+            newsdex_store::strip_credentials(&mut url);
             Some(Listing {
                 url: url.into(),
                 title: entry.title.map(|title| title.content),
@@ -76,11 +78,13 @@ pub(crate) fn discover(html: &[u8], base: &Url) -> Vec<Url> {
     let document = Html::parse_document(&String::from_utf8_lossy(html));
     let mut found: Vec<Url> = Vec::new();
     let push = |found: &mut Vec<Url>, href: &str| {
-        if let Ok(url) = base.join(href.trim())
+        if let Ok(mut url) = base.join(href.trim())
             && matches!(url.scheme(), "http" | "https")
-            && !found.contains(&url)
         {
-            found.push(url);
+            newsdex_store::strip_credentials(&mut url);
+            if !found.contains(&url) {
+                found.push(url);
+            }
         }
     };
     for link in document.select(&LINKS) {

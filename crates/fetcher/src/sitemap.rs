@@ -20,8 +20,8 @@ pub(crate) enum Sitemap {
     Index(Vec<Listing>),
 }
 
-/// Parses a sitemap body (gzip or not). URLs are resolved against `base` and only http(s)
-/// ones are kept.
+/// Parses a sitemap body (gzip or not). URLs are resolved against `base`; links of other
+/// schemes than http(s) are kept, for the crawler to report them as not fetched.
 pub(crate) fn parse(
     body: &[u8],
     base: &Url,
@@ -60,8 +60,9 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
     data.lines()
         .map_while(Result::ok)
         .filter_map(|line| {
-            let url = Url::parse(line.trim()).ok()?;
-            matches!(url.scheme(), "http" | "https").then(|| String::from(url))
+            let mut url = Url::parse(line.trim()).ok()?;
+            newsdex_store::strip_credentials(&mut url);
+            Some(String::from(url))
         })
         .take(max_urls)
         .map(|url| Listing {
@@ -72,8 +73,9 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
 }
 
 fn resolve(base: &Url, text: &str) -> Option<String> {
-    let url = base.join(text.trim()).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.into())
+    let mut url = base.join(text.trim()).ok()?;
+    newsdex_store::strip_credentials(&mut url);
+    Some(url.into())
 }
 
 /// The fields of one `<url>` or `<sitemap>` entry as they are read.
@@ -235,7 +237,9 @@ mod tests {
   <url><loc>ftp://x.example/c</loc></url>
 </urlset>"#;
         let items = pages(parse(xml, &base(), 1 << 20, 100).unwrap());
-        assert_eq!(items.len(), 2);
+        assert_eq!(items.len(), 3);
+        // Kept for the crawler to report as not fetched (issue 10: such items vanished).
+        assert_eq!(items[2].url, "ftp://x.example/c");
         assert_eq!(items[0].url, "https://news.example/a?x=1&y=2");
         assert_eq!(items[0].title.as_deref(), Some("Big & bold"));
         assert_eq!(

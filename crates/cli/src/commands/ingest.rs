@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use newsdex_fetcher::{Crawler, Listing, Outcome, Recall, Seed, Skip, Validators};
+use newsdex_fetcher::{Crawler, Listing, Outcome, Recall, Seed, Validators};
 use newsdex_store::{PageStore, PutOutcome, RawPage, normalize_url};
 use serde::Serialize;
 
@@ -636,11 +636,7 @@ fn consume(
                 }
                 Outcome::Known { url } => pipeline.resume(&url, &url, Origin::Store, tally)?,
                 Outcome::Skipped { url, reason } => {
-                    let reason = match reason {
-                        Skip::Robots => "robots.txt",
-                        Skip::Duplicate => "duplicate",
-                    };
-                    tally.skip(&url, reason, reason, Origin::Http);
+                    tally.skip(&url, reason.reason(), reason.reason(), Origin::Http);
                 }
                 Outcome::Failed { url, error } => {
                     tally.fail(&url, &error.reason(), &error.detail(), Some(Origin::Http));
