@@ -202,4 +202,58 @@ mod tests {
         assert_eq!(feeds, ["https://news.example/blog/feed/"]);
         assert!(discover(b"<p>nothing</p>", &base()).is_empty());
     }
+
+    fn xml_escape(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any bytes as a feed and as a home page: items, feeds or an error, never a panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000)) {
+            let _ = parse(&bytes, &base());
+            let _ = discover(&bytes, &base());
+        }
+
+        /// Feeds with arbitrary link texts (any scheme, credentials, junk): every item is an
+        /// absolute URL without credentials, and discovery finds only http(s) URLs.
+        #[test]
+        fn arbitrary_links_become_clean_absolute_urls(
+            links in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,40}",
+                    "(https?|ftp|mailto|javascript|data):(//)?([a-z]{1,5}(:[a-z0-9]{0,5})?@)?[a-zа-я.]{1,12}/\\PC{0,10}",
+                ],
+                0..6,
+            ),
+        ) {
+            let items: String = links
+                .iter()
+                .map(|link| format!("<item><title>t</title><link>{}</link></item>", xml_escape(link)))
+                .collect();
+            let rss = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>x</title>{items}</channel></rss>"
+            );
+            if let Ok(listings) = parse(rss.as_bytes(), &base()) {
+                for listing in listings {
+                    let url = Url::parse(&listing.url);
+                    proptest::prop_assert!(url.is_ok(), "{}", listing.url);
+                    let url = url.unwrap_or_else(|_| unreachable!());
+                    proptest::prop_assert!(url.username().is_empty() && url.password().is_none(), "{}", listing.url);
+                }
+            }
+            let anchors: String = links
+                .iter()
+                .map(|link| format!("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"{}\"><a href=\"{}/feed\">f</a>", xml_escape(link).replace('"', "&quot;"), xml_escape(link).replace('"', "&quot;")))
+                .collect();
+            for feed in discover(format!("<html><head>{anchors}</head></html>").as_bytes(), &base()) {
+                proptest::prop_assert!(matches!(feed.scheme(), "http" | "https"), "{feed}");
+                proptest::prop_assert!(feed.password().is_none(), "{feed}");
+            }
+        }
+    }
 }
