@@ -554,3 +554,26 @@ proptest! {
         prop_assert!(errors <= records.len());
     }
 }
+
+#[test]
+fn bare_lf_framing_bracketed_uris_and_folded_headers_are_read() {
+    let block = http("<html><p>λ</p></html>");
+    let mut bytes = format!(
+        "WARC/1.0\nWARC-Type: response\nWARC-Target-URI: <https://news.example/lf>\n\
+         Content-Type: application/http;\n msgtype=response\nContent-Length: {}\n\n",
+        block.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(&block);
+    bytes.extend_from_slice(b"\n\n");
+    bytes.extend(response(
+        "https://news.example/crlf",
+        "<html><p>μ</p></html>",
+    ));
+    let (urls, errors) = read(&bytes, 1 << 20);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        urls,
+        ["https://news.example/lf", "https://news.example/crlf"]
+    );
+}
