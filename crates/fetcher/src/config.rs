@@ -52,6 +52,11 @@ pub struct Config {
     /// Host names answered without DNS, like curl's `--resolve` (tests and staging hosts).
     /// The private-address rule still applies to the addresses given here.
     pub resolve: Vec<(String, IpAddr)>,
+    /// Which proxy requests go through. A proxy resolves host names itself, so when one is
+    /// used the fetcher resolves the name first and refuses it if any of its addresses is
+    /// private (unless `allow_private`); without a proxy the rule is enforced on the
+    /// addresses connected to.
+    pub proxy: Proxy,
     /// Largest uncompressed sitemap file (the sitemaps protocol allows 50 MB).
     pub max_sitemap_bytes: u64,
     /// URLs read from one sitemap file (the protocol allows 50,000).
@@ -65,6 +70,20 @@ pub struct Config {
     pub limit: Option<usize>,
     /// Only follow feed and sitemap items on the site of the feed or sitemap they came from.
     pub same_site: bool,
+}
+
+/// Where requests go: directly, or through a proxy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Proxy {
+    /// The proxies the environment names, read the way curl reads them (`http_proxy`,
+    /// `https_proxy`, `all_proxy`, and `no_proxy` for hosts reached directly), as reqwest
+    /// does by default.
+    #[default]
+    Environment,
+    /// Always connect directly, whatever the environment says.
+    Direct,
+    /// Every request through this proxy (`http://host:port`, `socks5://host:port`).
+    All(String),
 }
 
 impl Default for Config {
@@ -93,6 +112,7 @@ impl Default for Config {
             max_robots_bytes: 500 * 1024,
             allow_private: false,
             resolve: Vec::new(),
+            proxy: Proxy::default(),
             max_sitemap_bytes: 50 * 1024 * 1024,
             max_sitemap_urls: 50_000,
             max_sitemap_depth: 3,

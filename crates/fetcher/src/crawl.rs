@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use newsdex_store::{RawPage, normalize_url};
+use newsdex_store::{RawPage, normalize_url, redact_credentials, strip_credentials};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use url::Url;
@@ -31,7 +31,7 @@ use crate::http::{Client, Limit, Response, Validators};
 use crate::net::site_of;
 use crate::robots::{Robots, Verdict};
 use crate::sitemap::Sitemap;
-use crate::{Config, Error, Result, feed, sitemap};
+use crate::{Config, Error, Result, UrlProblem, feed, sitemap};
 
 /// Statuses worth another try: rate limits and server errors (incl. Cloudflare's 522/524).
 /// Every other 4xx is final.
@@ -111,6 +111,44 @@ pub enum Skip {
     Robots,
     /// The same URL (after normalisation) was already given in this run.
     Duplicate,
+    /// A feed or sitemap listed it, but it is not an http(s) URL (`mailto:`,
+    /// `javascript:`, `ftp://`, ...): only http and https are fetched.
+    NotHttp,
+}
+
+impl Skip {
+    /// A short, stable label for reports and summaries (`robots.txt`, `not http`, ...).
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Robots => "robots.txt",
+            Self::Duplicate => "duplicate",
+            Self::NotHttp => "not http",
+        }
+    }
+}
+
+/// Longest URL text an outcome names for a listed link that is not fetched (a `data:` URL
+/// may be megabytes long).
+const MAX_SHOWN_URL: usize = 300;
+
+/// A listed link as outcomes name it: without credentials, with control characters escaped,
+/// and cut to [`MAX_SHOWN_URL`] characters.
+fn shown_url(text: &str) -> String {
+    let text = redact_credentials(text.trim());
+    let mut shown: String = text
+        .chars()
+        .take(MAX_SHOWN_URL)
+        .flat_map(char::escape_default)
+        .collect();
+    if text.chars().count() > MAX_SHOWN_URL {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Whether a listed link is an absolute http(s) URL.
+fn is_http(text: &str) -> bool {
+    Url::parse(text.trim()).is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
 }
 
 /// The result of one seed or discovered URL, delivered as soon as it is known.
@@ -386,20 +424,18 @@ impl Shared {
         out: &mpsc::Sender<Outcome>,
     ) -> bool {
         let explicit = slot.is_some();
-        let parsed = normalize_url(text)
-            .map_err(|err| Error::InvalidUrl {
-                url: text.trim().to_owned(),
-                reason: match err {
-                    newsdex_store::Error::InvalidUrl { reason, .. } => reason,
-                    other => other.to_string(),
-                },
-            })
-            .and_then(|key| parse_http_url(&key).map(|url| (key, url)));
+        let parsed = parse_http_url(text).and_then(|url| {
+            let key = normalize_url(url.as_str()).map_err(|source| Error::InvalidUrl {
+                url: url.to_string(),
+                problem: UrlProblem::Normalise(source),
+            })?;
+            Ok((key.clone(), parse_http_url(&key)?))
+        });
         let (key, url) = match parsed {
             Ok(parsed) => parsed,
             Err(error) => {
                 if explicit {
-                    let url = text.trim().to_owned();
+                    let url = redact_credentials(text.trim()).into_owned();
                     let _ = out.send(Outcome::Failed { url, error }).await;
                 }
                 return false;
@@ -462,6 +498,14 @@ impl Shared {
         for item in items {
             if self.stopped() || self.limit_reached() {
                 break;
+            }
+            if !is_http(&item.url) {
+                let skipped = Outcome::Skipped {
+                    url: shown_url(&item.url),
+                    reason: Skip::NotHttp,
+                };
+                let _ = out.send(skipped).await;
+                continue;
             }
             if !self.passes_filters(&item, scope) {
                 continue;
@@ -633,10 +677,18 @@ impl Shared {
                 let mut queued = 0;
                 if depth < self.config.max_sitemap_depth {
                     for child in children {
+                        if !is_http(&child.url) {
+                            let skipped = Outcome::Skipped {
+                                url: shown_url(&child.url),
+                                reason: Skip::NotHttp,
+                            };
+                            let _ = out.send(skipped).await;
+                            continue;
+                        }
                         if !self.passes_filters(&child, scope) {
                             continue;
                         }
-                        let Ok(child_url) = Url::parse(&child.url) else {
+                        let Ok(child_url) = parse_http_url(&child.url) else {
                             continue;
                         };
                         let job = Job::Sitemap {
@@ -997,22 +1049,23 @@ impl Shared {
     }
 }
 
-/// Parses an absolute http(s) URL.
+/// Parses an absolute http(s) URL, without the credentials it may hold (they are neither
+/// sent nor stored nor printed).
 fn parse_http_url(text: &str) -> Result<Url> {
-    let invalid = |reason: String| Error::InvalidUrl {
-        url: text.trim().to_owned(),
-        reason,
+    let invalid = |problem: UrlProblem| Error::InvalidUrl {
+        url: redact_credentials(text.trim()).into_owned(),
+        problem,
     };
-    let url = Url::parse(text.trim()).map_err(|err| invalid(err.to_string()))?;
+    let mut url = Url::parse(text.trim()).map_err(|err| invalid(err.into()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "scheme `{}` is not fetched (only http and https)",
-            url.scheme()
-        )));
+        return Err(invalid(UrlProblem::Scheme {
+            scheme: url.scheme().to_owned(),
+        }));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("no host".into()));
+        return Err(invalid(UrlProblem::NoHost));
     }
+    strip_credentials(&mut url);
     Ok(url)
 }
 
@@ -1027,13 +1080,20 @@ fn redirect_target(url: &Url, response: &Response) -> Result<Url> {
             response.status
         ))
     })?;
-    let mut next = url
-        .join(location.trim())
-        .map_err(|err| bad(format!("Location `{location}`: {err}")))?;
+    let mut next = url.join(location.trim()).map_err(|err| {
+        bad(format!(
+            "Location `{}`: {err}",
+            redact_credentials(location)
+        ))
+    })?;
     next.set_fragment(None);
     if !matches!(next.scheme(), "http" | "https") {
-        return Err(bad(format!("Location `{location}` is not http(s)")));
+        return Err(bad(format!(
+            "Location `{}` is not http(s)",
+            redact_credentials(location)
+        )));
     }
+    strip_credentials(&mut next);
     Ok(next)
 }
 

@@ -54,7 +54,9 @@ pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, String> {
                     (entry.id.starts_with("http://") || entry.id.starts_with("https://"))
                         .then(|| entry.id.clone())
                 })?;
-            let url = base.join(href.trim()).ok()?;
+            // Other schemes are kept, for the crawler to report them as not fetched.
+            let mut url = base.join(href.trim()).ok()?;
+            newsdex_store::strip_credentials(&mut url);
             Some(Listing {
                 url: url.into(),
                 title: entry.title.map(|title| title.content),
@@ -76,11 +78,13 @@ pub(crate) fn discover(html: &[u8], base: &Url) -> Vec<Url> {
     let document = Html::parse_document(&String::from_utf8_lossy(html));
     let mut found: Vec<Url> = Vec::new();
     let push = |found: &mut Vec<Url>, href: &str| {
-        if let Ok(url) = base.join(href.trim())
+        if let Ok(mut url) = base.join(href.trim())
             && matches!(url.scheme(), "http" | "https")
-            && !found.contains(&url)
         {
-            found.push(url);
+            newsdex_store::strip_credentials(&mut url);
+            if !found.contains(&url) {
+                found.push(url);
+            }
         }
     };
     for link in document.select(&LINKS) {
@@ -197,5 +201,59 @@ mod tests {
             .collect();
         assert_eq!(feeds, ["https://news.example/blog/feed/"]);
         assert!(discover(b"<p>nothing</p>", &base()).is_empty());
+    }
+
+    fn xml_escape(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any bytes as a feed and as a home page: items, feeds or an error, never a panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000)) {
+            let _ = parse(&bytes, &base());
+            let _ = discover(&bytes, &base());
+        }
+
+        /// Feeds with arbitrary link texts (any scheme, credentials, junk): every item is an
+        /// absolute URL without credentials, and discovery finds only http(s) URLs.
+        #[test]
+        fn arbitrary_links_become_clean_absolute_urls(
+            links in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,40}",
+                    "(https?|ftp|mailto|javascript|data):(//)?([a-z]{1,5}(:[a-z0-9]{0,5})?@)?[a-zа-я.]{1,12}/\\PC{0,10}",
+                ],
+                0..6,
+            ),
+        ) {
+            let items: String = links
+                .iter()
+                .map(|link| format!("<item><title>t</title><link>{}</link></item>", xml_escape(link)))
+                .collect();
+            let rss = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>x</title>{items}</channel></rss>"
+            );
+            if let Ok(listings) = parse(rss.as_bytes(), &base()) {
+                for listing in listings {
+                    let url = Url::parse(&listing.url);
+                    proptest::prop_assert!(url.is_ok(), "{}", listing.url);
+                    let url = url.unwrap_or_else(|_| unreachable!());
+                    proptest::prop_assert!(url.username().is_empty() && url.password().is_none(), "{}", listing.url);
+                }
+            }
+            let anchors: String = links
+                .iter()
+                .map(|link| format!("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"{}\"><a href=\"{}/feed\">f</a>", xml_escape(link).replace('"', "&quot;"), xml_escape(link).replace('"', "&quot;")))
+                .collect();
+            for feed in discover(format!("<html><head>{anchors}</head></html>").as_bytes(), &base()) {
+                proptest::prop_assert!(matches!(feed.scheme(), "http" | "https"), "{feed}");
+                proptest::prop_assert!(feed.password().is_none(), "{feed}");
+            }
+        }
     }
 }

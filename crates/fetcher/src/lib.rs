@@ -33,9 +33,9 @@ mod robots;
 mod sitemap;
 mod warc;
 
-pub use config::Config;
+pub use config::{Config, Proxy};
 pub use crawl::{Crawl, Crawler, Listing, Outcome, Recall, Seed, Skip, SourceKind};
-pub use error::{Error, Result};
+pub use error::{Error, Result, UrlProblem, WarcProblem};
 pub use http::Validators;
 pub use newsdex_store::RawPage;
 pub use sitemap::parse_w3c_datetime;

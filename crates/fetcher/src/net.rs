@@ -71,6 +71,7 @@ impl std::error::Error for Blocked {}
 
 /// DNS for the HTTP client: system resolution (or the configured overrides), keeping only the
 /// addresses the private-address rule allows.
+#[derive(Debug)]
 pub(crate) struct Resolver {
     overrides: HashMap<String, Vec<IpAddr>>,
     allow_private: bool,
@@ -87,21 +88,37 @@ impl Resolver {
             allow_private,
         }
     }
+
+    /// Every address of a host: the overrides, else the system resolver's answer.
+    pub(crate) fn lookup(
+        &self,
+        host: &str,
+    ) -> impl Future<Output = std::io::Result<Vec<IpAddr>>> + Send + 'static {
+        let host = host.to_ascii_lowercase();
+        let overridden = self.overrides.get(&host).cloned();
+        async move {
+            match overridden {
+                Some(ips) => Ok(ips),
+                None => Ok(tokio::net::lookup_host((host.as_str(), 0))
+                    .await?
+                    .map(|addr| addr.ip())
+                    .collect()),
+            }
+        }
+    }
 }
 
 impl Resolve for Resolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_ascii_lowercase();
-        let overridden = self.overrides.get(&host).cloned();
+        let lookup = self.lookup(&host);
         let allow_private = self.allow_private;
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = match overridden {
-                Some(ips) => ips.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect(),
-                None => tokio::net::lookup_host((host.as_str(), 0)).await?.collect(),
-            };
-            let allowed: Vec<SocketAddr> = addrs
+            let allowed: Vec<SocketAddr> = lookup
+                .await?
                 .into_iter()
-                .filter(|addr| allow_private || is_public(addr.ip()))
+                .filter(|ip| allow_private || is_public(*ip))
+                .map(|ip| SocketAddr::new(ip, 0))
                 .collect();
             if allowed.is_empty() {
                 return Err(Box::new(Blocked { host }) as Box<dyn std::error::Error + Send + Sync>);

@@ -20,8 +20,8 @@ pub(crate) enum Sitemap {
     Index(Vec<Listing>),
 }
 
-/// Parses a sitemap body (gzip or not). URLs are resolved against `base` and only http(s)
-/// ones are kept.
+/// Parses a sitemap body (gzip or not). URLs are resolved against `base`; links of other
+/// schemes than http(s) are kept, for the crawler to report them as not fetched.
 pub(crate) fn parse(
     body: &[u8],
     base: &Url,
@@ -60,8 +60,9 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
     data.lines()
         .map_while(Result::ok)
         .filter_map(|line| {
-            let url = Url::parse(line.trim()).ok()?;
-            matches!(url.scheme(), "http" | "https").then(|| String::from(url))
+            let mut url = Url::parse(line.trim()).ok()?;
+            newsdex_store::strip_credentials(&mut url);
+            Some(String::from(url))
         })
         .take(max_urls)
         .map(|url| Listing {
@@ -72,8 +73,9 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
 }
 
 fn resolve(base: &Url, text: &str) -> Option<String> {
-    let url = base.join(text.trim()).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.into())
+    let mut url = base.join(text.trim()).ok()?;
+    newsdex_store::strip_credentials(&mut url);
+    Some(url.into())
 }
 
 /// The fields of one `<url>` or `<sitemap>` entry as they are read.
@@ -235,7 +237,9 @@ mod tests {
   <url><loc>ftp://x.example/c</loc></url>
 </urlset>"#;
         let items = pages(parse(xml, &base(), 1 << 20, 100).unwrap());
-        assert_eq!(items.len(), 2);
+        assert_eq!(items.len(), 3);
+        // Kept for the crawler to report as not fetched (issue 10: such items vanished).
+        assert_eq!(items[2].url, "ftp://x.example/c");
         assert_eq!(items[0].url, "https://news.example/a?x=1&y=2");
         assert_eq!(items[0].title.as_deref(), Some("Big & bold"));
         assert_eq!(
@@ -302,5 +306,56 @@ mod tests {
             );
         }
         assert_eq!(parse_w3c_datetime("yesterday"), None);
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any bytes, plain or gzip, as a sitemap: listings or an error, never a panic, and
+        /// never more listings than the limit.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000)) {
+            for data in [bytes.clone(), gzip(&bytes)] {
+                if let Ok(Sitemap::Pages(items) | Sitemap::Index(items)) = parse(&data, &base(), 1 << 16, 7) {
+                    proptest::prop_assert!(items.len() <= 7);
+                }
+            }
+        }
+
+        /// Sitemaps whose `<loc>`s and dates are arbitrary text: absolute URLs without
+        /// credentials, within the limits, never a panic.
+        #[test]
+        fn arbitrary_locations_and_dates_never_panic(
+            entries in proptest::collection::vec(("\\PC{0,60}", "\\PC{0,30}"), 0..20),
+            index in proptest::prelude::any::<bool>(),
+        ) {
+            let (root, entry) = if index { ("sitemapindex", "sitemap") } else { ("urlset", "url") };
+            let body: String = entries
+                .iter()
+                .map(|(loc, date)| {
+                    let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;");
+                    format!("<{entry}><loc>{}</loc><lastmod>{}</lastmod></{entry}>", escape(loc), escape(date))
+                })
+                .collect();
+            let xml = format!("<{root} xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{body}</{root}>");
+            if let Ok(Sitemap::Pages(items) | Sitemap::Index(items)) = parse(xml.as_bytes(), &base(), 1 << 20, 10) {
+                proptest::prop_assert!(items.len() <= 10);
+                for item in items {
+                    let url = Url::parse(&item.url);
+                    proptest::prop_assert!(url.is_ok(), "{}", item.url);
+                    let url = url.unwrap_or_else(|_| unreachable!());
+                    proptest::prop_assert!(url.username().is_empty() && url.password().is_none());
+                }
+            }
+            for (_, date) in &entries {
+                let _ = parse_w3c_datetime(date);
+            }
+        }
     }
 }

@@ -26,4 +26,6 @@ mod urlnorm;
 pub use error::{Error, Result};
 pub use page::{RawPage, find_header, is_html_content_type};
 pub use store::{Link, PageStore, PageSummary, Pages, PutOutcome};
-pub use urlnorm::{canonical_key, is_tracking_param, normalize_url, site_of};
+pub use urlnorm::{
+    canonical_key, is_tracking_param, normalize_url, redact_credentials, site_of, strip_credentials,
+};

@@ -1,8 +1,12 @@
 //! URL normalisation and canonical URLs, so that one article reached through several URLs is
 //! stored once. The normalisation rules follow courlan and the crawlers that use it: the host
 //! is lower-cased and IDNA-encoded, default ports, fragments and tracking parameters are
-//! dropped, duplicate slashes in the path are collapsed and the query is sorted. A page's
-//! declared canonical URL is trusted only where CMS bugs are rare ([`canonical_key`]).
+//! dropped, duplicate slashes in the path are collapsed and the query is sorted. Credentials
+//! (`user:secret@`) are dropped too, so that a password given in a URL is never stored, indexed
+//! or printed. A page's declared canonical URL is trusted only where CMS bugs are rare
+//! ([`canonical_key`]).
+
+use std::borrow::Cow;
 
 use crate::{Error, Result};
 use url::{Host, Url};
@@ -76,14 +80,17 @@ pub fn is_tracking_param(name: &str) -> bool {
 
 /// Normalises an absolute `http`, `https` or `file` URL into the form newsdex uses as a key.
 ///
-/// The result is still a fetchable URL, and normalising it again changes nothing.
+/// The result is still a fetchable URL, and normalising it again changes nothing. It never
+/// holds a user name or password: they are dropped (a URL that is refused is named in the
+/// error with its credentials blanked out, see [`redact_credentials`]).
 pub fn normalize_url(input: &str) -> Result<String> {
     let trimmed = input.trim();
     let invalid = |reason: &str| Error::InvalidUrl {
-        url: trimmed.to_owned(),
+        url: redact_credentials(trimmed).into_owned(),
         reason: reason.to_owned(),
     };
     let mut url = Url::parse(trimmed).map_err(|err| invalid(&err.to_string()))?;
+    strip_credentials(&mut url);
     match url.scheme() {
         "http" | "https" => {
             if url.host_str().is_none_or(str::is_empty) {
@@ -129,6 +136,32 @@ pub fn normalize_url(input: &str) -> Result<String> {
         }
     }
     Ok(url.into())
+}
+
+/// Drops the user name and password of a URL (`http://user:secret@host/` is `http://host/`).
+/// URLs that cannot have credentials (`mailto:`, `data:`) are left alone.
+pub fn strip_credentials(url: &mut Url) {
+    if url.has_authority() && (!url.username().is_empty() || url.password().is_some()) {
+        // Both only fail for URLs without an authority, which were excluded above.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+}
+
+/// Text that should name a URL, with the credentials of its authority taken out, for
+/// messages and reports about URLs that may not even parse (`http://user:pw@bad host/`):
+/// everything between `://` and the last `@` before the path is removed.
+pub fn redact_credentials(text: &str) -> Cow<'_, str> {
+    let Some(scheme_end) = text.find("://") else {
+        return Cow::Borrowed(text);
+    };
+    let authority_start = scheme_end + 3;
+    let rest = &text[authority_start..];
+    let authority_len = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    match rest[..authority_len].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}{}", &text[..authority_start], &rest[at + 1..])),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// The site a URL belongs to: its registrable domain (eTLD+1 from the public suffix list), so
@@ -334,7 +367,154 @@ mod tests {
         assert_ne!(site("https://a.example.org/"), site("https://example.com/"));
     }
 
+    /// Issue 10: `http://user:secret@host/...` was stored as is, and `search`, `show`,
+    /// `export` and `serve` printed the password.
+    #[test]
+    fn credentials_are_never_kept() {
+        for (input, expected) in [
+            (
+                "http://user:secret@news.example/a?b=1",
+                "http://news.example/a?b=1",
+            ),
+            ("https://user@news.example/", "https://news.example/"),
+            ("https://:secret@news.example/x", "https://news.example/x"),
+            (
+                "HTTPS://us%40er:se:cr@et@News.Example:443/a#top",
+                "https://news.example/a",
+            ),
+        ] {
+            assert_eq!(normalize_url(input).unwrap(), expected, "{input}");
+        }
+        assert_eq!(
+            canonical_key(
+                "https://news.example/amp/a",
+                "https://editor:hunter2@www.news.example/a"
+            )
+            .as_deref(),
+            Some("https://www.news.example/a")
+        );
+        let err = normalize_url("http://user:secret@bad host/").unwrap_err();
+        assert!(!err.to_string().contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn redaction_takes_credentials_out_of_any_text() {
+        for (input, expected) in [
+            ("http://u:p@host/a@b", "http://host/a@b"),
+            ("http://u:p@x@bad host/", "http://bad host/"),
+            ("https://host/path?mail=a@b", "https://host/path?mail=a@b"),
+            ("mailto:a@b.example", "mailto:a@b.example"),
+            ("no url at all", "no url at all"),
+            ("ftp://анна:пароль@файлы.example", "ftp://файлы.example"),
+        ] {
+            assert_eq!(redact_credentials(input), expected, "{input}");
+        }
+    }
+
+    /// URL-like text: every scheme newsdex meets, optional credentials, IDN and IP hosts,
+    /// ports, paths with dot segments, escapes and non-ASCII, queries with tracking
+    /// parameters and fragments.
+    fn url_like() -> impl Strategy<Value = String> {
+        let scheme = prop_oneof![
+            Just("http"),
+            Just("https"),
+            Just("HTTP"),
+            Just("file"),
+            Just("ftp"),
+            Just("mailto"),
+        ];
+        let userinfo = prop_oneof![
+            Just(String::new()),
+            "[a-zA-Z0-9%]{0,6}@",
+            "[a-zA-Z0-9%]{0,6}:[a-zA-Z0-9%@:]{0,8}@",
+        ];
+        let host = prop_oneof![
+            "[a-zA-Z0-9-]{1,10}(\\.[a-zA-Z]{2,5}){0,2}\\.?",
+            Just("новости.рф".to_owned()),
+            Just("例子.测试".to_owned()),
+            Just("127.0.0.1".to_owned()),
+            Just("[::1]".to_owned()),
+            Just("xn--e1afmkfd.xn--p1ai".to_owned()),
+        ];
+        let port = prop_oneof![
+            Just(String::new()),
+            "[0-9]{1,5}".prop_map(|p| format!(":{p}"))
+        ];
+        let segment = prop_oneof![
+            "[a-zA-Z0-9_~.-]{0,6}",
+            Just("..".to_owned()),
+            Just(".".to_owned()),
+            Just("%2e%2E".to_owned()),
+            Just("статья".to_owned()),
+            Just("a b".to_owned()),
+            "%[0-9a-fA-F]{2}",
+        ];
+        let path = proptest::collection::vec(segment, 0..5).prop_map(|s| {
+            s.iter()
+                .map(|segment| format!("/{segment}"))
+                .collect::<String>()
+        });
+        let query = proptest::collection::vec(
+            ("(utm_source|a|b|fbclid|q|é|x%20y)", "[a-zA-Z0-9=%&+é]{0,4}"),
+            0..4,
+        )
+        .prop_map(|pairs| {
+            if pairs.is_empty() {
+                String::new()
+            } else {
+                let pairs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("?{}", pairs.join("&"))
+            }
+        });
+        let fragment = prop_oneof![Just(String::new()), "#[a-z@:]{0,5}"];
+        (scheme, userinfo, host, port, path, query, fragment).prop_map(
+            |(scheme, userinfo, host, port, path, query, fragment)| {
+                format!("{scheme}://{userinfo}{host}{port}{path}{query}{fragment}")
+            },
+        )
+    }
+
+    /// The properties every normalised URL has: it parses, has no credentials, no fragment
+    /// and no tracking parameter, and normalising it again changes nothing.
+    fn check_normalised(input: &str) -> Result<(), TestCaseError> {
+        let Ok(once) = normalize_url(input) else {
+            return Ok(());
+        };
+        let parsed = Url::parse(&once);
+        prop_assert!(parsed.is_ok(), "{input} -> {once} does not parse");
+        let parsed = parsed.unwrap_or_else(|_| unreachable!());
+        prop_assert_eq!(parsed.username(), "", "{} -> {}", input, once);
+        prop_assert_eq!(parsed.password(), None, "{} -> {}", input, once);
+        prop_assert_eq!(parsed.fragment(), None, "{} -> {}", input, once);
+        prop_assert!(
+            !parsed
+                .query_pairs()
+                .any(|(name, _)| is_tracking_param(&name)),
+            "{input} -> {once}"
+        );
+        prop_assert_eq!(normalize_url(&once).ok(), Some(once), "{}", input);
+        Ok(())
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn url_like_text_normalises_to_a_clean_fixed_point(input in url_like()) {
+            check_normalised(&input)?;
+            let redacted = redact_credentials(&input);
+            if let Ok(url) = Url::parse(&redacted) {
+                prop_assert_eq!(url.password(), None, "{}", input);
+            }
+        }
+
+        #[test]
+        fn any_text_normalises_or_is_refused_without_panicking(input in any::<String>()) {
+            check_normalised(&input)?;
+            let _ = canonical_key("https://news.example/a/b", &input);
+            let _ = redact_credentials(&input);
+        }
+
         #[test]
         fn normalisation_is_idempotent(
             host in "[a-z]{1,8}\\.(com|org|co\\.uk)",

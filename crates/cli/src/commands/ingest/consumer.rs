@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
 
 use anyhow::Context;
-use newsdex_fetcher::{Listing, Outcome, Skip};
+use newsdex_fetcher::{Listing, Outcome};
 use newsdex_index::ArticleIndex;
 use newsdex_store::{PageStore, PutOutcome, RawPage};
 
@@ -53,6 +53,14 @@ impl Consumer<'_, '_> {
                 tally.fail(&label, "unreadable input", &reason, Some(origin));
                 Ok(())
             }
+            Item::Failed {
+                label,
+                origin,
+                error,
+            } => {
+                tally.fail(&label, &error.reason(), &error.detail(), Some(origin));
+                Ok(())
+            }
             Item::Crawl(outcome) => self.take_outcome(outcome, tally),
         }
     }
@@ -70,10 +78,7 @@ impl Consumer<'_, '_> {
             }
             Outcome::Known { url } => self.resume(&url, &url, Origin::Store, tally)?,
             Outcome::Skipped { url, reason } => {
-                let reason = match reason {
-                    Skip::Robots => "robots.txt",
-                    Skip::Duplicate => "duplicate",
-                };
+                let reason = reason.reason();
                 tally.skip(&url, reason, reason, Origin::Http);
             }
             Outcome::Failed { url, error } => {

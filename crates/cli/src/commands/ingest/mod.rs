@@ -47,6 +47,13 @@ enum Item {
         origin: Origin,
         page: Result<RawPage, String>,
     },
+    /// A WARC file or one of its records that failed, with the fetcher's error (its reason
+    /// label and its message without the file name).
+    Failed {
+        label: String,
+        origin: Origin,
+        error: newsdex_fetcher::Error,
+    },
 }
 
 /// Where a page came from, for the report.

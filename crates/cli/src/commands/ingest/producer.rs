@@ -120,11 +120,11 @@ impl Producer {
         let label = path.display().to_string();
         let mut pages = match newsdex_fetcher::read_warc(path, self.max_body) {
             Ok(pages) => pages,
-            Err(err) => {
-                let item = Item::Local {
+            Err(error) => {
+                let item = Item::Failed {
                     label,
                     origin: Origin::Warc,
-                    page: Err(output::one_line(&err)),
+                    error,
                 };
                 return sender.send(item).is_ok();
             }
@@ -140,10 +140,10 @@ impl Producer {
                     origin: Origin::Warc,
                     page: Ok(page),
                 },
-                Err(err) => Item::Local {
+                Err(error) => Item::Failed {
                     label: label.clone(),
                     origin: Origin::Warc,
-                    page: Err(output::one_line(&err)),
+                    error,
                 },
             };
             if sender.send(item).is_err() {
