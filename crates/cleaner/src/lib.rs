@@ -15,6 +15,7 @@
 mod article;
 mod byline;
 mod classes;
+mod controls;
 mod decode;
 mod dom;
 mod extract;
@@ -157,13 +158,15 @@ impl Cleaner {
             })
             .map(|s| meta::clean_text(&s))
             .filter(|s| !s.is_empty());
-        let canonical_url = doc
-            .head
-            .canonical
-            .as_deref()
-            .or_else(|| meta::meta(doc, &["og:url"]))
-            .or(ld.url.as_deref())
-            .and_then(|href| meta::absolute(base, href));
+        // The first declaration that is a web URL: one naming another scheme is as if absent.
+        let canonical_url = [
+            doc.head.canonical.as_deref(),
+            meta::meta(doc, &["og:url"]),
+            ld.url.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|href| meta::absolute(base, href));
         let canonical_parsed = canonical_url.as_deref().and_then(|u| Url::parse(u).ok());
         let clues = title::TitleClues::new(
             doc,
@@ -361,19 +364,17 @@ impl Cleaner {
         }
         tags.retain(|t| !t.is_empty() && t.chars().count() <= 80);
         dedupe(&mut tags);
-        let image = meta::meta(
-            doc,
-            &[
-                "og:image",
-                "og:image:url",
-                "og:image:secure_url",
-                "twitter:image",
-                "twitter:image:src",
-            ],
-        )
-        .map(str::to_owned)
-        .or_else(|| ld.image.clone())
-        .and_then(|href| meta::absolute(base, &href));
+        let image = [
+            "og:image",
+            "og:image:url",
+            "og:image:secure_url",
+            "twitter:image",
+            "twitter:image:src",
+        ]
+        .into_iter()
+        .flat_map(|name| meta::metas(doc, name))
+        .chain(ld.image.as_deref())
+        .find_map(|href| meta::absolute(base, href));
 
         let language = doc
             .head
@@ -401,7 +402,7 @@ impl Cleaner {
                 }
             });
 
-        Ok(Article {
+        let mut article = Article {
             url: url_out,
             title,
             authors,
@@ -416,7 +417,9 @@ impl Cleaner {
             text,
             canonical_url,
             blocks,
-        })
+        };
+        article.sanitise();
+        Ok(article)
     }
 
     fn blocks(&self, doc: &Doc, kept: &[Kept], base: Option<&Url>) -> Vec<Block> {
@@ -444,8 +447,7 @@ impl Cleaner {
                         .iter()
                         .filter(|l| l.start >= offset && l.end <= offset + k.text.len())
                         .filter_map(|l| {
-                            let href = meta::absolute(base, &l.href)
-                                .or_else(|| (!l.href.is_empty()).then(|| l.href.clone()))?;
+                            let href = meta::link_target(base, &l.href)?;
                             Some(Link {
                                 start: l.start - offset,
                                 end: l.end - offset,

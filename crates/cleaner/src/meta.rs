@@ -344,9 +344,12 @@ pub(crate) fn metas<'d>(doc: &'d Doc, name: &str) -> impl Iterator<Item = &'d st
         .map(|(_, v)| v.as_str())
 }
 
-/// Collapses whitespace and decodes nothing: scraper already decoded entities.
+/// Collapses whitespace and drops controls (see `controls`); decodes nothing: scraper
+/// already decoded entities.
 pub(crate) fn clean_text(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::controls::line(&mut out);
+    out
 }
 
 /// Parses the date formats that pages use in metadata and `<time>` elements.
@@ -458,8 +461,24 @@ pub(crate) fn date_from_url(url: &Url) -> Option<DateTime<Utc>> {
     None
 }
 
-/// Resolves `href` against `base`, keeping only http(s) results.
+/// Resolves `href` against `base`, keeping only http(s) results: what a canonical URL or a
+/// lead image may be.
 pub(crate) fn absolute(base: Option<&Url>, href: &str) -> Option<String> {
+    resolve(base, href, &["http", "https"])
+}
+
+/// Resolves a link's `href` against `base`, keeping only http(s) and mailto results. Anything
+/// else (`javascript:`, `data:`, `vbscript:`, `file:`, or a relative link with no web page to
+/// resolve against) is dropped: the link's text stays, its target goes.
+pub(crate) fn link_target(base: Option<&Url>, href: &str) -> Option<String> {
+    resolve(base, href, &["http", "https", "mailto"])
+}
+
+/// Resolves `href` as a browser would (the URL parser drops leading and trailing controls and
+/// spaces, and tabs and newlines anywhere, and lower-cases the scheme, so `" Java\tScript:"`
+/// reads as `javascript:`; entities were decoded by the HTML parser), and keeps it when its
+/// scheme is one of `schemes`.
+fn resolve(base: Option<&Url>, href: &str, schemes: &[&str]) -> Option<String> {
     let href = href.trim();
     if href.is_empty() {
         return None;
@@ -468,7 +487,9 @@ pub(crate) fn absolute(base: Option<&Url>, href: &str) -> Option<String> {
         Some(base) => base.join(href).ok()?,
         None => Url::parse(href).ok()?,
     };
-    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
+    schemes
+        .contains(&resolved.scheme())
+        .then(|| resolved.to_string())
 }
 
 #[cfg(test)]
