@@ -27,6 +27,7 @@ mod title;
 
 pub use article::{Article, Block, BlockKind, Link};
 
+use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::dom::{Doc, Kind};
@@ -105,13 +106,29 @@ impl Cleaner {
         &self.config
     }
 
-    /// Cleans one page. `url` is where it came from (used to resolve relative links and as the
-    /// fallback article URL); `content_type` is the HTTP header, used for the charset.
+    /// Cleans one page fetched just now. `url` is where it came from (used to resolve relative
+    /// links and as the fallback article URL); `content_type` is the HTTP header, used for the
+    /// charset. A stored page cleaned again should go through [`Cleaner::clean_at`] with its
+    /// fetch time.
     pub fn clean(
         &self,
         body: &[u8],
         url: &str,
         content_type: Option<&str>,
+    ) -> Result<Article, Error> {
+        self.clean_at(body, url, content_type, Utc::now())
+    }
+
+    /// Cleans one page fetched at `fetched`: a publication or modification date more than
+    /// two days after it is impossible (embargoes and time zones explain a day or so), so it
+    /// is read as absent and the next source of the date is tried. Dates before 1800 and the
+    /// Unix epoch's zero go the same way (see `meta::plausible_date`).
+    pub fn clean_at(
+        &self,
+        body: &[u8],
+        url: &str,
+        content_type: Option<&str>,
+        fetched: DateTime<Utc>,
     ) -> Result<Article, Error> {
         if body.len() > self.config.max_bytes {
             return Err(Error::TooLarge {
@@ -135,10 +152,16 @@ impl Cleaner {
         drop(html);
         let doc = dom::build(&parsed, &self.patterns);
         drop(parsed);
-        self.assemble(&doc, url, page_url.as_ref())
+        self.assemble(&doc, url, page_url.as_ref(), fetched)
     }
 
-    fn assemble(&self, doc: &Doc, url: &str, page_url: Option<&Url>) -> Result<Article, Error> {
+    fn assemble(
+        &self,
+        doc: &Doc,
+        url: &str,
+        page_url: Option<&Url>,
+        fetched: DateTime<Utc>,
+    ) -> Result<Article, Error> {
         let ld = meta::json_ld(&doc.head.json_ld);
         let base = doc.head.base_href.as_deref().and_then(|b| match page_url {
             Some(p) => p.join(b).ok(),
@@ -215,12 +238,16 @@ impl Cleaner {
 
         let url_out = canonical_url.clone().unwrap_or_else(|| url.to_owned());
 
+        // Each source in turn; a date that does not parse or that no article can have is as
+        // if absent.
+        let plausible = |d: &DateTime<Utc>| meta::plausible_date(d, fetched);
         let published = ld
             .published
             .as_deref()
             .and_then(meta::parse_date)
+            .filter(plausible)
             .or_else(|| {
-                meta::meta(
+                meta::meta_date(
                     doc,
                     &[
                         "article:published_time",
@@ -242,17 +269,24 @@ impl Cleaner {
                         "date",
                         "og:article:published_time",
                     ],
+                    fetched,
                 )
-                .and_then(meta::parse_date)
             })
-            .or_else(|| doc.head.times.iter().find_map(|(_, t)| meta::parse_date(t)))
-            .or_else(|| page_url.and_then(meta::date_from_url));
+            .or_else(|| {
+                doc.head
+                    .times
+                    .iter()
+                    .filter_map(|(_, t)| meta::parse_date(t))
+                    .find(plausible)
+            })
+            .or_else(|| page_url.and_then(meta::date_from_url).filter(plausible));
         let modified = ld
             .modified
             .as_deref()
             .and_then(meta::parse_date)
+            .filter(plausible)
             .or_else(|| {
-                meta::meta(
+                meta::meta_date(
                     doc,
                     &[
                         "article:modified_time",
@@ -262,8 +296,8 @@ impl Cleaner {
                         "last-modified",
                         "article.updated",
                     ],
+                    fetched,
                 )
-                .and_then(meta::parse_date)
             });
 
         // JSON-LD, then the author meta tags, then the byline in the markup, then Open Graph's

@@ -235,3 +235,90 @@ fn multilingual_text_is_untouched_by_the_control_filter() {
         assert!(article.text.contains(t), "lost {t}: {}", article.text);
     }
 }
+
+fn dated_page(json_ld: &str, published_meta: &str, modified_meta: &str) -> String {
+    format!(
+        "<html><head><title>Budget</title>\
+         <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Budget\",{json_ld}}}</script>\
+         <meta property=\"article:published_time\" content=\"{published_meta}\">\
+         <meta property=\"article:modified_time\" content=\"{modified_meta}\">\
+         </head><body><article><h1>Budget</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></article></body></html>"
+    )
+}
+
+fn dates_at(page: &str, url: &str, fetched: &str) -> (Option<String>, Option<String>) {
+    let fetched = chrono::DateTime::parse_from_rfc3339(fetched)
+        .expect("fetch time")
+        .to_utc();
+    let article = Cleaner::new(Config::default())
+        .clean_at(page.as_bytes(), url, None, fetched)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let iso = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.to_rfc3339());
+    (iso(article.published), iso(article.modified))
+}
+
+/// Bug: dates outside 1677-2262 wrapped around in the index (nanosecond timestamps): an article
+/// "published" in 2999 showed as 2084. A date a news article cannot have (before 1800, the
+/// Unix epoch's zero, more than two days after the page was fetched) is as if absent, and the
+/// next source of the date is read.
+#[test]
+fn implausible_dates_fall_through_to_the_next_source() {
+    let url = "https://example.com/news/story";
+    let fetched = "2025-08-20T12:00:00Z";
+    let real = "2025-08-19T10:00:00+00:00";
+    for bogus in [
+        "2999-01-01T00:00:00Z",
+        "1500-06-01",
+        "0001-01-01T00:00:00",
+        "1753-01-01T00:00:00",
+        "1970-01-01T00:00:00Z",
+        // A year after the page was fetched: wrong whatever the clock says when it is cleaned.
+        "2026-08-20T12:00:00Z",
+        // Three days ahead: more than an embargo or a time zone explains.
+        "2025-08-23T13:00:00Z",
+    ] {
+        let page = dated_page(
+            &format!("\"datePublished\":\"{bogus}\",\"dateModified\":\"{bogus}\""),
+            real,
+            real,
+        );
+        assert_eq!(
+            dates_at(&page, url, fetched),
+            (Some(real.to_owned()), Some(real.to_owned())),
+            "{bogus}"
+        );
+    }
+    // Every source implausible: no date, rather than a wrong one.
+    let page = dated_page(
+        "\"datePublished\":\"2999-01-01\"",
+        "3000-01-01T00:00:00Z",
+        "0500-01-01",
+    );
+    assert_eq!(dates_at(&page, url, fetched), (None, None));
+    // A date in the URL is checked the same way.
+    let page = dated_page("\"author\":\"A\"", "", "");
+    assert_eq!(
+        dates_at(&page, "https://example.com/2031/01/05/story", fetched).0,
+        None
+    );
+    assert_eq!(
+        dates_at(&page, "https://example.com/2025/08/19/story", fetched).0,
+        Some("2025-08-19T00:00:00+00:00".to_owned())
+    );
+}
+
+/// What is plausible: an 1850s archive page, and a date a day ahead of the fetch (time zones,
+/// embargoes) are kept as the page gives them.
+#[test]
+fn old_archives_and_slightly_early_dates_are_kept() {
+    let url = "https://example.com/news/story";
+    for (date, fetched) in [
+        ("1851-09-18T00:00:00+00:00", "2025-08-20T12:00:00Z"),
+        ("2025-08-21T09:00:00+00:00", "2025-08-20T12:00:00Z"),
+        // A page fetched in 2012 and cleaned again today keeps its 2012 date.
+        ("2012-03-01T08:00:00+00:00", "2012-03-01T09:00:00Z"),
+    ] {
+        let page = dated_page(&format!("\"datePublished\":\"{date}\""), "", "");
+        assert_eq!(dates_at(&page, url, fetched).0.as_deref(), Some(date));
+    }
+}
