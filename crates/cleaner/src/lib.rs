@@ -21,6 +21,7 @@ mod dom;
 mod extract;
 mod lang;
 mod meta;
+mod parse;
 mod patterns;
 mod prepare;
 mod title;
@@ -39,6 +40,19 @@ use crate::patterns::Patterns;
 pub struct Config {
     /// Pages larger than this are refused with [`Error::TooLarge`] rather than parsed.
     pub max_bytes: usize,
+    /// The reading budget: a page is read up to the first of these limits and the rest is
+    /// dropped before parsing, so that memory and time stay bounded whatever the page holds
+    /// (an article is never megabytes of prose, nor hundreds of thousands of elements). Each
+    /// is well above what real pages need: of the 1,162 evaluation pages, the largest has
+    /// 10,100 elements, 0.5 MB of text and 0.9 MB of markup once scripts, styles, comments and
+    /// unread attributes are gone.
+    ///
+    /// Text, other than white space, read from the page (2 MiB).
+    pub max_text_bytes: usize,
+    /// Markup read, after scripts, styles, comments and unread attributes are dropped (8 MiB).
+    pub max_markup_bytes: usize,
+    /// Nodes (elements and runs of text) the parser may build (300,000).
+    pub max_nodes: usize,
     /// Keep image captions (`<figcaption>`) in the text (without their credits). Off: captions
     /// are not article prose, and their credits name photographers who are not in the story.
     pub keep_captions: bool,
@@ -58,6 +72,9 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             max_bytes: 64 * 1024 * 1024,
+            max_text_bytes: 2 * 1024 * 1024,
+            max_markup_bytes: 8 * 1024 * 1024,
+            max_nodes: 300_000,
             keep_captions: false,
             detect_language: true,
             max_depth: 512,
@@ -72,9 +89,17 @@ pub enum Error {
     /// The page has no text that looks like an article.
     #[error("no article text found")]
     NoArticle,
-    /// The bytes are binary data (an image, a PDF, an archive), not a text page.
+    /// The bytes are binary data (an image, a PDF, an archive), not a text page: more than
+    /// one byte in 32 is a control byte that text never holds (NUL, and the C0 controls other
+    /// than tab, newlines, form feed and escape), NULs padding the end aside. Fewer are stray
+    /// bytes of a text page, which the cleaner drops.
     #[error("binary data, not an HTML page")]
     NotText,
+    /// The bytes are compressed (`format` is `gzip`, `zstd`, `xz` or `bzip2`, by the magic
+    /// number): decompress them and clean the result. The cleaner does not, so that the
+    /// caller decides how far a body may expand.
+    #[error("{format}-compressed data, not an HTML page (decompress it first)")]
+    Compressed { format: &'static str },
     /// The page is larger than [`Config::max_bytes`].
     #[error("page of {size} bytes is over the {limit}-byte limit")]
     TooLarge { size: usize, limit: usize },
@@ -136,6 +161,9 @@ impl Cleaner {
                 limit: self.config.max_bytes,
             });
         }
+        if let Some(format) = decode::compression(body) {
+            return Err(Error::Compressed { format });
+        }
         if decode::looks_binary(body) {
             return Err(Error::NotText);
         }
@@ -145,11 +173,21 @@ impl Cleaner {
             .and_then(|u| u.host_str())
             .and_then(|h| h.rsplit('.').next())
             .map(str::to_owned);
-        let html = decode::decode(body, content_type, tld.as_deref());
+        let decoded = decode::decode(body, content_type, tld.as_deref());
+        let budget = prepare::Budget {
+            max_depth: self.config.max_depth,
+            max_bytes: self.config.max_markup_bytes,
+            max_text: self.config.max_text_bytes,
+        };
         // `scraper::Html` is !Send: it lives and dies inside this call.
-        let html = prepare::prepare(&html, self.config.max_depth);
-        let parsed = scraper::Html::parse_document(&html);
-        drop(html);
+        let parsed = match prepare::prepare(&decoded, &budget) {
+            prepare::Prepared::Prefix(len) => parse::parse(&decoded[..len], self.config.max_nodes),
+            prepare::Prepared::Owned(markup) => {
+                // The decoded page may be a copy as large as the page: free it before parsing.
+                drop(decoded);
+                parse::parse(&markup, self.config.max_nodes)
+            }
+        };
         let doc = dom::build(&parsed, &self.patterns);
         drop(parsed);
         self.assemble(&doc, url, page_url.as_ref(), fetched)
