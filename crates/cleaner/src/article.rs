@@ -74,6 +74,63 @@ pub struct Link {
 }
 
 impl Article {
+    /// Drops the characters that must not reach a terminal from every field: C0 and C1
+    /// controls (but newlines, and tabs in the body), DEL, and bidi embeddings, overrides and
+    /// isolates. The cleaner's own articles come out this way; call it on an article read back
+    /// from elsewhere (a store written by an older version) before printing it.
+    pub fn sanitise(&mut self) {
+        use crate::controls::{line, multiline};
+        for field in [&mut self.url, &mut self.title] {
+            line(field);
+        }
+        for field in [
+            &mut self.site_name,
+            &mut self.language,
+            &mut self.description,
+            &mut self.section,
+            &mut self.image,
+            &mut self.canonical_url,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            line(field);
+        }
+        for list in [&mut self.authors, &mut self.tags] {
+            list.iter_mut().for_each(line);
+            list.retain(|item| !item.is_empty());
+        }
+        if self.blocks.is_empty() {
+            multiline(&mut self.text, &mut []);
+            return;
+        }
+        let mut changed = false;
+        for block in &mut self.blocks {
+            let mut offsets: Vec<&mut usize> = block
+                .links
+                .iter_mut()
+                .flat_map(|l| [&mut l.start, &mut l.end])
+                .collect();
+            changed |= multiline(&mut block.text, &mut offsets);
+            for link in &mut block.links {
+                line(&mut link.href);
+            }
+            block.links.retain(|l| l.start < l.end);
+        }
+        if changed {
+            // `text` is the blocks' text joined by blank lines; a block left empty goes.
+            self.blocks.retain(|b| !b.text.trim().is_empty());
+            self.text = self
+                .blocks
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+        } else {
+            multiline(&mut self.text, &mut []);
+        }
+    }
+
     /// The body as Markdown: `#` headings, `-` list items, `>` quotes, fenced code, and inline
     /// links. The title is not repeated.
     pub fn to_markdown(&self) -> String {
@@ -132,6 +189,13 @@ fn escape_markdown(text: &str, out: &mut String) {
     }
 }
 
+/// `href` as the URL parser serialises it (controls and spaces percent-encoded or dropped),
+/// when it is an absolute http, https or mailto URL.
+fn safe_href(href: &str) -> Option<String> {
+    let url = url::Url::parse(href).ok()?;
+    matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
+}
+
 fn inline_markdown(block: &Block) -> String {
     let text = &block.text;
     let mut out = String::with_capacity(text.len() + 16);
@@ -145,11 +209,16 @@ fn inline_markdown(block: &Block) -> String {
         if !valid {
             continue;
         }
+        // An article read back from elsewhere may hold links an older cleaner kept: only web
+        // and mail links are rendered as links, whatever the article says.
+        let Some(href) = safe_href(&link.href) else {
+            continue;
+        };
         escape_markdown(&text[at..link.start], &mut out);
         out.push('[');
         escape_markdown(&text[link.start..link.end], &mut out);
         out.push_str("](");
-        out.push_str(&link.href.replace(' ', "%20").replace(')', "%29"));
+        out.push_str(&href.replace(' ', "%20").replace(')', "%29"));
         out.push(')');
         at = link.end;
     }

@@ -1,39 +1,106 @@
 //! Bytes to text: picks the page's character encoding the way browsers and w3lib do
 //! (BOM, then the HTTP header, then `<meta charset>`, then statistical detection).
 
+use std::borrow::Cow;
+
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// How many leading bytes the `<meta charset>` prescan looks at (the HTML spec's figure).
 const PRESCAN_BYTES: usize = 1024;
 
-/// How many leading bytes the binary sniff looks at.
+/// How many leading bytes the UTF-16 sniff looks at.
 const SNIFF_BYTES: usize = 4096;
 
-/// Whether `body` is binary data rather than text (an image, a PDF, a zip, random bytes served
-/// or saved as `.html`). The WHATWG MIME sniffing rule calls a resource binary when it holds a
-/// "binary data byte" (C0 controls other than tab, newlines, form feed and escape); text pages
-/// can carry a stray one, so it takes several in the first 4 KB. UTF-16 and UTF-32 pages are
-/// recognised by their BOM first.
-pub(crate) fn looks_binary(body: &[u8]) -> bool {
-    if Encoding::for_bom(body).is_some() {
-        return false;
+/// The compressed format `body` is in, by its magic number: gzip (`1f 8b`, a saved
+/// `.html.gz` or a body stored still content-encoded), zstd, xz or bzip2. The cleaner does not
+/// decompress: the caller knows where the bytes came from and how large they may grow.
+pub(crate) fn compression(body: &[u8]) -> Option<&'static str> {
+    if body.starts_with(b"\x1f\x8b") {
+        Some("gzip")
+    } else if body.starts_with(b"\x28\xb5\x2f\xfd") {
+        Some("zstd")
+    } else if body.starts_with(b"\xfd7zXZ\x00") {
+        Some("xz")
+    } else if body.len() >= 10
+        && body.starts_with(b"BZh")
+        && (b'1'..=b'9').contains(&body[3])
+        && (body[4..].starts_with(b"1AY&SY") || body[4..].starts_with(b"\x17\x72\x45\x38\x50\x90"))
+    {
+        Some("bzip2")
+    } else {
+        None
     }
-    let head = &body[..body.len().min(SNIFF_BYTES)];
-    let binary = head
-        .iter()
-        .filter(|&&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))
-        .count();
-    // More than 1 in 256 bytes, and at least 4: random bytes have about 1 in 9.
-    binary >= 4 && binary * 256 > head.len()
 }
 
-/// Decodes `body` to a string. `content_type` is the HTTP header; `tld` the host's last label,
-/// which sharpens chardetng's guess for legacy national encodings.
-pub(crate) fn decode(body: &[u8], content_type: Option<&str>, tld: Option<&str>) -> String {
+/// A byte that text never holds: the WHATWG MIME sniffing rule's "binary data bytes", the C0
+/// controls other than tab, newlines, form feed and escape.
+fn binary_byte(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F)
+}
+
+/// Whether `body` is binary data rather than text (an image, a PDF, an archive, random bytes
+/// served or saved as `.html`): more than one byte in 32 is a binary data byte (random and
+/// compressed data have one in ten). Fewer are stray bytes in a text page, which the cleaner
+/// drops. NULs at the end (a file preallocated or cut short) do not count; a body of nothing
+/// but NULs is binary. UTF-16 pages, full of NULs, are recognised first (BOM, or the shape of
+/// their bytes).
+pub(crate) fn looks_binary(body: &[u8]) -> bool {
+    if Encoding::for_bom(body).is_some() || utf16_without_bom(body).is_some() {
+        return false;
+    }
+    let Some(last) = body.iter().rposition(|&b| b != 0) else {
+        return !body.is_empty();
+    };
+    let text = &body[..=last];
+    let binary = text.iter().filter(|&&b| binary_byte(b)).count();
+    binary * 32 > text.len()
+}
+
+/// UTF-16 without a byte order mark, told by its bytes: markup is ASCII, so in UTF-16LE at
+/// least a quarter of the code units (the tags alone) have a zero high byte (every odd
+/// byte), while the even bytes are almost never zero; the reverse in UTF-16BE. And the low
+/// bytes of those ASCII units are text, not binary data bytes (16-bit samples of a quiet
+/// sound also have zero high bytes). A `<meta charset=utf-16>` cannot be read before the
+/// encoding is known, so the bytes decide.
+fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
+    let head = &body[..body.len().min(SNIFF_BYTES) & !1];
+    let units = head.len() / 2;
+    if units < 4 {
+        return None;
+    }
+    let zeros = |high: usize| head.chunks_exact(2).filter(|u| u[high] == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    let (encoding, high, ascii, other) = if odd >= even {
+        (UTF_16LE, 1, odd, even)
+    } else {
+        (UTF_16BE, 0, even, odd)
+    };
+    if ascii * 4 < units || other * 16 > ascii {
+        return None;
+    }
+    let binary = head
+        .chunks_exact(2)
+        .filter(|u| u[high] == 0 && binary_byte(u[1 - high]))
+        .count();
+    (binary * 32 <= ascii).then_some(encoding)
+}
+
+/// Decodes `body` to a string, borrowed when the body is UTF-8 already (no copy of a large
+/// page). `content_type` is the HTTP header; `tld` the host's last label, which sharpens
+/// chardetng's guess for legacy national encodings.
+pub(crate) fn decode<'b>(
+    body: &'b [u8],
+    content_type: Option<&str>,
+    tld: Option<&str>,
+) -> Cow<'b, str> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
         let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
-        return text.into_owned();
+        return text;
+    }
+    if let Some(encoding) = utf16_without_bom(body) {
+        let (text, _) = encoding.decode_without_bom_handling(body);
+        return text;
     }
     let declared = content_type
         .and_then(charset_param)
@@ -65,7 +132,7 @@ pub(crate) fn decode(body: &[u8], content_type: Option<&str>, tld: Option<&str>)
         None => detect(body, tld),
     };
     let (text, _, _) = encoding.decode(body);
-    text.into_owned()
+    text
 }
 
 /// Whether the bytes read as UTF-8 with at most one bad sequence per twenty good
@@ -179,6 +246,12 @@ mod tests {
         assert!(!looks_binary(b""));
         // UTF-16 is full of NUL bytes, but its BOM says it is text.
         assert!(!looks_binary(b"\xff\xfe<\0h\0t\0m\0l\0>\0"));
+        // ... and without one, the shape of its bytes.
+        assert!(!looks_binary(b"<\0h\0t\0m\0l\0>\0<\0/\0h\0t\0m\0l\0>\0"));
+        assert!(!looks_binary(b"\0<\0h\0t\0m\0l\0>\0<\0/\0h\0t\0m\0l\0>"));
+        // Nothing but NULs is binary; a page padded with them is not.
+        assert!(looks_binary(b"\0\0\0\0\0\0\0\0\0\0"));
+        assert!(!looks_binary(b"<p>text</p>\0\0\0\0\0\0\0\0\0\0"));
         // One stray control byte in a long page is a typo, not a binary file.
         let mut page = b"<p>".repeat(400);
         page.push(0x01);

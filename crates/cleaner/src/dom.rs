@@ -836,6 +836,9 @@ impl<'p> Builder<'p> {
                 if captured.len() >= 600 {
                     break;
                 }
+                if crate::controls::unwanted(c) && !c.is_whitespace() {
+                    continue;
+                }
                 if !c.is_whitespace() {
                     captured.push(c);
                 } else if !captured.is_empty() && !captured.ends_with([' ', '\n']) {
@@ -845,6 +848,10 @@ impl<'p> Builder<'p> {
         }
         let in_link = self.link_depth > 0;
         for ch in text.chars() {
+            // Controls never reach the text (see `controls`); the line-ending ones are breaks.
+            let Some(ch) = crate::controls::multiline_char(ch) else {
+                continue;
+            };
             if self.pre_depth > 0 {
                 if ch == '\n' && self.cur.text.is_empty() {
                     continue;
@@ -986,11 +993,10 @@ impl<'p> Builder<'p> {
     }
 
     fn meta_pair(&mut self, name: &str, content: &str) {
-        let content = content.trim();
+        let mut content = content.trim().to_owned();
+        crate::controls::line(&mut content);
         if !content.is_empty() && self.head.metas.len() < 512 {
-            self.head
-                .metas
-                .push((name.to_ascii_lowercase(), content.to_owned()));
+            self.head.metas.push((name.to_ascii_lowercase(), content));
         }
     }
 

@@ -344,9 +344,48 @@ pub(crate) fn metas<'d>(doc: &'d Doc, name: &str) -> impl Iterator<Item = &'d st
         .map(|(_, v)| v.as_str())
 }
 
-/// Collapses whitespace and decodes nothing: scraper already decoded entities.
+/// Collapses whitespace and drops controls (see `controls`); decodes nothing: scraper
+/// already decoded entities.
 pub(crate) fn clean_text(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::controls::line(&mut out);
+    out
+}
+
+/// The first date among the meta values named `names` (in that order) that parses and is
+/// plausible for a page fetched at `fetched`.
+pub(crate) fn meta_date(
+    doc: &Doc,
+    names: &[&str],
+    fetched: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    names.iter().find_map(|name| {
+        metas(doc, name)
+            .filter_map(parse_date)
+            .find(|d| plausible_date(d, fetched))
+    })
+}
+
+/// The earliest publication date believed: 1 January 1800. Digitised newspaper archives
+/// reach back to the 18th century, but a date before 1800 on the web is far more often a
+/// placeholder (.NET's `0001-01-01`, Windows' 1601 epoch, SQL Server's `1753-01-01`) or a
+/// typo than an archive page; and the index stores dates only from 1677 on.
+const EARLIEST: i64 = -5_364_662_400;
+
+/// How far after the fetch a date may lie: two days, for time zones (up to 14 hours ahead
+/// of UTC) and embargoed or scheduled stories whose date is set in advance.
+const AHEAD: chrono::TimeDelta = chrono::TimeDelta::days(2);
+
+/// Whether a news page fetched at `fetched` can carry `date`: not before 1800, not the Unix
+/// epoch's zero (a timestamp left unset), and not more than [`AHEAD`] after the fetch (a date
+/// a year ahead is wrong however long after the fetch the page is cleaned again).
+pub(crate) fn plausible_date(date: &DateTime<Utc>, fetched: DateTime<Utc>) -> bool {
+    let seconds = date.timestamp();
+    seconds >= EARLIEST
+        && seconds != 0
+        && fetched
+            .checked_add_signed(AHEAD)
+            .is_none_or(|latest| *date <= latest)
 }
 
 /// Parses the date formats that pages use in metadata and `<time>` elements.
@@ -458,8 +497,24 @@ pub(crate) fn date_from_url(url: &Url) -> Option<DateTime<Utc>> {
     None
 }
 
-/// Resolves `href` against `base`, keeping only http(s) results.
+/// Resolves `href` against `base`, keeping only http(s) results: what a canonical URL or a
+/// lead image may be.
 pub(crate) fn absolute(base: Option<&Url>, href: &str) -> Option<String> {
+    resolve(base, href, &["http", "https"])
+}
+
+/// Resolves a link's `href` against `base`, keeping only http(s) and mailto results. Anything
+/// else (`javascript:`, `data:`, `vbscript:`, `file:`, or a relative link with no web page to
+/// resolve against) is dropped: the link's text stays, its target goes.
+pub(crate) fn link_target(base: Option<&Url>, href: &str) -> Option<String> {
+    resolve(base, href, &["http", "https", "mailto"])
+}
+
+/// Resolves `href` as a browser would (the URL parser drops leading and trailing controls and
+/// spaces, and tabs and newlines anywhere, and lower-cases the scheme, so `" Java\tScript:"`
+/// reads as `javascript:`; entities were decoded by the HTML parser), and keeps it when its
+/// scheme is one of `schemes`.
+fn resolve(base: Option<&Url>, href: &str, schemes: &[&str]) -> Option<String> {
     let href = href.trim();
     if href.is_empty() {
         return None;
@@ -468,7 +523,9 @@ pub(crate) fn absolute(base: Option<&Url>, href: &str) -> Option<String> {
         Some(base) => base.join(href).ok()?,
         None => Url::parse(href).ok()?,
     };
-    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
+    schemes
+        .contains(&resolved.scheme())
+        .then(|| resolved.to_string())
 }
 
 #[cfg(test)]
@@ -493,6 +550,20 @@ mod tests {
         expect("August 19, 2025", "2025-08-19T00:00:00+00:00");
         expect("19.08.2025", "2025-08-19T00:00:00+00:00");
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn the_earliest_date_is_1800() {
+        let fetched = Utc::now();
+        let at = |s: &str| parse_date(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(
+            DateTime::from_timestamp(EARLIEST, 0).map(|d| d.to_rfc3339()),
+            Some("1800-01-01T00:00:00+00:00".to_owned())
+        );
+        assert!(plausible_date(&at("1800-01-01"), fetched));
+        assert!(!plausible_date(&at("1799-12-31"), fetched));
+        assert!(!plausible_date(&at("1970-01-01T00:00:00Z"), fetched));
+        assert!(plausible_date(&at("1970-01-01T00:00:01Z"), fetched));
     }
 
     #[test]

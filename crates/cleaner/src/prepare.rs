@@ -8,8 +8,6 @@
 //! start tags nested deeper than the cap are dropped with their end tags, and their content
 //! is kept.
 
-use std::borrow::Cow;
-
 /// Elements whose end tag is optional or implied (`<p>`, `<li>`, table parts) or that are
 /// void: they do not grow the stack in practice, so they do not count.
 fn counts(name: &[u8]) -> bool {
@@ -187,46 +185,97 @@ fn raw_text_end(bytes: &[u8], from: usize, name: &[u8]) -> usize {
     bytes.len()
 }
 
-/// Returns `html` without script and style bodies and comments, and with elements nested
-/// deeper than `max_depth` unwrapped.
-pub(crate) fn prepare(html: &str, max_depth: usize) -> Cow<'_, str> {
-    let (stripped, too_deep) = strip(html, max_depth);
-    if too_deep {
-        Cow::Owned(cap_depth(&stripped, max_depth))
-    } else {
-        stripped
-    }
+/// How much of a page the cleaner reads (see `Config`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    /// Elements nested deeper than this are unwrapped.
+    pub max_depth: usize,
+    /// The markup handed to the parser is cut at a token boundary before it passes this size.
+    pub max_bytes: usize,
+    /// ... or before its text (other than white space) passes this size.
+    pub max_text: usize,
 }
 
-/// Drops script bodies (but not JSON-LD), style bodies and comments, and says whether
-/// nesting goes past `max_depth` (same accounting as `cap_depth`).
-fn strip(html: &str, max_depth: usize) -> (Cow<'_, str>, bool) {
+/// What the parser is to read: a prefix of the page as it stands (nothing needed dropping),
+/// or a slimmed copy.
+#[derive(Debug)]
+pub(crate) enum Prepared {
+    Prefix(usize),
+    Owned(String),
+}
+
+/// Formatting elements: html5ever keeps those a block's end tag closed in a list and
+/// re-creates all of them at the next text (the "active formatting elements"). The list holds
+/// at most three alike (same name and attributes) after the last table cell, so what bounds
+/// it is how many differ by their attributes.
+fn formatting(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"b" | b"big"
+            | b"code"
+            | b"em"
+            | b"font"
+            | b"i"
+            | b"nobr"
+            | b"s"
+            | b"small"
+            | b"strike"
+            | b"strong"
+            | b"tt"
+            | b"u"
+    )
+}
+
+/// After this many formatting elements with attributes, the next ones lose theirs, so that the
+/// list of active formatting elements, and what one run of text can make html5ever re-create,
+/// stays this size (plus three of each name). Real pages have a few dozen (`<i class=icon>`,
+/// `<font face=...>` on old pages); nothing the cleaner reads is lost from them.
+const MAX_FORMATTING_WITH_ATTRIBUTES: usize = 256;
+
+/// An attribute value longer than this is dropped: nothing the cleaner reads (a class, a
+/// link, a date, a meta description) is that long, and a hostile page can make one as long
+/// as the page.
+const MAX_ATTRIBUTE: usize = 64 * 1024;
+
+/// Returns `html` without script and style bodies, comments and unread attributes, with
+/// elements nested deeper than `budget.max_depth` unwrapped, and cut where it passes the
+/// budget's size or text: one linear pass, which copies nothing when nothing is dropped.
+pub(crate) fn prepare(html: &str, budget: &Budget) -> Prepared {
     let bytes = html.as_bytes();
-    let mut out = String::new();
-    // `html[copied..]` is not yet in `out`; nothing was dropped while `out` is empty.
-    let mut copied = 0;
-    let mut dropped_any = false;
-    // Replaces `html[from..to]` with `with` in the output.
-    let mut splice = |from: usize, to: usize, with: &str, out: &mut String| {
-        if to > from {
-            if !dropped_any {
-                out.reserve(html.len());
-                dropped_any = true;
-            }
-            out.push_str(&html[copied..from]);
-            out.push_str(with);
-            copied = to;
-        }
+    let mut out = Splicer {
+        html,
+        out: String::new(),
+        copied: 0,
+        reserve: html.len().min(budget.max_bytes.saturating_add(1024)),
     };
     let mut slim = String::new();
     let mut depth = 0usize;
-    let mut too_deep = false;
+    // Start tags dropped by the depth cap whose end tags are still to come.
+    let mut unwrapped = 0usize;
+    let mut text = 0usize;
+    let mut formatting_with_attributes = 0usize;
     let mut at = 0;
+    let mut cut = html.len();
     while let Some(token) = next_token(bytes, at) {
+        if out.len_at(at) >= budget.max_bytes {
+            cut = at;
+            break;
+        }
         match token {
             Token::Other { end } => {
                 if droppable_comment(&bytes[at..end]) {
-                    splice(at, end, "", &mut out);
+                    out.splice(at, end, "");
+                } else if bytes[at] != b'<' {
+                    let (taken, used) = take_text(
+                        &html[at..end],
+                        budget.max_text.saturating_sub(text),
+                        budget.max_bytes - out.len_at(at),
+                    );
+                    text += used;
+                    if taken < end - at {
+                        cut = at + taken;
+                        break;
+                    }
                 }
                 at = end;
             }
@@ -237,12 +286,35 @@ fn strip(html: &str, max_depth: usize) -> (Cow<'_, str>, bool) {
                 name_lower,
                 self_closing,
             } => {
-                if counts(&name_lower) && !self_closing {
-                    depth += 1;
-                    too_deep |= depth > max_depth;
-                }
-                if slim_tag(&html[start..end], name_end - start, &mut slim) {
-                    splice(start, end, &slim, &mut out);
+                let nests = counts(&name_lower) && !self_closing;
+                if nests && depth >= budget.max_depth {
+                    unwrapped += 1;
+                    out.splice(start, end, "");
+                } else {
+                    let mut slimmed = slim_tag(&html[start..end], name_end - start, &mut slim);
+                    let kept = if slimmed {
+                        slim.as_str()
+                    } else {
+                        &html[start..end]
+                    };
+                    if formatting(&name_lower) && kept.len() > name_end - start + 1 {
+                        formatting_with_attributes += 1;
+                        if formatting_with_attributes > MAX_FORMATTING_WITH_ATTRIBUTES {
+                            slim.clear();
+                            slim.push_str(&html[start..name_end]);
+                            slim.push('>');
+                            slimmed = true;
+                        }
+                    }
+                    let size = if slimmed { slim.len() } else { end - start };
+                    if out.len_at(start) + size > budget.max_bytes {
+                        cut = start;
+                        break;
+                    }
+                    if slimmed {
+                        out.splice(start, end, &slim);
+                    }
+                    depth += usize::from(nests);
                 }
                 at = end;
                 if raw_text(&name_lower) && !self_closing {
@@ -259,26 +331,112 @@ fn strip(html: &str, max_depth: usize) -> (Cow<'_, str>, bool) {
                         _ => false,
                     };
                     if unread {
-                        splice(at, text_end, "", &mut out);
+                        out.splice(at, text_end, "");
+                    } else {
+                        // A title, JSON-LD or a textarea is read whole or not at all.
+                        let used = non_space(body);
+                        if text + used > budget.max_text
+                            || out.len_at(at) + body.len() > budget.max_bytes
+                        {
+                            cut = at;
+                            break;
+                        }
+                        text += used;
                     }
                     at = text_end;
                 }
             }
             Token::End {
-                end, name_lower, ..
+                start,
+                end,
+                name_lower,
             } => {
                 if counts(&name_lower) {
-                    depth = depth.saturating_sub(1);
+                    if unwrapped > 0 {
+                        unwrapped -= 1;
+                        out.splice(start, end, "");
+                    } else {
+                        depth = depth.saturating_sub(1);
+                    }
                 }
                 at = end;
             }
         }
     }
-    if out.is_empty() && copied == 0 {
-        return (Cow::Borrowed(html), too_deep);
+    out.finish(cut)
+}
+
+/// Builds the prepared markup from the page and the stretches replaced in it, in order; the
+/// copy is made only at the first replacement.
+struct Splicer<'a> {
+    html: &'a str,
+    out: String,
+    /// `html[copied..]` is not yet in `out`.
+    copied: usize,
+    /// The size to reserve at the first replacement.
+    reserve: usize,
+}
+
+impl Splicer<'_> {
+    /// Replaces `html[from..to]` with `with`.
+    fn splice(&mut self, from: usize, to: usize, with: &str) {
+        if to > from {
+            if self.out.capacity() == 0 {
+                self.out.reserve(self.reserve);
+            }
+            self.out.push_str(&self.html[self.copied..from]);
+            self.out.push_str(with);
+            self.copied = to;
+        }
     }
-    out.push_str(&html[copied..]);
-    (Cow::Owned(out), too_deep)
+
+    /// The size of the output once `html[..at]` is in it.
+    fn len_at(&self, at: usize) -> usize {
+        self.out.len() + at.saturating_sub(self.copied)
+    }
+
+    /// The output up to `html[..cut]`.
+    fn finish(mut self, cut: usize) -> Prepared {
+        if self.copied == 0 && self.out.is_empty() {
+            return Prepared::Prefix(cut);
+        }
+        self.out
+            .push_str(&self.html[self.copied..cut.max(self.copied)]);
+        Prepared::Owned(self.out)
+    }
+}
+
+/// How many bytes other than ASCII white space `bytes` holds.
+fn non_space(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| !b.is_ascii_whitespace()).count()
+}
+
+/// How much of `text` fits: `(bytes taken, bytes other than white space among them)`, taking
+/// at most `room` bytes other than white space and `max` bytes in all, and cutting on a
+/// character boundary.
+fn take_text(text: &str, room: usize, max: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    if bytes.len() <= max {
+        let used = non_space(bytes);
+        if used <= room {
+            return (text.len(), used);
+        }
+    }
+    let mut seen = 0;
+    let mut at = 0;
+    while at < bytes.len().min(max) {
+        if !bytes[at].is_ascii_whitespace() {
+            if seen == room {
+                break;
+            }
+            seen += 1;
+        }
+        at += 1;
+    }
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    (at, non_space(&bytes[..at]))
 }
 
 /// Whether the cleaner (or html5ever's tree builder) reads an attribute. Inline styles only
@@ -380,7 +538,7 @@ fn slim_tag(tag: &str, name_end: usize, out: &mut String) -> bool {
                 }
             }
         }
-        if read_attribute(&bytes[name.clone()], &bytes[value]) {
+        if value.len() <= MAX_ATTRIBUTE && read_attribute(&bytes[name.clone()], &bytes[value]) {
             out.push(' ');
             out.push_str(&tag[name.start..i]);
         } else {
@@ -406,60 +564,6 @@ fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
-/// Returns `html` with elements nested deeper than `max_depth` unwrapped.
-fn cap_depth(html: &str, max_depth: usize) -> String {
-    let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len());
-    let mut depth = 0usize;
-    let mut dropped = 0usize;
-    let mut at = 0;
-    while let Some(token) = next_token(bytes, at) {
-        match token {
-            Token::Other { end } => {
-                out.push_str(&html[at..end]);
-                at = end;
-            }
-            Token::Start {
-                start,
-                end,
-                name_lower,
-                self_closing,
-                ..
-            } => {
-                let nests = counts(&name_lower) && !self_closing;
-                if nests && depth >= max_depth {
-                    dropped += 1;
-                } else {
-                    out.push_str(&html[start..end]);
-                    depth += usize::from(nests);
-                }
-                at = end;
-                if raw_text(&name_lower) && !self_closing {
-                    let text_end = raw_text_end(bytes, at, &name_lower);
-                    out.push_str(&html[at..text_end]);
-                    at = text_end;
-                }
-            }
-            Token::End {
-                start,
-                end,
-                name_lower,
-            } => {
-                if counts(&name_lower) && dropped > 0 {
-                    dropped -= 1;
-                } else {
-                    out.push_str(&html[start..end]);
-                    if counts(&name_lower) {
-                        depth = depth.saturating_sub(1);
-                    }
-                }
-                at = end;
-            }
-        }
-    }
-    out
 }
 
 /// Whether nesting ever goes past `max_depth` (same accounting as `cap_depth`).
@@ -512,18 +616,74 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn budget(max_depth: usize) -> Budget {
+        Budget {
+            max_depth,
+            max_bytes: usize::MAX,
+            max_text: usize::MAX,
+        }
+    }
+
+    fn prep(html: &str, budget: &Budget) -> String {
+        match prepare(html, budget) {
+            Prepared::Prefix(len) => html[..len].to_owned(),
+            Prepared::Owned(s) => s,
+        }
+    }
+
     #[test]
     fn shallow_pages_without_scripts_are_untouched() {
         let html =
             "<html><body><div><p>one<p>two<ul><li>a<li>b</ul></div><script></script></body></html>";
-        assert!(matches!(prepare(html, 4), Cow::Borrowed(_)));
+        assert!(matches!(prepare(html, &budget(4)), Prepared::Prefix(n) if n == html.len()));
+    }
+
+    #[test]
+    fn text_past_the_budget_is_not_read() {
+        let budget = Budget {
+            max_text: 10,
+            ..budget(10)
+        };
+        // White space is free; the cut falls before the eleventh other byte, on a character
+        // boundary, and nothing is copied.
+        let html = "<p>  abcde  </p><p>fghi ЖЖЖ</p><p>never</p>";
+        assert_eq!(prep(html, &budget), "<p>  abcde  </p><p>fghi ");
+        assert!(matches!(prepare(html, &budget), Prepared::Prefix(_)));
+        // A title, like JSON-LD, is read whole or not at all.
+        let html = "<title>0123456789ab</title><p>x";
+        assert_eq!(prep(html, &budget), "<title>");
+    }
+
+    #[test]
+    fn markup_past_the_budget_is_not_read() {
+        let budget = Budget {
+            max_bytes: 30,
+            ..budget(10)
+        };
+        let html = "<div><!-- a long comment that goes --><p>one</p><p>two</p><p>three</p>";
+        assert_eq!(prep(html, &budget), "<div><p>one</p><p>two</p><p>th");
+        let spaces = format!("<p>{}</p>", " ".repeat(100));
+        assert_eq!(prep(&spaces, &budget).len(), 30);
+    }
+
+    #[test]
+    fn attributes_too_long_to_be_read_go() {
+        let html = format!(
+            "<div class=\"{}\" id=main><a href=\"/{}\">x</a>",
+            "c ".repeat(MAX_ATTRIBUTE),
+            "x".repeat(100)
+        );
+        assert_eq!(
+            prep(&html, &budget(10)),
+            format!("<div id=main><a href=\"/{}\">x</a>", "x".repeat(100))
+        );
     }
 
     #[test]
     fn script_and_style_bodies_and_comments_go() {
         let html = "<head><style>p { color: red }</style><script type=\"application/ld+json\">{\"a\":1}</script></head><body><!-- note --><script>if (a<b) {}</script><p>text</p><!-->x<script><!-- document.write(\"<script>y</script>\") --></script></body>";
         assert_eq!(
-            prepare(html, 10),
+            prep(html, &budget(10)),
             "<head><style></style><script type=\"application/ld+json\">{\"a\":1}</script></head><body><script></script><p>text</p><!-->x<script><!-- document.write(\"<script>y</script>\") --></script></body>"
         );
     }
@@ -573,7 +733,7 @@ mod tests {
             "<div class=\"x>y\">".repeat(50),
             "</div>".repeat(50)
         );
-        let capped = prepare(&html, 10);
+        let capped = prep(&html, &budget(10));
         assert_eq!(capped.matches("<div").count(), 10);
         assert_eq!(capped.matches("</div>").count(), 10);
         assert!(capped.contains("<p>deep text</p>"));

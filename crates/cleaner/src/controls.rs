@@ -1,0 +1,107 @@
+//! Characters a page may carry that must never reach a terminal or an index: C0 and C1
+//! controls (escape sequences recolour, move or retitle a terminal; NUL truncates C strings),
+//! DEL, and the bidi embeddings, overrides and isolates, which reorder how the text after them
+//! is displayed, so that `exe.txt` can show as `txt.exe` ("Trojan Source"). Right-to-left
+//! text needs none of them (the bidi algorithm orders Arabic and Hebrew by itself), so they
+//! go everywhere, consistently; the marks (U+200E, U+200F, U+061C) and the joiners
+//! (U+200C, U+200D), which scripts such as Persian and Hindi need, stay.
+
+/// A bidi embedding, override or isolate: U+202A-U+202E, U+2066-U+2069.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` is dropped from every field (newline and tab are kept in multi-line text by
+/// the callers that allow them).
+pub(crate) fn unwanted(c: char) -> bool {
+    c.is_control() || bidi_control(c)
+}
+
+/// Which character `c` becomes in multi-line text: itself, a newline for the line-ending
+/// controls (CR, VT, FF, NEL, and the Unicode line and paragraph separators), or nothing.
+pub(crate) fn multiline_char(c: char) -> Option<char> {
+    match c {
+        '\n' | '\t' => Some(c),
+        '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some('\n'),
+        c if unwanted(c) => None,
+        c => Some(c),
+    }
+}
+
+/// `s` as one line: whitespace controls become a space (so words stay apart), other controls
+/// and bidi controls go. Untouched (no allocation) when there is nothing to drop.
+pub(crate) fn line(s: &mut String) {
+    if !s
+        .chars()
+        .any(|c| unwanted(c) || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return;
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if unwanted(c) || matches!(c, '\u{2028}' | '\u{2029}') {
+            if c.is_whitespace() && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.truncate(out.trim_end().len());
+    *s = out;
+}
+
+/// `s` as multi-line text (see [`multiline_char`]), with `offsets` (byte positions into `s`,
+/// each on a character boundary) moved to where their characters are afterwards. Returns
+/// whether anything changed.
+pub(crate) fn multiline(s: &mut String, offsets: &mut [&mut usize]) -> bool {
+    if s.chars().all(|c| multiline_char(c) == Some(c)) {
+        return false;
+    }
+    let mut out = String::with_capacity(s.len());
+    // (position in `s`, position in `out`) at each character, to move the offsets.
+    let mut moves: Vec<(usize, usize)> = Vec::new();
+    for (at, c) in s.char_indices() {
+        if !offsets.is_empty() {
+            moves.push((at, out.len()));
+        }
+        if let Some(c) = multiline_char(c) {
+            out.push(c);
+        }
+    }
+    for offset in offsets.iter_mut() {
+        let moved = match moves.binary_search_by_key(&**offset, |&(from, _)| from) {
+            Ok(i) => moves[i].1,
+            // Past the last character (the end of the text).
+            Err(_) => out.len(),
+        };
+        **offset = moved;
+    }
+    *s = out;
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_lose_controls_and_keep_words_apart() {
+        let mut s = "Jane\u{1b}[31m Smith\nand\tJo\u{202E}e\u{0}".to_owned();
+        line(&mut s);
+        assert_eq!(s, "Jane[31m Smith and Joe");
+        let mut s = "Αθήνα دولت تازه\u{200C}ای".to_owned();
+        let before = s.clone();
+        line(&mut s);
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn multiline_text_keeps_newlines_and_tabs_and_moves_offsets() {
+        let mut s = "a\u{1b}b\r\n\tc\u{85}d\u{202E}e".to_owned();
+        let (mut start, mut end) = (2, s.len());
+        multiline(&mut s, &mut [&mut start, &mut end]);
+        assert_eq!(s, "ab\n\n\tc\nde");
+        assert_eq!((start, end), (1, s.len()));
+    }
+}
