@@ -44,15 +44,23 @@ fn modern_dev_set_and_conll_validation_hold_their_figures() {
     // Issue 12's targets where they are met; where not, the level reached, so that a
     // regression fails.
     assert!(all.recall() >= 0.92, "dev recall {:.3}", all.recall());
-    assert!(all.alias_rate() >= 0.91, "dev alias {:.3}", all.alias_rate());
-    assert!(all.precision() >= 0.89, "dev precision {:.3}", all.precision());
+    assert!(
+        all.alias_rate() >= 0.91,
+        "dev alias {:.3}",
+        all.alias_rate()
+    );
+    assert!(
+        all.precision() >= 0.89,
+        "dev precision {:.3}",
+        all.precision()
+    );
     assert!(
         without.recall() >= 0.92,
         "dev recall without the signatories page {:.3}",
         without.recall()
     );
     assert!(
-        without.precision() >= 0.86,
+        without.precision() >= 0.90,
         "dev precision without the signatories page {:.3}",
         without.precision()
     );

@@ -57,6 +57,10 @@ impl TokInfo {
     pub fn is_alpha(&self) -> bool {
         self.has(ALPHA)
     }
+    /// Initials with periods: `J.`, `J.K.`.
+    pub fn is_initial(&self) -> bool {
+        self.has(INITIAL) && self.has(CAP)
+    }
     pub fn lower_hash(&self) -> u64 {
         self.lower
     }

@@ -171,7 +171,6 @@ impl Stage {
             let base = emit.len();
             emit.extend(acc[..tags].iter().map(|&a| a as f32 * self.scale));
             emit[base + 1] += person_bias;
-            emit[base + 2] += person_bias;
         }
         viterbi(emit, tags, &self.start, &self.trans, out);
     }
@@ -179,7 +178,8 @@ impl Stage {
 
 impl Stage {
     /// Tags every sentence of a featurised document twice: with `person_bias` added to the
-    /// person tags' scores, and without it (the second result, `None` when the bias is 0). The
+    /// score of the tag that opens a person's name (so a name pays it once, whatever its
+    /// length), and without it (the second result, `None` when the bias is 0). The
     /// emission scores, the costly part, are computed once.
     pub fn decode_all_twice(
         &self,
@@ -199,7 +199,6 @@ impl Stage {
             plain.extend_from_slice(&out);
             for e in emit.chunks_exact_mut(tags) {
                 e[1] += person_bias;
-                e[2] += person_bias;
             }
             viterbi(&emit, tags, &self.start, &self.trans, &mut out);
             all.push(&out, &emit, tags);
