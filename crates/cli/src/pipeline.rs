@@ -89,9 +89,10 @@ impl Analyser {
             .as_deref()
             .and_then(|canonical| canonical_key(&own, canonical))
             .unwrap_or(own);
-        let persons = self
-            .extractor
-            .extract(&format!("{}\n\n{}", article.title, article.text));
+        let persons = self.extractor.extract_in(
+            &format!("{}\n\n{}", article.title, article.text),
+            article.language.as_deref(),
+        );
         Ok(Analysis::Article(Box::new((article, persons))))
     }
 

@@ -10,6 +10,7 @@
 //! - social-media handles and hashtags (`@dianeabbott`, `#Obama`) are not names: their `@`/`#`
 //!   and the word after are joined into one token and left untagged, whatever the corpus says.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -356,6 +357,57 @@ fn documents(sentences: &[Sentence], map: KindMap, gum: bool) -> Vec<TrainingDoc
     out
 }
 
+/// Relabels as other entities the person spans of `docs` that end in a word CoNLL-2003 marks
+/// as a nationality, religion or group (`groups`, lower case): the extra corpora tag "Native
+/// American", "Hispanic" or "Republican" as persons now and then, and a tagger taught that
+/// finds persons in "a Somali American mayor".
+pub fn relabel_groups(docs: &mut [TrainingDoc], groups: &HashSet<String>) {
+    for doc in docs {
+        let chars: Vec<char> = doc.text.chars().collect();
+        for e in &mut doc.entities {
+            if e.kind != EntityKind::Person || e.end > chars.len() || e.start >= e.end {
+                continue;
+            }
+            let span: String = chars[e.start..e.end].iter().collect();
+            let last = span
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_lowercase();
+            if groups.contains(&last) {
+                e.kind = EntityKind::Misc;
+            }
+        }
+    }
+}
+
+/// Words CoNLL-2003 tags as a one-word MISC entity at least twice and never as part of a
+/// person: nationalities, religions, parties' adjectives ("American", "Muslim", "Republican").
+pub fn group_words(conll: &[TrainingDoc]) -> HashSet<String> {
+    let mut misc: HashMap<String, u32> = HashMap::new();
+    let mut person = HashSet::new();
+    for doc in conll {
+        let chars: Vec<char> = doc.text.chars().collect();
+        for e in &doc.entities {
+            let (a, b) = (e.start.min(chars.len()), e.end.min(chars.len()));
+            let span: String = chars[a..b].iter().collect();
+            match e.kind {
+                EntityKind::Misc if !span.contains(' ') => {
+                    *misc.entry(span.to_lowercase()).or_default() += 1;
+                }
+                EntityKind::Person => {
+                    person.extend(span.split_whitespace().map(str::to_lowercase));
+                }
+                _ => {}
+            }
+        }
+    }
+    misc.into_iter()
+        .filter(|(w, n)| *n >= 2 && !person.contains(w))
+        .map(|(w, _)| w)
+        .collect()
+}
+
 /// One extra corpus, read.
 #[derive(Debug, Clone)]
 pub struct Corpus {
@@ -501,6 +553,33 @@ mod tests {
                 ("Suu Kyi".into(), EntityKind::Person),
                 ("Philly".into(), EntityKind::Location),
                 ("Lindsay".into(), EntityKind::Person),
+            ]
+        );
+    }
+
+    #[test]
+    fn group_words_come_from_conll_misc_and_relabel_persons() {
+        let conll = documents(
+            &parse_bio(
+                "American\tB-MISC\nvoters\tO\n\nAmerican\tB-MISC\nJohn\tB-PER\nSmith\tI-PER\n\n\
+                 Smith\tB-MISC\nSmith\tB-MISC\n",
+            ),
+            conll_kind,
+            false,
+        );
+        let groups = group_words(&conll);
+        assert!(groups.contains("american") && !groups.contains("smith"));
+        let mut extra = documents(
+            &parse_bio("Native\tB-person\nAmerican\tI-person\nJohn\tB-person\n"),
+            wnut_kind,
+            false,
+        );
+        relabel_groups(&mut extra, &groups);
+        assert_eq!(
+            texts(&extra[0]),
+            vec![
+                ("Native American".into(), EntityKind::Misc),
+                ("John".into(), EntityKind::Person)
             ]
         );
     }

@@ -101,6 +101,17 @@ impl Extractor {
         })
     }
 
+    /// The persons named in `text` written in `language` (an ISO 639 code such as `en`,
+    /// `en-GB`, `de`; `None` when unknown). The tagger knows English only: in a language whose
+    /// nouns are capitalised it would take them for names ("Blick", "Ziel" in German), so text
+    /// declared in another language gives no persons. Unknown is taken for English.
+    pub fn extract_in(&self, text: &str, language: Option<&str>) -> Vec<Person> {
+        if language.is_some_and(|l| !is_english(l)) {
+            return Vec::new();
+        }
+        self.extract(text)
+    }
+
     /// The persons named in `text`, most mentioned first (ties: first mentioned first).
     pub fn extract(&self, text: &str) -> Vec<Person> {
         let mut tagged = self.tag(text);
@@ -454,6 +465,13 @@ fn is_particle(tok: &str) -> bool {
         "af", "av", "e",
     ];
     PARTICLES.contains(&tok)
+}
+
+/// Whether an ISO 639 language tag is English: `en`, `EN`, `en-GB`, `en_US`, `eng`.
+fn is_english(tag: &str) -> bool {
+    let t = tag.trim();
+    let primary = t.split(['-', '_']).next().unwrap_or_default();
+    primary.eq_ignore_ascii_case("en") || primary.eq_ignore_ascii_case("eng")
 }
 
 /// Dotted abbreviations that look like initials but name places and bodies ("the U.S.").

@@ -175,7 +175,8 @@ fn phrase_words(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Legal-form words that end a company's listed name but not the name it goes by.
+/// Legal forms and line-of-business words that end a company's listed name but not the name
+/// it goes by ("Ford Motor Company" is "Ford", "Nissan Chemical Industries" "Nissan").
 const LEGAL_FORMS: &[&str] = &[
     "inc",
     "incorporated",
@@ -183,6 +184,7 @@ const LEGAL_FORMS: &[&str] = &[
     "corporation",
     "co",
     "company",
+    "companies",
     "ltd",
     "limited",
     "plc",
@@ -206,6 +208,35 @@ const LEGAL_FORMS: &[&str] = &[
     "trust",
     "kgaa",
     "&",
+    "industries",
+    "energy",
+    "technologies",
+    "technology",
+    "international",
+    "financial",
+    "systems",
+    "pharmaceuticals",
+    "brands",
+    "solutions",
+    "bancorp",
+    "properties",
+    "electric",
+    "services",
+    "resorts",
+    "resources",
+    "networks",
+    "healthcare",
+    "foods",
+    "products",
+    "partners",
+    "motor",
+    "motors",
+    "chemical",
+    "chemicals",
+    "platforms",
+    "entertainment",
+    "communications",
+    "therapeutics",
 ];
 
 /// The 32 bits of a folded word's hash that the gazetteer keeps.

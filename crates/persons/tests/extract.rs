@@ -154,6 +154,24 @@ fn name_forming_titles_stay_in_the_name() {
     assert_eq!(names, vec!["Elizabeth", "Harry"]);
 }
 
+/// Issue 12: the tagger knows English only, and German capitalises its nouns: a page declared
+/// in another language gives no persons ("Blick", "Ziel" topped a mixed archive's list).
+#[test]
+fn text_in_another_language_gives_no_persons() {
+    let german = "Ein Blick auf das Ziel: Angela Merkel sagte, das Leben sei schwer.";
+    assert!(EXTRACTOR.extract_in(german, Some("de")).is_empty());
+    let english = "Angela Merkel said life was hard.";
+    for lang in [Some("en"), Some("en-GB"), Some("EN_us"), None] {
+        let names: Vec<String> = EXTRACTOR
+            .extract_in(english, lang)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, vec!["Angela Merkel"], "{lang:?}");
+    }
+    assert!(EXTRACTOR.extract_in(english, Some("fr")).is_empty());
+}
+
 /// Issue 12: handles name accounts, not persons, and a credit line's role is no part of the name.
 #[test]
 fn handles_and_credit_line_roles_are_not_names() {

@@ -100,11 +100,13 @@ fn main() -> anyhow::Result<()> {
             ..d.doc
         })
         .collect();
+    let groups = newsdex_eval::corpora::group_words(&docs);
     for name in args.extra.split(',').map(str::trim) {
         if name.is_empty() || name == "none" {
             continue;
         }
-        let corpus = newsdex_eval::corpora::read_corpus(&args.shared, name)?;
+        let mut corpus = newsdex_eval::corpora::read_corpus(&args.shared, name)?;
+        newsdex_eval::corpora::relabel_groups(&mut corpus.docs, &groups);
         println!(
             "{}: {} documents, {} entities",
             corpus.name,
