@@ -60,6 +60,10 @@ eval *ARGS:
 eval-persons *ARGS:
     {{newsdex}} eval persons "$@"
 
+# score the person extractor on the modern web-news dev set (`just eval-persons-modern --errors`)
+eval-persons-modern *ARGS:
+    {{newsdex}} eval persons --modern "$@"
+
 # retrain the person tagger from ../shared/data/conll2003 (deterministic) into data/persons/model.bin
 train-persons:
     cargo run --release -p newsdex-eval --bin train-persons -- --shared ../shared --out data/persons/model.bin

@@ -99,16 +99,25 @@ impl Analyser {
                 .trim();
             return Ok(Analysis::Skipped(format!("not HTML (`{content_type}`)")));
         }
-        let mut article = match self
-            .cleaner
-            .clean(&page.body, &page.final_url, page.content_type())
-        {
+        let mut article = match self.cleaner.clean_at(
+            &page.body,
+            &page.final_url,
+            page.content_type(),
+            page.fetched_at,
+        ) {
             Ok(article) => article,
             // Bytes that are not text at all are not a page that failed: they were never one.
             Err(newsdex_cleaner::Error::NotText) => {
                 return Ok(Analysis::Skipped(
                     "not HTML (binary data under an HTML name or type)".to_owned(),
                 ));
+            }
+            // A body still compressed (a WARC record or a file saved without decoding it) is
+            // not a page this pipeline can read: say what it is instead of failing the batch.
+            Err(newsdex_cleaner::Error::Compressed { format }) => {
+                return Ok(Analysis::Skipped(format!(
+                    "not HTML ({format}-compressed body that was never decoded)"
+                )));
             }
             Err(err) => return Err(err.into()),
         };
@@ -119,9 +128,10 @@ impl Analyser {
             .as_deref()
             .and_then(|canonical| canonical_key(&own, canonical))
             .unwrap_or(own);
-        let persons = self
-            .extractor
-            .extract(&format!("{}\n\n{}", article.title, article.text));
+        let persons = self.extractor.extract_in(
+            &format!("{}\n\n{}", article.title, article.text),
+            article.language.as_deref(),
+        );
         Ok(Analysis::Article(Box::new(AnalysedArticle {
             article,
             persons,

@@ -3,5 +3,7 @@
 //! library crates they measure.
 
 pub mod clean;
+pub mod corpora;
 mod metrics;
 pub mod persons;
+pub mod persons_modern;

@@ -27,6 +27,13 @@ pub struct PersonsEvalArgs {
     /// Turn off document-level consistency (for ablation).
     #[arg(long)]
     pub no_consistency: bool,
+    /// Score the modern web-news dev set (`data/persons-modern-dev/`) instead of CoNLL:
+    /// person-set P/R/F1 and alias resolution, with and without the signatories page.
+    #[arg(long)]
+    pub modern: bool,
+    /// With --modern, list the false persons, misses and unresolved aliases of each article.
+    #[arg(long)]
+    pub errors: bool,
 }
 
 /// A CoNLL document rebuilt as text: tokens joined by spaces, sentences by newlines.
@@ -150,6 +157,7 @@ pub fn split_sentences(docs: &[ConllDoc]) -> Vec<ConllDoc> {
                 doc: TrainingDoc {
                     text: line.to_string(),
                     entities,
+                    ..TrainingDoc::default()
                 },
                 tokens: line.split(' ').filter(|t| !t.is_empty()).count(),
             });
@@ -347,24 +355,74 @@ pub fn print_report(scores: &Scores, worst: usize) {
     }
 }
 
-/// The US Census 1990 given-name and surname lists under `shared` (`data/names/`), which the
-/// trainer turns into the hashed name lists stored in the model file.
+/// The name lists the trainer turns into the hashed lists stored in the model file: the US
+/// Census 1990 given names and surnames (`data/names/`), and from `data/ner-extra/gazetteers/`
+/// the US given names with their births (SSA), GeoNames places with their population and the
+/// countries and US states, listed companies, and the capitalised-versus-lower-case table.
 pub fn read_name_lists(shared: &Path) -> anyhow::Result<NameLists> {
-    let read = |file: &str| -> anyhow::Result<Vec<String>> {
-        let path = shared.join("data/names").join(file);
-        let src = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
-        Ok(src
-            .lines()
+    let read = |rel: &str| -> anyhow::Result<String> {
+        let path = shared.join(rel);
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read `{}`", path.display()))
+    };
+    let lines = |src: String| -> Vec<String> {
+        src.lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(str::to_string)
-            .collect())
+            .collect()
     };
-    Ok(NameLists {
-        given: read("census1990_first.txt")?,
-        surnames: read("census1990_last.txt")?,
-    })
+    // Tab-separated rows after a header line, each with at least `n` columns.
+    let rows = |rel: &str, n: usize| -> anyhow::Result<Vec<Vec<String>>> {
+        let src = read(rel)?;
+        let mut out = Vec::new();
+        for (k, line) in src.lines().enumerate().skip(1) {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<String> = line.split('\t').map(|c| c.trim().to_string()).collect();
+            if cols.len() < n {
+                bail!("`{rel}` line {}: expected {n} tab-separated columns", k + 1);
+            }
+            out.push(cols);
+        }
+        Ok(out)
+    };
+    let num = |rel: &str, s: &str| -> anyhow::Result<f64> {
+        s.parse::<f64>()
+            .with_context(|| format!("`{rel}`: `{s}` is not a number"))
+    };
+    let g = "data/ner-extra/gazetteers/";
+    let mut lists = NameLists {
+        given: lines(read("data/names/census1990_first.txt")?),
+        surnames: lines(read("data/names/census1990_last.txt")?),
+        ..NameLists::default()
+    };
+    let f = format!("{g}ssa_first_names_1940_2017.tsv");
+    for r in rows(&f, 2)? {
+        let births = num(&f, &r[1])?;
+        lists.given_counts.push((r[0].clone(), births as u64));
+    }
+    let f = format!("{g}geonames_cities15000.tsv");
+    for r in rows(&f, 3)? {
+        let population = num(&f, &r[2])?;
+        lists
+            .places
+            .push((r[0].clone(), (population as u64).max(1)));
+    }
+    for r in rows(&format!("{g}geonames_countries_usstates.tsv"), 1)? {
+        lists.places.push((r[0].clone(), 0));
+    }
+    for r in rows(&format!("{g}companies_pytickersymbols.tsv"), 1)? {
+        lists.companies.push(r[0].clone());
+    }
+    let f = format!("{g}spacy_caps_vs_lower_logprob.tsv");
+    for r in rows(&f, 4)? {
+        let (cap, ratio) = (num(&f, &r[1])?, num(&f, &r[3])?);
+        lists
+            .capitalisation
+            .push((r[0].clone(), cap as f32, ratio as f32));
+    }
+    Ok(lists)
 }
 
 /// The CoNLL validation split under `shared`.
@@ -372,8 +430,49 @@ pub fn valid_path(shared: &Path) -> PathBuf {
     shared.join("data/conll2003/valid.txt")
 }
 
+/// The extractor `args` asks for: the compiled-in model or `--model FILE`.
+fn extractor(args: &PersonsEvalArgs) -> anyhow::Result<Extractor> {
+    let config = Config {
+        document_consistency: !args.no_consistency,
+        ..Config::default()
+    };
+    Ok(match &args.model {
+        Some(p) => {
+            let bytes =
+                std::fs::read(p).with_context(|| format!("cannot read `{}`", p.display()))?;
+            Extractor::from_model_bytes(&bytes, config)
+                .with_context(|| format!("cannot load `{}`", p.display()))?
+        }
+        None => Extractor::with_config(config),
+    })
+}
+
+/// `newsdex eval persons --modern`: the modern web-news dev set. Prints a notice and succeeds
+/// when the set is absent (a checkout without `../shared`).
+fn run_modern(args: &PersonsEvalArgs) -> anyhow::Result<()> {
+    let path = crate::persons_modern::dev_path(&args.shared);
+    if !path.exists() {
+        println!(
+            "skipping: `{}` not found (pass --shared DIR, the directory holding data/persons-modern-dev/)",
+            path.display()
+        );
+        return Ok(());
+    }
+    let docs = crate::persons_modern::read_dev(&path)?;
+    let results = crate::persons_modern::score(&extractor(args)?, &docs);
+    println!(
+        "persons-modern-dev: {} articles, person-set scores (issue 12's metric)",
+        docs.len()
+    );
+    crate::persons_modern::print_report(&results, args.errors);
+    Ok(())
+}
+
 /// `newsdex eval persons`.
 pub fn run(args: &PersonsEvalArgs) -> anyhow::Result<()> {
+    if args.modern {
+        return run_modern(args);
+    }
     let path = valid_path(&args.shared);
     if !path.exists() {
         bail!(
@@ -382,18 +481,7 @@ pub fn run(args: &PersonsEvalArgs) -> anyhow::Result<()> {
         );
     }
     let docs = read_conll(&path)?;
-    let config = Config {
-        document_consistency: !args.no_consistency,
-        ..Config::default()
-    };
-    let extractor = match &args.model {
-        Some(p) => {
-            let bytes =
-                std::fs::read(p).with_context(|| format!("cannot read `{}`", p.display()))?;
-            Extractor::from_model_bytes(&bytes, config)?
-        }
-        None => Extractor::with_config(config),
-    };
+    let extractor = extractor(args)?;
     // One untimed pass first, so the timed one measures steady-state speed.
     let _ = score(&extractor, &docs[..docs.len().min(20)]);
     let scores = score(&extractor, &docs);

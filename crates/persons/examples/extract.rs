@@ -18,7 +18,10 @@ fn main() -> std::io::Result<()> {
     let extractor = match args.first() {
         Some(path) => {
             let bytes = std::fs::read(path)?;
-            let bias = args.get(1).and_then(|b| b.parse().ok()).unwrap_or_default();
+            let bias = args
+                .get(1)
+                .and_then(|b| b.parse().ok())
+                .unwrap_or(newsdex_persons::Config::default().person_bias);
             let config = newsdex_persons::Config {
                 person_bias: bias,
                 ..Default::default()

@@ -3,7 +3,7 @@
 //! place cues, and document-level evidence about the same word elsewhere in the text).
 
 use crate::fold::{fmix, fold_into, hash_str};
-use crate::lexicon::{Entry, HashKeyMap, Lexicon};
+use crate::lexicon::{Entry, HashKeyMap, Lexicon, MAX_PHRASE, phrase_hash};
 use crate::model::Tagging;
 use crate::tokenize::{Sentence, Token};
 
@@ -20,6 +20,8 @@ const CONJ: u16 = 1 << 9; // "and", "or", "&", "nor"
 const PRON: u16 = 1 << 10; // a personal pronoun or "who": persons are referred to by them
 const THING_PRON: u16 = 1 << 11; // "it", "they", "which": organisations and places are
 const GAP: u16 = 1 << 12; // may stand between a subject and its verb: "later", "quickly"
+const QUOTE: u16 = 1 << 14; // a double quotation mark of any style
+const PREP: u16 = 1 << 13; // "in", "at", "on", "via", "from": before places, venues, platforms
 
 /// What the features need to know about one token, computed once per token.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,6 +35,12 @@ pub(crate) struct TokInfo {
     pub lex: Entry,
     /// Letters in the word.
     letters: u8,
+    /// Hash of the folded word without a trailing period: its name-list key.
+    key: u64,
+    /// Where the token stands in a listed place or company name of several words ("Walnut
+    /// Creek", "Lockheed Martin"): bits 0-1 first (1), inner (2) or last (3) word, bits 2-3 the
+    /// place bucket, bit 4 a company; 0 outside any.
+    pub phrase: u8,
 }
 
 impl TokInfo {
@@ -48,6 +56,10 @@ impl TokInfo {
     }
     pub fn is_alpha(&self) -> bool {
         self.has(ALPHA)
+    }
+    /// Initials with periods: `J.`, `J.K.`.
+    pub fn is_initial(&self) -> bool {
+        self.has(INITIAL) && self.has(CAP)
     }
     pub fn lower_hash(&self) -> u64 {
         self.lower
@@ -143,6 +155,12 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
     if tok == "," {
         flags |= COMMA;
     }
+    if matches!(
+        tok,
+        "\"" | "\u{201C}" | "\u{201D}" | "\u{201E}" | "\u{00AB}" | "\u{00BB}" | "''" | "``"
+    ) {
+        flags |= QUOTE;
+    }
     if matches!(tok, "and" | "or" | "&" | "nor" | "And" | "AND" | "OR") {
         flags |= CONJ;
     }
@@ -165,6 +183,27 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
     }
     if flags & LOWER != 0 && (tok.ends_with("ly") || BETWEEN_SUBJECT_AND_VERB.contains(&tok)) {
         flags |= GAP;
+    }
+    if matches!(
+        tok,
+        "in" | "at"
+            | "on"
+            | "via"
+            | "from"
+            | "near"
+            | "across"
+            | "into"
+            | "onto"
+            | "through"
+            | "outside"
+            | "inside"
+            | "In"
+            | "At"
+            | "On"
+            | "Via"
+            | "From"
+    ) {
+        flags |= PREP;
     }
     if matches!(
         tok,
@@ -214,17 +253,51 @@ fn info(tok: &str, lex: &Lexicon, s: &mut Scratch) -> TokInfo {
         flags,
         lex: lex.get(lex_key),
         letters: letters.min(255) as u8,
+        key: lex_key,
+        phrase: 0,
+    }
+}
+
+/// Marks the tokens of listed place and company names of several words, longest match first.
+fn mark_phrases(infos: &mut [TokInfo], lex: &Lexicon) {
+    let mut i = 0;
+    while i < infos.len() {
+        if !infos[i].lex.phrase_start {
+            i += 1;
+            continue;
+        }
+        let longest = (2..=MAX_PHRASE.min(infos.len() - i)).rev().find_map(|len| {
+            let e = lex.get_phrase(phrase_hash(infos[i..i + len].iter().map(|t| t.key)))?;
+            (e.place > 0 || e.company).then_some((len, e))
+        });
+        let Some((len, e)) = longest else {
+            i += 1;
+            continue;
+        };
+        let kind = (e.place << 2) | u8::from(e.company) << 4;
+        for (k, t) in infos[i..i + len].iter_mut().enumerate() {
+            let role = if k == 0 {
+                1
+            } else if k + 1 == len {
+                3
+            } else {
+                2
+            };
+            t.phrase = kind | role;
+        }
+        i += len;
     }
 }
 
 /// Per-token information for a whole text.
-/// Per-token information for a whole text.
 pub(crate) fn token_infos(text: &str, tokens: &[Token], lex: &Lexicon) -> Vec<TokInfo> {
     let mut scratch = Scratch::default();
-    tokens
+    let mut infos: Vec<TokInfo> = tokens
         .iter()
         .map(|t| info(t.text(text), lex, &mut scratch))
-        .collect()
+        .collect();
+    mark_phrases(&mut infos, lex);
+    infos
 }
 
 /// A whole line with at least four capitalised words, no lower-case word longer than three
@@ -315,6 +388,14 @@ struct DocStat {
     after_title: u16,
     after_first: u16,
     before_head: u16,
+    /// Right after "in", "at", "on", "via", "from", ...
+    after_prep: u16,
+    /// "he", "she", "his", "her" or "who" within the next four words.
+    person_pron: u16,
+    /// "it", "its", "they" or "which" within the next three words.
+    thing_pron: u16,
+    /// Right before a number ("RTX 3080", "iPhone 12").
+    before_num: u16,
 }
 
 impl DocStat {
@@ -324,6 +405,26 @@ impl DocStat {
         self.after_title = self.after_title.saturating_add(o.after_title);
         self.after_first = self.after_first.saturating_add(o.after_first);
         self.before_head = self.before_head.saturating_add(o.before_head);
+        self.after_prep = self.after_prep.saturating_add(o.after_prep);
+        self.person_pron = self.person_pron.saturating_add(o.person_pron);
+        self.thing_pron = self.thing_pron.saturating_add(o.thing_pron);
+        self.before_num = self.before_num.saturating_add(o.before_num);
+    }
+
+    fn sub(&mut self, o: &DocStat) {
+        for (a, b) in [
+            (&mut self.cap_mid, o.cap_mid),
+            (&mut self.lower, o.lower),
+            (&mut self.after_title, o.after_title),
+            (&mut self.after_first, o.after_first),
+            (&mut self.before_head, o.before_head),
+            (&mut self.after_prep, o.after_prep),
+            (&mut self.person_pron, o.person_pron),
+            (&mut self.thing_pron, o.thing_pron),
+            (&mut self.before_num, o.before_num),
+        ] {
+            *a -= b.min(*a);
+        }
     }
 }
 
@@ -355,6 +456,17 @@ fn own_stat(infos: &[TokInfo], i: usize, sent: &Sentence, si: SentenceInfo) -> D
     }
     if t.is_cap() && is_head_at(infos, i + 1, sent.end, si.caps_line) {
         s.before_head = 1;
+    }
+    if t.is_cap() || si.caps_line {
+        if i > sent.start && infos[i - 1].has(PREP) {
+            s.after_prep = 1;
+        }
+        let near = |n: usize, f: u16| (i + 1..sent.end.min(i + 1 + n)).any(|j| infos[j].has(f));
+        s.person_pron = u16::from(near(4, PRON));
+        s.thing_pron = u16::from(near(3, THING_PRON));
+        if i + 1 < sent.end && infos[i + 1].has(DIGIT) {
+            s.before_num = 1;
+        }
     }
     s
 }
@@ -393,6 +505,55 @@ const T_PRON_NEXT: u64 = 34;
 const T_UNKNOWN_RUN: u64 = 35;
 const T_PRON_NEXT_SENTENCE: u64 = 36;
 const T_PERSON_VERB: u64 = 37;
+const T_GAZ2: u64 = 38;
+const T_CAPS: u64 = 39;
+const T_CAPS_PREV: u64 = 40;
+const T_CAPS_NEXT: u64 = 41;
+const T_PHRASE: u64 = 42;
+const T_QUOTED: u64 = 43;
+
+/// Where each token stands in a short quotation that reads as a title ("Barracuda", "Dreamboat
+/// Annie", "The Marvelous Mrs Maisel"): a quoted run of one to six words, each capitalised or a
+/// short function word. 0 outside one; 1 a one-word title; 2 first, 3 inner, 4 last word.
+fn quoted_titles(infos: &[TokInfo], sentences: &[Sentence]) -> Vec<u8> {
+    let mut out = vec![0u8; infos.len()];
+    for sent in sentences {
+        let mut i = sent.start;
+        while i < sent.end {
+            if !infos[i].has(QUOTE) {
+                i += 1;
+                continue;
+            }
+            let Some(close) = (i + 1..sent.end.min(i + 10)).find(|&j| infos[j].has(QUOTE)) else {
+                i += 1;
+                continue;
+            };
+            let words: Vec<usize> = (i + 1..close).filter(|&j| infos[j].is_alpha()).collect();
+            let titled = !words.is_empty()
+                && words.len() <= 6
+                && words
+                    .iter()
+                    .all(|&j| infos[j].is_cap() || infos[j].letters <= 3)
+                && words.iter().any(|&j| infos[j].is_cap());
+            if titled {
+                let n = words.len();
+                for (k, &j) in words.iter().enumerate() {
+                    out[j] = if n == 1 {
+                        1
+                    } else if k == 0 {
+                        2
+                    } else if k + 1 == n {
+                        4
+                    } else {
+                        3
+                    };
+                }
+            }
+            i = close + 1;
+        }
+    }
+    out
+}
 
 /// Words that may stand between a subject and its verb ("Okonkwo later told ...") besides
 /// adverbs in "-ly".
@@ -460,8 +621,9 @@ pub(crate) fn features(
         }
     }
 
+    let quoted = quoted_titles(infos, sentences);
     let shift = 64 - bits;
-    let mut rows: Vec<u32> = Vec::with_capacity(infos.len() * 44);
+    let mut rows: Vec<u32> = Vec::with_capacity(infos.len() * 48);
     let mut starts = Vec::with_capacity(infos.len() + 1);
     for (k, (sent, &si)) in sentences.iter().zip(sinfos).enumerate() {
         let (s, e) = (sent.start, sent.end);
@@ -524,6 +686,64 @@ pub(crate) fn features(
                         T_GAZ_NEXT,
                         gaz_code(n),
                         u64::from(t.is_cap()) | caps << 1,
+                    ));
+                }
+            }
+            if t.is_alpha() {
+                // Other name lists, and how likely the word is to be capitalised at all: a
+                // sentence-initial "Rich" is an adjective, a sentence-initial "Denver" a city.
+                let l = &t.lex;
+                push(feat2(
+                    T_GAZ2,
+                    u64::from(l.given_freq)
+                        | u64::from(l.place) << 2
+                        | u64::from(l.company) << 4
+                        | u64::from(t.is_cap()) << 5,
+                    caps,
+                ));
+                let ctx = if si.caps_line {
+                    2
+                } else if si.headline {
+                    3
+                } else {
+                    u64::from(i == si.first_word)
+                };
+                push(feat(
+                    T_CAPS,
+                    u64::from(l.caps)
+                        | u64::from(l.cap_freq) << 3
+                        | ctx << 5
+                        | u64::from(t.is_cap()) << 7,
+                ));
+                let side = |o: &TokInfo| u64::from(o.lex.caps) | u64::from(o.is_cap()) << 3;
+                if let Some(p) = prev.filter(|p| p.is_alpha()) {
+                    push(feat2(
+                        T_CAPS_PREV,
+                        side(p)
+                            | u64::from(t.is_cap()) << 4
+                            | u64::from(i - 1 == si.first_word) << 5,
+                        caps,
+                    ));
+                }
+                if let Some(n) = next.filter(|n| n.is_alpha()) {
+                    push(feat2(
+                        T_CAPS_NEXT,
+                        side(n) | u64::from(t.is_cap()) << 4,
+                        caps,
+                    ));
+                }
+                if quoted[i] != 0 {
+                    push(feat2(
+                        T_QUOTED,
+                        u64::from(quoted[i]),
+                        caps | u64::from(t.is_cap()) << 1,
+                    ));
+                }
+                if t.phrase != 0 {
+                    push(feat2(
+                        T_PHRASE,
+                        u64::from(t.phrase),
+                        caps | u64::from(t.is_cap()) << 1,
                     ));
                 }
             }
@@ -618,12 +838,7 @@ pub(crate) fn features(
             }
             if t.is_alpha() && (t.is_cap() || si.caps_line) {
                 let mut st = stats.get(&t.lower).copied().unwrap_or_default();
-                let own = own_stat(infos, i, sent, si);
-                st.cap_mid -= own.cap_mid.min(st.cap_mid);
-                st.lower -= own.lower.min(st.lower);
-                st.after_title -= own.after_title.min(st.after_title);
-                st.after_first -= own.after_first.min(st.after_first);
-                st.before_head -= own.before_head.min(st.before_head);
+                st.sub(&own_stat(infos, i, sent, si));
                 // Context: is this occurrence itself informative about case?
                 let ctx = if si.caps_line {
                     2
@@ -638,6 +853,10 @@ pub(crate) fn features(
                     (3, st.after_title > 0),
                     (4, st.after_first > 0),
                     (5, st.before_head > 0),
+                    (6, st.after_prep > 0),
+                    (7, st.person_pron > 0),
+                    (8, st.thing_pron > 0),
+                    (9, st.before_num > 0),
                 ];
                 for (k, on) in evidence {
                     if on {

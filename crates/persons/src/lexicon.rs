@@ -46,6 +46,21 @@ pub(crate) struct Entry {
     pub first: u8,
     /// Surname frequency bucket, 1 (most common) to 4; 0 when not a census surname.
     pub last: u8,
+    /// How common a given name it is among US births (1 most common to 3); 0 when unlisted.
+    pub given_freq: u8,
+    /// A place: 1 a country, a US state or a city of a million or more, 2 a city of 100,000 or
+    /// more, 3 a smaller town; 0 none. On a phrase entry, the place the whole phrase names.
+    pub place: u8,
+    /// A listed company (single word, or the whole phrase on a phrase entry).
+    pub company: bool,
+    /// How much likelier the word is written lower case than capitalised, in five bands (1:
+    /// nearly always capitalised, like "Denver", to 5: nearly always lower case, like "Rich");
+    /// 0 when the table does not know the word.
+    pub caps: u8,
+    /// How common the capitalised form is (1 common to 3 rare); 0 when unknown.
+    pub cap_freq: u8,
+    /// Some listed place or company name of several words starts with this word.
+    pub phrase_start: bool,
     /// 0 for none, 1 for a title or role ("President", "striker"), 2 for an honorific ("Mr").
     pub title: u8,
     pub head: bool,
@@ -77,29 +92,152 @@ fn bucket(rank: usize, edges: [usize; 3]) -> u8 {
     }
 }
 
-/// The name lists the trainer learns from (read from `../shared/data/names/` in practice), as
-/// written: case and accents do not matter. The crate adds its own list of given names from many
-/// countries (`data/persons/given_names_world.txt`) to these.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The name lists the trainer learns from (read from `../shared/data/names/` and
+/// `../shared/data/ner-extra/gazetteers/` in practice), as written: case and accents do not
+/// matter. The crate adds its own list of given names from many countries
+/// (`data/persons/given_names_world.txt`) to these. Every list is a feature, never a filter: a
+/// surname can be a city, a given name a company.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NameLists {
     /// Given names, in any order.
     pub given: Vec<String>,
     /// Surnames, most frequent first (the rank decides the frequency bucket).
     pub surnames: Vec<String>,
+    /// Given names with the number of people given them (births).
+    pub given_counts: Vec<(String, u64)>,
+    /// Places with their population; 0 for countries and states.
+    pub places: Vec<(String, u64)>,
+    /// Company names as listed ("Netflix, Inc."): legal forms at the end are also dropped.
+    pub companies: Vec<String>,
+    /// Capitalised words with the log-probability of the capitalised form and how much
+    /// likelier (in log units) the lower-case form is.
+    pub capitalisation: Vec<(String, f32, f32)>,
 }
 
+/// The longest place or company name, in words, that the phrase lookup matches.
+pub(crate) const MAX_PHRASE: usize = 4;
+
 /// The name lists as the tagger uses them, stored in the model file instead of the lists
-/// themselves: for each name the high 32 bits of the hash of its folded form and a one-byte code
-/// (given-name list flags in bits 0-1, surname bucket in bits 2-4). Five bytes a name and no text; a
-/// 32-bit key takes an unlisted word for one of the census lists' 94,000 names about once in
-/// 45,000 lookups.
+/// themselves: for each word or phrase the high 32 bits of the hash of its folded form and a
+/// two-byte code (see the `CODE_*` layout below). Six bytes an entry and no text; a 32-bit key
+/// takes an unlisted word for a listed one about once in 15,000 lookups.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Gazetteer {
     /// Sorted and distinct.
     pub keys: Vec<u32>,
     /// `codes[i]` belongs to `keys[i]`.
-    pub codes: Vec<u8>,
+    pub codes: Vec<u16>,
 }
+
+// Gazetteer code layout (bits of the `u16`).
+const CODE_GIVEN: u16 = 0; // 2 bits: census given-name list, world list
+const CODE_SURNAME: u16 = 2; // 3 bits: census surname bucket 1-4
+const CODE_GIVEN_FREQ: u16 = 5; // 2 bits: SSA given-name bucket 1-3
+const CODE_PLACE: u16 = 7; // 2 bits: place bucket 1-3
+const CODE_COMPANY: u16 = 9; // 1 bit
+const CODE_CAPS: u16 = 10; // 3 bits: capitalisation band 1-5
+const CODE_CAP_FREQ: u16 = 13; // 2 bits: frequency of the capitalised form 1-3
+const CODE_PHRASE_START: u16 = 15; // 1 bit
+
+fn field(code: u16, at: u16, bits: u16) -> u8 {
+    ((code >> at) & ((1 << bits) - 1)) as u8
+}
+
+/// Sets a field of a code unless it is set already (the first list to speak wins).
+fn set_field(code: &mut u16, at: u16, bits: u16, value: u8) {
+    let mask = ((1u16 << bits) - 1) << at;
+    if *code & mask == 0 {
+        *code |= (u16::from(value) << at) & mask;
+    }
+}
+
+/// The key of a phrase from the hashes of its folded words (each as `hash_str` gives it, no
+/// trailing period): mixed so that it never equals a single word's hash by construction.
+pub(crate) fn phrase_hash(words: impl IntoIterator<Item = u64>) -> u64 {
+    let mut h: u64 = 0x5048_5241_5345_0001;
+    for w in words {
+        h = crate::fold::fmix(h.rotate_left(23) ^ w);
+    }
+    h
+}
+
+/// The folded words of a listed name as the tokenizer splits text ("St. Louis" -> `st`,
+/// `louis`; "Winston-Salem" stays one word), trailing periods removed.
+fn phrase_words(name: &str) -> Vec<String> {
+    let toks = crate::tokenize::tokenize(name);
+    toks.iter()
+        .map(|t| {
+            let mut s = String::new();
+            fold_into(t.text(name), &mut s);
+            s.strip_suffix('.').map(str::to_string).unwrap_or(s)
+        })
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// Legal forms and line-of-business words that end a company's listed name but not the name
+/// it goes by ("Ford Motor Company" is "Ford", "Nissan Chemical Industries" "Nissan").
+const LEGAL_FORMS: &[&str] = &[
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "companies",
+    "ltd",
+    "limited",
+    "plc",
+    "ag",
+    "se",
+    "sa",
+    "s.a",
+    "nv",
+    "n.v",
+    "spa",
+    "s.p.a",
+    "ab",
+    "asa",
+    "oyj",
+    "holding",
+    "holdings",
+    "group",
+    "llc",
+    "lp",
+    "reit",
+    "trust",
+    "kgaa",
+    "&",
+    "industries",
+    "energy",
+    "technologies",
+    "technology",
+    "international",
+    "financial",
+    "systems",
+    "pharmaceuticals",
+    "brands",
+    "solutions",
+    "bancorp",
+    "properties",
+    "electric",
+    "services",
+    "resorts",
+    "resources",
+    "networks",
+    "healthcare",
+    "foods",
+    "products",
+    "partners",
+    "motor",
+    "motors",
+    "chemical",
+    "chemicals",
+    "platforms",
+    "entertainment",
+    "communications",
+    "therapeutics",
+];
 
 /// The 32 bits of a folded word's hash that the gazetteer keeps.
 fn name_hash(name: &str) -> u32 {
@@ -121,26 +259,90 @@ fn short_key(folded_hash: u64) -> u64 {
 
 impl Gazetteer {
     pub fn from_lists(lists: &NameLists) -> Self {
-        let mut codes: BTreeMap<u32, u8> = BTreeMap::new();
-        let names = |list: &'_ [String]| {
-            list.iter()
-                .map(|n| n.trim())
-                .filter(|n| !n.is_empty() && !n.starts_with('#'))
-                .map(name_hash)
-                .collect::<Vec<u32>>()
+        let mut codes: BTreeMap<u32, u16> = BTreeMap::new();
+        let clean = |n: &str| -> Option<String> {
+            let n = n.trim();
+            (!n.is_empty() && !n.starts_with('#')).then(|| n.to_string())
         };
-        for k in names(&lists.given) {
-            *codes.entry(k).or_default() |= 1;
+        for n in lists.given.iter().filter_map(|n| clean(n)) {
+            *codes.entry(name_hash(&n)).or_default() |= 1 << CODE_GIVEN;
         }
-        let world: Vec<String> = words(WORLD_GIVEN).collect();
-        for k in names(&world) {
-            *codes.entry(k).or_default() |= 2;
+        for n in words(WORLD_GIVEN) {
+            *codes.entry(name_hash(&n)).or_default() |= 2 << CODE_GIVEN;
         }
         // The first (most frequent) rank of a name decides its bucket.
-        for (rank, k) in names(&lists.surnames).into_iter().enumerate() {
-            let code = codes.entry(k).or_default();
-            if *code >> 2 == 0 {
-                *code |= bucket(rank, [1000, 5000, 20000]) << 2;
+        for (rank, n) in lists.surnames.iter().filter_map(|n| clean(n)).enumerate() {
+            let code = codes.entry(name_hash(&n)).or_default();
+            set_field(code, CODE_SURNAME, 3, bucket(rank, [1000, 5000, 20000]));
+        }
+        for (n, births) in &lists.given_counts {
+            let Some(n) = clean(n) else { continue };
+            let b = match *births {
+                b if b >= 100_000 => 1,
+                b if b >= 10_000 => 2,
+                _ => 3,
+            };
+            set_field(
+                codes.entry(name_hash(&n)).or_default(),
+                CODE_GIVEN_FREQ,
+                2,
+                b,
+            );
+        }
+        for (n, logp_cap, lower_minus_cap) in &lists.capitalisation {
+            let Some(n) = clean(n) else { continue };
+            let band = match *lower_minus_cap {
+                r if r < -2.0 => 1,
+                r if r < -0.5 => 2,
+                r if r < 0.5 => 3,
+                r if r < 2.0 => 4,
+                _ => 5,
+            };
+            let freq = match *logp_cap {
+                p if p >= -11.0 => 1,
+                p if p >= -14.0 => 2,
+                _ => 3,
+            };
+            let code = codes.entry(name_hash(&n)).or_default();
+            set_field(code, CODE_CAPS, 3, band);
+            set_field(code, CODE_CAP_FREQ, 2, freq);
+        }
+        // Places and companies: a one-word name on the word's own entry, a longer one as a
+        // phrase entry plus a flag on its first word.
+        let mut add_phrase = |words: &[String], at: u16, bits: u16, value: u8| {
+            if words.is_empty() || words.len() > MAX_PHRASE {
+                return;
+            }
+            let key = if words.len() == 1 {
+                (hash_str(&words[0]) >> 32) as u32
+            } else {
+                let first = codes.entry((hash_str(&words[0]) >> 32) as u32).or_default();
+                *first |= 1 << CODE_PHRASE_START;
+                (phrase_hash(words.iter().map(|w| hash_str(w))) >> 32) as u32
+            };
+            set_field(codes.entry(key).or_default(), at, bits, value);
+        };
+        for (n, population) in &lists.places {
+            let Some(n) = clean(n) else { continue };
+            let b = match *population {
+                0 => 1, // countries and states
+                p if p >= 1_000_000 => 1,
+                p if p >= 100_000 => 2,
+                _ => 3,
+            };
+            add_phrase(&phrase_words(&n), CODE_PLACE, 2, b);
+        }
+        for n in &lists.companies {
+            let Some(n) = clean(n) else { continue };
+            let mut w = phrase_words(&n);
+            add_phrase(&w, CODE_COMPANY, 1, 1);
+            // "Netflix, Inc." is known as "Netflix".
+            let full = w.len();
+            while w.len() > 1 && w.last().is_some_and(|l| LEGAL_FORMS.contains(&l.as_str())) {
+                w.pop();
+            }
+            if w.len() < full {
+                add_phrase(&w, CODE_COMPANY, 1, 1);
             }
         }
         Self {
@@ -149,13 +351,15 @@ impl Gazetteer {
         }
     }
 
-    /// Appends the model-file form: `count: u32`, `count` keys (`u32`), `count` codes (`u8`).
+    /// Appends the model-file form: `count: u32`, `count` keys (`u32`), `count` codes (`u16`).
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&(self.keys.len() as u32).to_le_bytes());
         for k in &self.keys {
             out.extend_from_slice(&k.to_le_bytes());
         }
-        out.extend_from_slice(&self.codes);
+        for c in &self.codes {
+            out.extend_from_slice(&c.to_le_bytes());
+        }
     }
 
     /// Reads the form [`Gazetteer::write`] writes from the front of `bytes`.
@@ -170,8 +374,19 @@ impl Gazetteer {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        let codes = take(bytes, n)?.to_vec();
-        if codes.iter().any(|&c| c >> 2 > 4) {
+        let raw = take(
+            bytes,
+            n.checked_mul(2)
+                .ok_or_else(|| Error::Model("bad name list size".into()))?,
+        )?;
+        let codes: Vec<u16> = raw
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        if codes
+            .iter()
+            .any(|&c| field(c, CODE_SURNAME, 3) > 4 || field(c, CODE_CAPS, 3) > 5)
+        {
             return Err(Error::Model("bad name code".into()));
         }
         if keys.windows(2).any(|w| w[0] >= w[1]) {
@@ -200,8 +415,14 @@ impl Lexicon {
         map.reserve(gazetteer.keys.len() + 1000);
         for (&key, &code) in gazetteer.keys.iter().zip(&gazetteer.codes) {
             let e = map.entry(spread(key)).or_default();
-            e.first = code & 3;
-            e.last = code >> 2;
+            e.first = field(code, CODE_GIVEN, 2);
+            e.last = field(code, CODE_SURNAME, 3);
+            e.given_freq = field(code, CODE_GIVEN_FREQ, 2);
+            e.place = field(code, CODE_PLACE, 2);
+            e.company = field(code, CODE_COMPANY, 1) == 1;
+            e.caps = field(code, CODE_CAPS, 3);
+            e.cap_freq = field(code, CODE_CAP_FREQ, 2);
+            e.phrase_start = field(code, CODE_PHRASE_START, 1) == 1;
         }
         for w in words(TITLES) {
             map.entry(short_key(hash_str(&w))).or_default().title = 1;
@@ -221,6 +442,11 @@ impl Lexicon {
     /// Honorifics, for the trainer to insert before names.
     pub fn honorifics() -> Vec<String> {
         words(HONORIFICS).collect()
+    }
+
+    /// Looks up a phrase by [`phrase_hash`].
+    pub fn get_phrase(&self, phrase: u64) -> Option<Entry> {
+        self.map.get(&short_key(phrase)).copied()
     }
 
     /// Looks up a word by the hash of its folded form, without any trailing period.
@@ -249,6 +475,15 @@ mod tests {
         NameLists {
             given: v(&["JOHN", "Zoë", "MARIO", "", "# comment"]),
             surnames: v(&["SMITH", "JONES", "John"]),
+            given_counts: vec![("Mary".into(), 500_000), ("Zoë".into(), 3_000)],
+            places: vec![
+                ("Denver".into(), 700_000),
+                ("Walnut Creek".into(), 70_000),
+                ("St. Louis".into(), 300_000),
+                ("Kenya".into(), 0),
+            ],
+            companies: v(&["Netflix, Inc.", "Lockheed Martin"]),
+            capitalisation: vec![("Rich".into(), -12.4, 2.6), ("Denver".into(), -11.8, -2.8)],
         }
     }
 
@@ -271,6 +506,24 @@ mod tests {
         assert!(lex.lookup("Road").head);
         assert!(lex.lookup("resigned").person_verb && !lex.lookup("said").person_verb);
         assert_eq!(lex.lookup("Zelensky"), Entry::default());
+        assert_eq!(lex.lookup("Mary").given_freq, 1);
+        assert_eq!(lex.lookup("Zoe").given_freq, 3);
+        let denver = lex.lookup("Denver");
+        assert_eq!((denver.place, denver.caps, denver.cap_freq), (2, 1, 2));
+        assert_eq!((lex.lookup("rich").caps, lex.lookup("Rich").place), (5, 0));
+        assert_eq!(lex.lookup("KENYA").place, 1);
+        assert!(lex.lookup("Netflix").company);
+        // Several words: a flag on the first word and an entry for the whole phrase.
+        let phrase = |ws: &[&str]| {
+            lex.get_phrase(phrase_hash(ws.iter().map(|w| hash_str(w))))
+                .unwrap_or_default()
+        };
+        assert!(lex.lookup("Walnut").phrase_start && lex.lookup("Walnut").place == 0);
+        assert_eq!(phrase(&["walnut", "creek"]).place, 3);
+        assert_eq!(phrase(&["st", "louis"]).place, 2);
+        assert!(phrase(&["lockheed", "martin"]).company);
+        assert!(lex.lookup("Lockheed").phrase_start);
+        assert_eq!(phrase(&["creek", "walnut"]), Entry::default());
     }
 
     #[test]
@@ -284,7 +537,12 @@ mod tests {
         assert!(b.is_empty());
         assert!(Gazetteer::read(&mut &bytes[..bytes.len() - 1]).is_err());
         let mut bad = bytes.clone();
-        *bad.last_mut().expect("a code") = 0xf0;
+        let low = bad.len() - 2; // the low byte of the last code
+        bad[low] = 0x1c; // surname bucket 7
+        assert!(Gazetteer::read(&mut &bad[..]).is_err());
+        let mut bad = bytes.clone();
+        let high = bad.len() - 1;
+        bad[high] = 0x18; // capitalisation band 6
         assert!(Gazetteer::read(&mut &bad[..]).is_err());
     }
 }

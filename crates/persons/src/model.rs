@@ -1,10 +1,10 @@
 //! The tagger's model: hashed feature weights per BIO tag, tag transitions, Viterbi decoding, and
 //! the compact binary file the trainer writes and the extractor embeds.
 //!
-//! File layout (little endian): magic `NDXPERS4`, `bits: u32`, `types: u32`, `stages: u32`,
+//! File layout (little endian): magic `NDXPERS5`, `bits: u32`, `types: u32`, `stages: u32`,
 //! `vocabulary: u32` then that many `u64` hashes of the folded words the model knows (sorted),
 //! the name lists it was trained with (`names: u32`, that many `u32` hash keys, sorted, then that
-//! many `u8` codes: see `lexicon::Gazetteer`), then per stage `scale: f32`, `start: [f32; tags]`, `trans: [f32; tags * tags]` and
+//! many `u16` codes: see `lexicon::Gazetteer`), then per stage `scale: f32`, `start: [f32; tags]`, `trans: [f32; tags * tags]` and
 //! `weights: [i8; 2^bits * tags]` (row-major: all tags of row 0, then row 1, ...). Tag 0 is `O`;
 //! type `k` has `B` at `1 + 2k` and `I` at `2 + 2k`; type 0 is always the person type.
 
@@ -12,7 +12,7 @@ use crate::Error;
 use crate::features::Features;
 use crate::lexicon::{Gazetteer, HashKeyMap};
 
-pub(crate) const MAGIC: &[u8; 8] = b"NDXPERS4";
+pub(crate) const MAGIC: &[u8; 8] = b"NDXPERS5";
 
 /// The committed model, compiled in.
 pub(crate) const EMBEDDED: &[u8] = include_bytes!("../../../data/persons/model.bin");
@@ -171,14 +171,41 @@ impl Stage {
             let base = emit.len();
             emit.extend(acc[..tags].iter().map(|&a| a as f32 * self.scale));
             emit[base + 1] += person_bias;
-            emit[base + 2] += person_bias;
         }
         viterbi(emit, tags, &self.start, &self.trans, out);
     }
 }
 
 impl Stage {
-    /// Tags every sentence of a featurised document.
+    /// Tags every sentence of a featurised document twice: with `person_bias` added to the
+    /// score of the tag that opens a person's name (so a name pays it once, whatever its
+    /// length), and without it (the second result, `None` when the bias is 0). The
+    /// emission scores, the costly part, are computed once.
+    pub fn decode_all_twice(
+        &self,
+        tags: usize,
+        feats: &Features,
+        sentences: &[std::ops::Range<usize>],
+        person_bias: f32,
+    ) -> (Tagging, Option<Vec<u8>>) {
+        if person_bias == 0.0 {
+            return (self.decode_all(tags, feats, sentences, 0.0), None);
+        }
+        let mut all = Tagging::default();
+        let mut plain = Vec::with_capacity(feats.starts.len());
+        let (mut emit, mut out) = (Vec::new(), Vec::new());
+        for s in sentences {
+            self.decode(tags, feats, s.clone(), 0.0, &mut emit, &mut out);
+            plain.extend_from_slice(&out);
+            for e in emit.chunks_exact_mut(tags) {
+                e[1] += person_bias;
+            }
+            viterbi(&emit, tags, &self.start, &self.trans, &mut out);
+            all.push(&out, &emit, tags);
+        }
+        (all, Some(plain))
+    }
+
     /// Tags every sentence of a featurised document; `person_bias` is added to the person
     /// tags' scores.
     pub fn decode_all(

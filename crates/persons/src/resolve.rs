@@ -2,9 +2,49 @@
 //! Starmer", "Starmer", "Sir Keir" are one) and picks each person's canonical name.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::fold::fold_into;
+use crate::lexicon::is_title;
 use crate::{Mention, Person};
+
+const NICKNAMES: &str = include_str!("../../../data/persons/nicknames.txt");
+
+/// Each given name or short form with the families (lines of `nicknames.txt`) it belongs to.
+static FAMILIES: LazyLock<HashMap<String, Vec<u16>>> = LazyLock::new(|| {
+    let mut map: HashMap<String, Vec<u16>> = HashMap::new();
+    let lines = NICKNAMES
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    for (k, line) in lines.enumerate() {
+        for w in line.split_whitespace() {
+            map.entry(word_key(w)).or_default().push(k as u16);
+        }
+    }
+    map
+});
+
+/// Whether two given names (word keys) may name the same person in one article: equal, a short
+/// form of the other ("kate" and "catherine", "gerry" and "gerald"), or a clipping of at least
+/// three letters ("geoff" and "geoffrey", "dan" and "daniel").
+fn same_given(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    // "Prince Charles" and "Princes Charles" are a title and a typo, not a short form.
+    if is_title(a) || is_title(b) {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.chars().count() >= 3 && long.starts_with(short) {
+        return true;
+    }
+    match (FAMILIES.get(a), FAMILIES.get(b)) {
+        (Some(x), Some(y)) => x.iter().any(|f| y.contains(f)),
+        _ => false,
+    }
+}
 
 /// A person mention as the extractor found it: the span, and its words (titles, possessives and
 /// punctuation already removed).
@@ -22,11 +62,12 @@ fn word_key(w: &str) -> String {
     s
 }
 
-/// `"g"` matches `"george"`: an initial stands for any name that starts with it.
+/// `"g"` matches `"george"`: an initial stands for any name that starts with it; and a short
+/// form its full name ("Gerry Ford", "Gerald Ford").
 fn compatible_first(a: &str, b: &str) -> bool {
-    a == b
-        || (a.chars().count() == 1 && b.starts_with(a))
+    (a.chars().count() == 1 && b.starts_with(a))
         || (b.chars().count() == 1 && a.starts_with(b))
+        || same_given(a, b)
 }
 
 fn same_full_name(a: &[String], b: &[String]) -> bool {
@@ -176,14 +217,41 @@ pub(crate) fn resolve(mentions: &[NameMention]) -> Vec<Person> {
                 .filter(|&g| groups[g].full.iter().any(|f| f.contains(w)))
                 .collect();
         }
+        // A short form of a full name's given name ("Geoff" after "Geoffrey Skelley"); not
+        // the reverse: "Daniel" alone is not "Dan Wootton".
         if cands.is_empty() {
-            let g = *singles.entry(w.clone()).or_insert_with(|| {
-                groups.push(Group {
-                    members: Vec::new(),
-                    full: Vec::new(),
-                });
-                groups.len() - 1
-            });
+            cands = (0..groups.len())
+                .filter(|&g| {
+                    groups[g].full.iter().any(|f| {
+                        f.len() >= 2
+                            && w.chars().count() < f[0].chars().count()
+                            && same_given(&f[0], w)
+                    })
+                })
+                .collect();
+        }
+        if cands.is_empty() {
+            // A lone given name joins a lone given name it is a form of ("Kate" and
+            // "Catherine"); the earliest such group, so the result does not depend on order.
+            let g = match singles.get(w) {
+                Some(&g) => g,
+                None => {
+                    let known = singles
+                        .iter()
+                        .filter(|(k, _)| same_given(k, w))
+                        .map(|(_, &g)| g)
+                        .min();
+                    let g = known.unwrap_or_else(|| {
+                        groups.push(Group {
+                            members: Vec::new(),
+                            full: Vec::new(),
+                        });
+                        groups.len() - 1
+                    });
+                    singles.insert(w.clone(), g);
+                    g
+                }
+            };
             groups[g].members.push(m);
         } else {
             let g = nearest(&cands, &groups, mentions, mentions[m].mention.start);
@@ -264,6 +332,38 @@ mod tests {
             ]
         );
         assert_eq!(ps[1].mentions[1].start, 30);
+    }
+
+    /// Issue 12: short forms of given names are the same person within one article.
+    #[test]
+    fn short_forms_of_given_names_join_their_full_names() {
+        let ps = resolve(&[
+            m(0, "Geoffrey Skelley"),
+            m(20, "Geoff"),
+            m(40, "Gerald Ford"),
+            m(60, "Gerry Ford"),
+            m(80, "Catherine"),
+            m(100, "Kate"),
+            m(120, "Daniel"),
+            m(140, "Dan"),
+        ]);
+        assert_eq!(
+            names(&ps),
+            vec![
+                ("Geoffrey Skelley".into(), 2),
+                ("Gerald Ford".into(), 2),
+                ("Catherine".into(), 2),
+                ("Daniel".into(), 2)
+            ]
+        );
+        // Different given names with one surname stay apart, and a full given name alone is
+        // not taken for someone known by its short form.
+        let ps = resolve(&[m(0, "Ann Wilson"), m(20, "Nancy Wilson")]);
+        assert_eq!(ps.len(), 2);
+        let ps = resolve(&[m(0, "Daniel"), m(20, "Dan Wootton")]);
+        assert_eq!(ps.len(), 2);
+        assert!(!same_given("prince", "princes"));
+        assert!(!same_given("jo", "joseph") && !same_given("mark", "marcus"));
     }
 
     #[test]

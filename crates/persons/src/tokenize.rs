@@ -27,11 +27,20 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Characters that split a chunk wherever they occur (dashes and slashes join words in news prose
-/// without spaces, "Starmer–Macron"; hyphen stays inside words).
+/// without spaces, "Starmer–Macron"; credit lines glue a role to a name with an underscore,
+/// "Director_Oh Kyeong Taek"; hyphen stays inside words).
 fn is_splitter(c: char) -> bool {
     matches!(
         c,
-        '\u{2013}' | '\u{2014}' | '\u{2015}' | '/' | '\u{2026}' | '|' | '\u{00B7}'
+        '\u{2013}'
+            | '\u{2014}'
+            | '\u{2015}'
+            | '/'
+            | '\u{2026}'
+            | '|'
+            | '\u{00B7}'
+            | '_'
+            | '\u{2022}'
     )
 }
 
@@ -153,8 +162,40 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
+/// Where a chunk glues a list number or a footnote mark to a word with a period: "3.Charlotte"
+/// (cut after the period) and "Shor.3" (cut before it). Digits on one side, at most three, and a
+/// word of letters on the other.
+fn glued_number_cut(chunk: &str) -> Option<usize> {
+    let dot = chunk.find('.')?;
+    let (left, right) = (&chunk[..dot], &chunk[dot + 1..]);
+    let digits = |x: &str| (1..=3).contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
+    let starts_word = |x: &str| {
+        let mut c = x.chars();
+        c.next().is_some_and(char::is_uppercase) && c.next().is_some_and(char::is_lowercase)
+    };
+    if digits(left) && starts_word(right) {
+        return Some(dot + 1);
+    }
+    let letters = left.chars().count() >= 2
+        && left.chars().all(char::is_alphabetic)
+        && left.chars().last().is_some_and(char::is_lowercase);
+    let footnote = right
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(right, |k| &right[..k]);
+    let after = &right[footnote.len()..];
+    if letters && digits(footnote) && !after.starts_with(|c: char| c.is_alphanumeric()) {
+        return Some(dot);
+    }
+    None
+}
+
 /// Splits one whitespace-free chunk `text[s..e]` into tokens, pushing byte ranges.
 fn split_chunk(text: &str, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
+    if let Some(cut) = glued_number_cut(&text[s..e]) {
+        split_chunk(text, s, s + cut, out);
+        split_chunk(text, s + cut, e, out);
+        return;
+    }
     // First cut at characters that always separate words.
     let chunk = &text[s..e];
     if chunk.contains(is_splitter) {
@@ -164,7 +205,11 @@ fn split_chunk(text: &str, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {
                 if piece < s + i {
                     split_piece(text, piece, s + i, out);
                 }
-                out.push((s + i, s + i + c.len_utf8()));
+                // An underscore joins words the way a space does ("Director_Oh Kyeong Taek",
+                // "snake_case"): it separates them and is no token itself.
+                if c != '_' {
+                    out.push((s + i, s + i + c.len_utf8()));
+                }
                 piece = s + i + c.len_utf8();
             }
         }
@@ -335,6 +380,39 @@ mod tests {
             toks("Starmer–Macron talks"),
             vec!["Starmer", "–", "Macron", "talks"]
         );
+    }
+
+    /// Regression: credit lines glue a role to a name with an underscore ("Director_Oh Kyeong
+    /// Taek"), and the role came out as part of the name.
+    #[test]
+    fn splits_credit_line_underscores_and_bullets() {
+        assert_eq!(
+            toks("Director_Oh Kyeong Taek"),
+            vec!["Director", "Oh", "Kyeong", "Taek"]
+        );
+        assert_eq!(toks("•Nic Batum"), vec!["•", "Nic", "Batum"]);
+        assert_eq!(toks("@mattbevin #Obama"), vec!["@mattbevin", "#Obama"]);
+    }
+
+    /// Regression: a list number or footnote mark glued to a name by a period ("3.Charlotte
+    /// Jones", "Boris Shor.3") made one token of both, and the name was lost.
+    #[test]
+    fn splits_list_numbers_and_footnote_marks_off_names() {
+        assert_eq!(
+            toks("3.Charlotte Jones"),
+            vec!["3", ".", "Charlotte", "Jones"]
+        );
+        assert_eq!(
+            toks("Boris Shor.3 And"),
+            vec!["Boris", "Shor", ".", "3", "And"]
+        );
+        assert_eq!(toks("Shor.12,"), vec!["Shor", ".", "12", ","]);
+        // Versions, decimals, domains and initials stay whole.
+        assert_eq!(
+            toks("v1.2 3.5 iOS.app J.R."),
+            vec!["v1.2", "3.5", "iOS.app", "J.R."]
+        );
+        assert_eq!(toks("1234.Anna"), vec!["1234.Anna"]);
     }
 
     #[test]

@@ -31,10 +31,23 @@ pub struct Entity {
 }
 
 /// One training document: its text and its gold entities.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TrainingDoc {
     pub text: String,
     pub entities: Vec<Entity>,
+    /// How many times each training pass sees the document (1 normally): a corpus whose
+    /// conventions the model must keep can outweigh larger ones written differently.
+    pub repeat: u32,
+}
+
+impl Default for TrainingDoc {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            entities: Vec::new(),
+            repeat: 1,
+        }
+    }
 }
 
 /// Training settings. The defaults are the ones the committed model was trained with.
@@ -149,6 +162,8 @@ impl SplitMix {
 struct PreparedDoc {
     /// The training document this one is, or was cut from: its jackknife fold.
     group: usize,
+    /// Times each pass sees it.
+    repeat: u32,
     base: Features,
     /// Stage-2 features, once stage-1 tags exist.
     stacked: Option<Features>,
@@ -281,7 +296,14 @@ fn restyle(
             kind: e.kind,
         })
         .collect();
-    (TrainingDoc { text, entities }, edits)
+    (
+        TrainingDoc {
+            text,
+            entities,
+            repeat: doc.repeat,
+        },
+        edits,
+    )
 }
 
 /// Short documents cut from `doc`: one or two of its lines (sentences, in CoNLL text) that read as
@@ -329,7 +351,11 @@ fn snippets(doc: &TrainingDoc, cfg: &TrainConfig, rng: &mut SplitMix) -> Vec<Tra
                 kind: e.kind,
             })
             .collect();
-        out.push(TrainingDoc { text, entities });
+        out.push(TrainingDoc {
+            text,
+            entities,
+            repeat: doc.repeat,
+        });
     }
     out
 }
@@ -370,9 +396,19 @@ fn prepare(
     // The census lists are Anglo-centric: hide some of their hits, so that a capitalised word
     // missing from them ("Volodymyr", "Giorgia") does not count as evidence against a name.
     for t in &mut infos {
-        if (t.lex.first > 0 || t.lex.last > 0) && rng.unit() < cfg.gazetteer_dropout {
+        if (t.lex.first > 0 || t.lex.last > 0 || t.lex.given_freq > 0)
+            && rng.unit() < cfg.gazetteer_dropout
+        {
             t.lex.first = 0;
             t.lex.last = 0;
+            t.lex.given_freq = 0;
+        }
+        // Likewise the place and company lists: incomplete, and a surname can be a town.
+        if (t.lex.place > 0 || t.lex.company || t.phrase != 0) && rng.unit() < cfg.gazetteer_dropout
+        {
+            t.lex.place = 0;
+            t.lex.company = false;
+            t.phrase = 0;
         }
     }
     let sinfos = sentence_infos(&doc.text, &tokens, &infos, &sents);
@@ -419,6 +455,7 @@ fn prepare(
     report.tokens += tokens.len();
     PreparedDoc {
         group,
+        repeat: doc.repeat.max(1),
         base,
         stacked: None,
         infos,
@@ -544,7 +581,9 @@ fn fit_one(
     let mut trans = Averaged::new(tags * tags);
     let mut order: Vec<(usize, usize)> = which
         .iter()
-        .flat_map(|&d| (0..docs[d].sentences.len()).map(move |s| (d, s)))
+        .flat_map(|&d| {
+            (0..docs[d].repeat).flat_map(move |_| (0..docs[d].sentences.len()).map(move |s| (d, s)))
+        })
         .collect();
     let mut rng =
         SplitMix(cfg.seed ^ u64::from(stage2) ^ member.wrapping_mul(0x5851_F42D_4C95_7F2D));
@@ -743,6 +782,7 @@ mod tests {
         TrainingDoc {
             text: text.to_string(),
             entities,
+            ..TrainingDoc::default()
         }
     }
 
@@ -751,6 +791,7 @@ mod tests {
         NameLists {
             given: v(&["JOHN", "MARY", "PETER", "DAVID"]),
             surnames: v(&["SMITH", "JONES", "BROWN", "HILL"]),
+            ..NameLists::default()
         }
     }
 

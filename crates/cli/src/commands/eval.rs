@@ -13,7 +13,8 @@ pub struct Args {
 enum Target {
     /// Score the cleaner's extraction and metadata.
     Clean(newsdex_eval::clean::CleanEvalArgs),
-    /// Score the person extractor on CoNLL-2003 validation (eng.testa).
+    /// Score the person extractor on CoNLL-2003 validation (eng.testa), or with `--modern` on
+    /// the modern web-news dev set (person-set P/R/F1 and alias resolution).
     Persons(newsdex_eval::persons::PersonsEvalArgs),
 }
 

@@ -1,7 +1,9 @@
-//! `train-persons`: trains the person tagger on CoNLL-2003 train with the US Census name lists
-//! (both read from `../shared`) and writes the model file the `newsdex-persons` crate compiles
-//! in. Deterministic: the same data and flags give the same bytes. `just train-persons` runs it
-//! from the repository root.
+//! `train-persons`: trains the person tagger on CoNLL-2003 train (seen twice per pass) and the
+//! extra corpora of `data/ner-extra/` (GUM, WNUT-17, the Broad Twitter Corpus, CrossNER), with
+//! the US Census name lists and the `ner-extra` gazetteers as features (all read from
+//! `../shared`), and writes the model file the `newsdex-persons` crate compiles in.
+//! Deterministic: the same data and flags give the same bytes. `just train-persons` runs it from
+//! the repository root; `--eval` scores the result on CoNLL validation and the modern dev set.
 #![allow(clippy::print_stdout)]
 
 use std::path::PathBuf;
@@ -11,10 +13,10 @@ use clap::Parser;
 use newsdex_eval::persons::{
     print_report, read_conll, read_name_lists, score, split_sentences, valid_path,
 };
-use newsdex_persons::{Config, Extractor, TrainConfig, train};
+use newsdex_persons::{Config, Extractor, TrainConfig, TrainingDoc, train};
 
 #[derive(Debug, Parser)]
-#[command(about = "Train the newsdex person tagger on CoNLL-2003 train")]
+#[command(about = "Train the newsdex person tagger on CoNLL-2003 train and the ner-extra corpora")]
 struct Args {
     /// The shared data directory (holds `data/conll2003/` and `data/names/`).
     #[arg(long, default_value = "../shared")]
@@ -56,6 +58,13 @@ struct Args {
     /// Train one stage only (no document-level second stage).
     #[arg(long)]
     single_stage: bool,
+    /// Extra corpora from `data/ner-extra/` to train on besides CoNLL-2003 train, comma-separated
+    /// (gum-by, gum-bysa, wnut17, btc, crossner), or `none`.
+    #[arg(long, default_value = "gum-by,gum-bysa,wnut17,btc,crossner")]
+    extra: String,
+    /// How many times each training pass sees a CoNLL-2003 document (the extra corpora once).
+    #[arg(long, default_value_t = 2)]
+    conll_repeat: u32,
     /// Score the new model on the validation split afterwards.
     #[arg(long)]
     eval: bool,
@@ -65,6 +74,12 @@ struct Args {
     /// Do not train: score the model file at --out (implies --eval).
     #[arg(long)]
     score_only: bool,
+    /// With --eval, turn document-level consistency off (for ablation).
+    #[arg(long)]
+    no_consistency: bool,
+    /// With --eval, list the modern dev set's errors per article.
+    #[arg(long)]
+    errors: bool,
     /// With --eval, how many of the worst documents to print.
     #[arg(long, default_value_t = 10)]
     worst: usize,
@@ -78,7 +93,28 @@ fn main() -> anyhow::Result<()> {
         return score_model(&bytes, &args);
     }
     let path = args.shared.join("data/conll2003/train.txt");
-    let docs: Vec<_> = read_conll(&path)?.into_iter().map(|d| d.doc).collect();
+    let mut docs: Vec<_> = read_conll(&path)?
+        .into_iter()
+        .map(|d| TrainingDoc {
+            repeat: args.conll_repeat,
+            ..d.doc
+        })
+        .collect();
+    let groups = newsdex_eval::corpora::group_words(&docs);
+    for name in args.extra.split(',').map(str::trim) {
+        if name.is_empty() || name == "none" {
+            continue;
+        }
+        let mut corpus = newsdex_eval::corpora::read_corpus(&args.shared, name)?;
+        newsdex_eval::corpora::relabel_groups(&mut corpus.docs, &groups);
+        println!(
+            "{}: {} documents, {} entities",
+            corpus.name,
+            corpus.docs.len(),
+            corpus.docs.iter().map(|d| d.entities.len()).sum::<usize>()
+        );
+        docs.extend(corpus.docs);
+    }
     let names = read_name_lists(&args.shared)?;
     let cfg = TrainConfig {
         bits: args.bits,
@@ -129,6 +165,7 @@ fn score_model(bytes: &[u8], args: &Args) -> anyhow::Result<()> {
             Config {
                 document_consistency: false,
                 person_bias: args.person_bias,
+                ..Config::default()
             },
         )?;
         let s = score(&plain, &valid);
@@ -140,6 +177,7 @@ fn score_model(bytes: &[u8], args: &Args) -> anyhow::Result<()> {
         );
         let config = Config {
             person_bias: args.person_bias,
+            document_consistency: !args.no_consistency,
             ..Config::default()
         };
         let extractor = Extractor::from_model_bytes(bytes, config)?;
@@ -151,6 +189,13 @@ fn score_model(bytes: &[u8], args: &Args) -> anyhow::Result<()> {
             s.recall()
         );
         print_report(&score(&extractor, &valid), args.worst);
+        let dev = newsdex_eval::persons_modern::dev_path(&args.shared);
+        if dev.exists() {
+            let docs = newsdex_eval::persons_modern::read_dev(&dev)?;
+            let results = newsdex_eval::persons_modern::score(&extractor, &docs);
+            println!("persons-modern-dev:");
+            newsdex_eval::persons_modern::print_report(&results, args.errors);
+        }
     }
     Ok(())
 }
