@@ -256,7 +256,7 @@ fn records_with_other_than_http_targets_are_refused_with_a_report_line() {
 #[test]
 fn max_body_applies_to_plain_warc_records() {
     let dir = tempfile::tempdir().unwrap();
-    let mut bytes = page_record("https://news.example/long", "Long", "echidna");
+    let mut bytes = page_record("https://news.example/long", "Long", &"echidna ".repeat(200));
     let small = "<html><body><p>echidna</p></body></html>";
     let block = http_page(small);
     bytes.extend(record_with_length(
@@ -266,11 +266,11 @@ fn max_body_applies_to_plain_warc_records() {
     ));
     let path = write(dir.path(), "sizes.warc", &bytes);
     let archive = Archive::new();
-    let run = archive.run(&["ingest", "--max-body", "200", "--warc", &path]);
+    let run = archive.run(&["ingest", "--max-body", "1k", "--warc", &path]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr
-            .contains("sizes.warc: record 1 at byte 0: body larger than 200 bytes"),
+            .contains("sizes.warc: record 1 at byte 0: body larger than 1024 bytes"),
         "{}",
         run.stderr
     );

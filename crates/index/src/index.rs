@@ -141,9 +141,18 @@ impl ArticleIndex {
     /// an ingest starting at the same moment), and no index is [`Error::Missing`].
     pub fn open_existing(root: impl AsRef<Path>, config: &Config) -> Result<Self> {
         let root = root.as_ref().to_path_buf();
-        match generations::current(&root)? {
-            Some(dir) => Self::open_generation(root, dir, config),
-            None => Err(Error::Missing { path: root }),
+        match generations::live(&root)? {
+            Live::Named(dir) => Self::open_generation(root, dir, config),
+            Live::Recovered { dir, why } => {
+                recover(&root, &dir, &why);
+                Self::open_generation(root, dir, config)
+            }
+            Live::None { why } => {
+                if let Some(why) = why {
+                    tracing::warn!("index `{}`: {why}", root.display());
+                }
+                Err(Error::Missing { path: root })
+            }
         }
     }
 

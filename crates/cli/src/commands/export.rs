@@ -38,20 +38,37 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
         .context("the export file is gone")?
         .to_path_buf();
     let mut export = WarcExport::create(&temp, software)?;
-    let mut pages = 0usize;
+    let (mut pages, mut local) = (0usize, 0usize);
     // Small batches: bodies can be megabytes each.
     for page in store.pages(32) {
         let page = page.context("cannot read the page store")?;
+        // A WARC record names the web URL it captured, and `ingest --warc` refuses any other
+        // (a record could otherwise claim `file:///etc/passwd`): pages read from local files
+        // have no such URL to give.
+        if !is_web_url(&page.url) {
+            local += 1;
+            continue;
+        }
         export.write(&page)?;
         pages += 1;
     }
     export.finish()?;
     output.commit()?;
     // `?` rather than `println!`: a closed stdout is an error `main` knows, not a panic.
-    writeln!(
-        std::io::stdout().lock(),
-        "exported {pages} pages to `{}`",
-        args.warc.display()
-    )?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "exported {pages} pages to `{}`", args.warc.display())?;
+    if local > 0 {
+        writeln!(
+            out,
+            "left out {local} pages read from local files: a WARC record names an http or https URL"
+        )?;
+    }
     Ok(ExitStatus::Success)
+}
+
+fn is_web_url(url: &str) -> bool {
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("http" | "https"))
 }
