@@ -86,3 +86,16 @@ bench-search *ARGS:
 
 # every benchmark
 bench: bench-clean bench-persons bench-ingest bench-search
+
+# A crash input lands in fuzz/artifacts/TARGET/: copy it to fuzz/regressions/TARGET/ and
+# `cargo test` replays it from then on. Needs the nightly toolchain and cargo-fuzz.
+# fuzz one target for SECONDS (`just fuzz query 600`), or every target in turn (`just fuzz all`)
+fuzz TARGET="all" SECONDS="600":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    targets="{{TARGET}}"
+    if [ "$targets" = all ]; then targets="query clean warc url feed sitemap persons_tag"; fi
+    for target in $targets; do
+        echo "== fuzzing $target for {{SECONDS}} s"
+        cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- -max_total_time={{SECONDS}} -rss_limit_mb=4096
+    done

@@ -20,6 +20,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The file system holding the store is full (SQLite's own error is often a generic
+    /// I/O one; it is kept as the source).
+    #[error("page store `{path}`: No space left on device ({free} bytes free)")]
+    NoSpace {
+        path: PathBuf,
+        free: u64,
+        #[source]
+        source: rusqlite::Error,
+    },
     /// A read-only opening found no database there.
     #[error("no page store at `{path}`")]
     Missing { path: PathBuf },

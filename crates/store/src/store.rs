@@ -36,6 +36,44 @@ CREATE INDEX IF NOT EXISTS aliases_by_url ON aliases (url);
 /// is enough.
 const KEY_OF_1: &str = "COALESCE((SELECT url FROM aliases WHERE alias = ?1), ?1)";
 
+/// Below this much free space, an I/O failure of SQLite is taken for a full disk.
+const NEARLY_FULL: u64 = 1024 * 1024;
+
+/// SQLite reports a full disk as a generic "disk I/O error" as often as `SQLITE_FULL`
+/// (growing the WAL index fails first), and keeps the OS error to itself: when the file
+/// system holding the store is (nearly) full, say so instead.
+fn explain_full_disk(path: &Path, err: Error) -> Error {
+    let source = match &err {
+        Error::Open { source, .. } | Error::Sqlite(source) => source,
+        _ => return err,
+    };
+    let storage_failure = matches!(
+        source.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::DiskFull
+                | rusqlite::ErrorCode::SystemIoFailure
+                | rusqlite::ErrorCode::CannotOpen
+        )
+    );
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let free = fs4::available_space(dir).ok();
+    match (err, free) {
+        (Error::Open { source, .. } | Error::Sqlite(source), Some(free))
+            if storage_failure && free < NEARLY_FULL =>
+        {
+            Error::NoSpace {
+                path: path.to_path_buf(),
+                free,
+                source,
+            }
+        }
+        (err, _) => err,
+    }
+}
+
 /// What [`PageStore::put`] did with a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutOutcome {
@@ -110,7 +148,12 @@ pub struct PageStore {
 impl PageStore {
     /// Opens the store at `path`, creating the file and its parent directory if needed.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref().to_path_buf();
+        let path = path.as_ref();
+        Self::open_writable(path).map_err(|err| explain_full_disk(path, err))
+    }
+
+    fn open_writable(path: &Path) -> Result<Self> {
+        let path = path.to_path_buf();
         let open_err = |source| Error::Open {
             path: path.clone(),
             source,
@@ -191,6 +234,11 @@ impl PageStore {
     /// replacing an older response for it, unless that response came from another URL
     /// ([`PutOutcome::Alias`]).
     pub fn put(&self, page: &RawPage) -> Result<PutOutcome> {
+        self.put_unexplained(page)
+            .map_err(|err| explain_full_disk(&self.path, err))
+    }
+
+    fn put_unexplained(&self, page: &RawPage) -> Result<PutOutcome> {
         let hash = content_hash(&page.body);
         let compressed =
             zstd::bulk::compress(&page.body, ZSTD_LEVEL).map_err(|source| Error::Compression {
@@ -244,6 +292,11 @@ impl PageStore {
     /// Either way `url`, the page's old key and every alias of it lead to `canonical` from
     /// now on. Fails with [`Error::NotStored`] when `url` leads to no page.
     pub fn link(&self, url: &str, canonical: &str) -> Result<Link> {
+        self.link_unexplained(url, canonical)
+            .map_err(|err| explain_full_disk(&self.path, err))
+    }
+
+    fn link_unexplained(&self, url: &str, canonical: &str) -> Result<Link> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let key = key_of(&tx, url)?;
@@ -353,6 +406,11 @@ impl PageStore {
     /// Pass `None` when the page was processed but gave no article (not HTML, no text), so
     /// that a later ingest knows it has nothing to redo.
     pub fn mark_indexed(&self, url: &str, article_url: Option<&str>) -> Result<()> {
+        self.mark_indexed_unexplained(url, article_url)
+            .map_err(|err| explain_full_disk(&self.path, err))
+    }
+
+    fn mark_indexed_unexplained(&self, url: &str, article_url: Option<&str>) -> Result<()> {
         self.conn().execute(
             &format!(
                 "UPDATE pages SET article_url = ?2, indexed_hash = body_hash WHERE url = {KEY_OF_1}"
@@ -366,6 +424,14 @@ impl PageStore {
     /// and syncs it, with everything written before it, to disk: after the index commit that
     /// made these articles durable, the store's record of them is durable too.
     pub fn mark_indexed_all<'a>(
+        &self,
+        pages: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Result<()> {
+        self.mark_indexed_all_unexplained(pages)
+            .map_err(|err| explain_full_disk(&self.path, err))
+    }
+
+    fn mark_indexed_all_unexplained<'a>(
         &self,
         pages: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
     ) -> Result<()> {
