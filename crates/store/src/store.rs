@@ -43,9 +43,8 @@ const NEARLY_FULL: u64 = 1024 * 1024;
 /// (growing the WAL index fails first), and keeps the OS error to itself: when the file
 /// system holding the store is (nearly) full, say so instead.
 fn explain_full_disk(path: &Path, err: Error) -> Error {
-    let source = match &err {
-        Error::Open { source, .. } | Error::Sqlite(source) => source,
-        _ => return err,
+    let (Error::Open { source, .. } | Error::Sqlite(source)) = &err else {
+        return err;
     };
     let storage_failure = matches!(
         source.sqlite_error_code(),
