@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use newsdex_e2e::Archive;
-use newsdex_e2e::fault::{FAST, FaultServer, Reply, article, gzip};
+use crate::support::Archive;
+use crate::support::fault::{FAST, FaultServer, Reply, article, gzip};
 
 /// Latin-1 text encoded as Windows-1252 (every char here is below U+0100).
 fn windows_1252(text: &str) -> Vec<u8> {

@@ -3,8 +3,8 @@
 
 use std::io::Write;
 
-use newsdex_e2e::fault::{article, gzip};
-use newsdex_e2e::{Archive, Run};
+use crate::support::fault::{article, gzip};
+use crate::support::{Archive, Run};
 
 // ---- WARC --------------------------------------------------------------------------------
 
@@ -303,7 +303,7 @@ fn per_record_gzip_members_still_import() {
 /// (the proxy resolved them; only literal private IPs were refused).
 #[test]
 fn a_proxy_does_not_open_a_way_to_private_addresses() {
-    use newsdex_e2e::fault::{FaultServer, Reply};
+    use crate::support::fault::{FaultServer, Reply};
     // The fake proxy: a local server that answers the absolute-form requests a client sends
     // to an HTTP proxy, and logs them.
     let proxy = FaultServer::start();
@@ -358,7 +358,7 @@ fn a_proxy_does_not_open_a_way_to_private_addresses() {
 /// `search`, `show`, `export` and `serve`.
 #[test]
 fn passwords_in_urls_are_never_stored_or_printed() {
-    use newsdex_e2e::fault::{FaultServer, Reply};
+    use crate::support::fault::{FaultServer, Reply};
     let server = FaultServer::start();
     server.route(
         "/story",
@@ -446,7 +446,7 @@ fn a_bad_url_is_reported_without_its_password() {
 /// Issue 10: feed items with non-http(s) schemes vanished without a report line.
 #[test]
 fn feed_and_sitemap_items_that_are_not_http_get_a_skip_line() {
-    use newsdex_e2e::fault::{FAST, FaultServer, Reply};
+    use crate::support::fault::{FAST, FaultServer, Reply};
     let server = FaultServer::start();
     server.route("/a/1", Reply::html(article("Feed story", "wallaby")));
     server.route("/a/2", Reply::html(article("Sitemap story", "quoll")));

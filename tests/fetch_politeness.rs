@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use newsdex_e2e::Archive;
-use newsdex_e2e::fault::{FaultServer, Hit, Reply, article};
+use crate::support::Archive;
+use crate::support::fault::{FaultServer, Hit, Reply, article};
 
 /// Asserts that every request of `hits` started at least `pause` after the previous one was
 /// answered (which also means they never overlapped).

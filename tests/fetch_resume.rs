@@ -6,13 +6,13 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use newsdex_e2e::Archive;
-use newsdex_e2e::fault::{FAST, FaultServer, Reply, article, article_at};
+use crate::support::Archive;
+use crate::support::fault::{FAST, FaultServer, Reply, article, article_at};
 
 const PAGES: usize = 12;
 const SERVED_BEFORE_STALL: usize = 5;
 
-fn page_paths(hits: &[newsdex_e2e::fault::Hit], answered: bool) -> BTreeSet<String> {
+fn page_paths(hits: &[crate::support::fault::Hit], answered: bool) -> BTreeSet<String> {
     hits.iter()
         .filter(|hit| hit.path.starts_with("/p/") && (!answered || hit.status == 200))
         .map(|hit| hit.path.clone())
@@ -227,7 +227,7 @@ fn wait_for_stored_pages(archive: &Archive, pages: usize, child: &mut std::proce
 }
 
 /// The first line of an ingest's output.
-fn summary(run: &newsdex_e2e::Run) -> &str {
+fn summary(run: &crate::support::Run) -> &str {
     run.stdout.lines().next().unwrap_or("")
 }
 
@@ -268,7 +268,7 @@ fn an_article_reached_through_several_urls_is_stored_once() {
     };
     let hits = |path: &str| server.hits(path).len();
     // Page requests, without robots.txt (asked once per origin by each run that fetches).
-    let fetched = || -> Vec<newsdex_e2e::fault::Hit> {
+    let fetched = || -> Vec<crate::support::fault::Hit> {
         server
             .log()
             .into_iter()

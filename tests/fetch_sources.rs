@@ -2,8 +2,8 @@
 //! Google News sitemaps with `--since`, robots.txt `Sitemap:` lines, `--limit` and
 //! `--same-site`.
 
-use newsdex_e2e::Archive;
-use newsdex_e2e::fault::{FAST, FaultServer, Reply, article, gzip};
+use crate::support::Archive;
+use crate::support::fault::{FAST, FaultServer, Reply, article, gzip};
 
 fn report_lines(path: &std::path::Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
@@ -13,7 +13,7 @@ fn report_lines(path: &std::path::Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn ingest(archive: &Archive, extra: &[&str]) -> newsdex_e2e::Run {
+fn ingest(archive: &Archive, extra: &[&str]) -> crate::support::Run {
     let mut args = vec!["ingest"];
     args.extend(FAST);
     args.extend(extra);

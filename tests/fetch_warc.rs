@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use newsdex_e2e::Archive;
-use newsdex_e2e::fault::{article, gzip};
+use crate::support::Archive;
+use crate::support::fault::{article, gzip};
 
 fn record(kind: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
     let mut out = format!(
@@ -188,7 +188,8 @@ fn run_with_closed_stdout(archive: &Archive, args: &[&str]) -> (Option<i32>, Str
 #[test]
 fn ingest_and_export_into_a_closed_pipe_do_not_panic() {
     let archive = Archive::new();
-    let sample = newsdex_e2e::repo_root().join("data/samples/local-wordpress-library-reopens.html");
+    let sample =
+        crate::support::repo_root().join("data/samples/local-wordpress-library-reopens.html");
     let (code, stderr) = run_with_closed_stdout(&archive, &["ingest", sample.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use newsdex_e2e::{Archive, Run, sample};
+use crate::support::{Archive, Run, sample};
 
 const MIRROR: &str = "mirror-coalition-of-the-willing.html";
 
@@ -325,7 +325,7 @@ fn read_only_commands_do_not_create_a_mistyped_data_dir() {
         vec!["stats"],
         vec!["rebuild"],
     ] {
-        let run = std::process::Command::new(newsdex_e2e::newsdex_binary())
+        let run = std::process::Command::new(crate::support::newsdex_binary())
             .arg("--data-dir")
             .arg(&typo)
             .args(&args)

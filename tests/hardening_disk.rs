@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use newsdex_e2e::{Archive, sample, sample_names};
+use crate::support::{Archive, sample, sample_names};
 
 /// A tmpfs mounted over a directory for as long as it lives.
 struct Tmpfs(PathBuf);

@@ -4,7 +4,7 @@
 //! abort (exit 101 or 134); dates never wrap; a lost `index/CURRENT` is recovered and a
 //! read-only data directory can be searched.
 
-use newsdex_e2e::{Archive, Run};
+use crate::support::{Archive, Run};
 
 fn page(url: &str, lang: &str, date: &str, title: &str, paragraphs: &[&str]) -> String {
     let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();

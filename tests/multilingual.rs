@@ -3,8 +3,8 @@
 //! boundary), shown, and served (JSON and the page), all without error and with their text
 //! intact. Every step is checked for every language and all problems are reported together.
 
-use newsdex_e2e::Archive;
-use newsdex_e2e::serve::Served;
+use crate::support::Archive;
+use crate::support::serve::Served;
 
 struct Article {
     lang: &'static str,

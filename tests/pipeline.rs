@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use newsdex_e2e::{Archive, Canned, TestServer, sample, sample_names, shared_dir};
+use crate::support::{Archive, Canned, TestServer, sample, sample_names, shared_dir};
 
 const MIRROR: &str = "mirror-coalition-of-the-willing.html";
 
@@ -152,7 +152,7 @@ fn ingest_search_reingest_and_rebuild() {
 #[test]
 fn ingest_reads_files_directories_and_url_lists() {
     let archive = Archive::new();
-    let samples = newsdex_e2e::repo_root().join("data/samples");
+    let samples = crate::support::repo_root().join("data/samples");
     let run = archive.run(&["ingest", samples.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
@@ -180,7 +180,9 @@ fn clean_of_the_mirror_sample_is_the_expected_text() {
     let Some(shared) = shared_dir() else { return };
     let expected = std::fs::read_to_string(shared.join("seed/expected-clean.txt")).unwrap();
     let archive = Archive::new();
-    let path = newsdex_e2e::repo_root().join("data/samples").join(MIRROR);
+    let path = crate::support::repo_root()
+        .join("data/samples")
+        .join(MIRROR);
     let run = archive.run(&["clean", path.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");
     let paragraphs = |text: &str| -> Vec<String> {
@@ -203,7 +205,9 @@ fn malformed_query_and_missing_article_are_one_line_errors() {
         "{}",
         run.stderr
     );
-    let sample = newsdex_e2e::repo_root().join("data/samples").join(MIRROR);
+    let sample = crate::support::repo_root()
+        .join("data/samples")
+        .join(MIRROR);
     assert_eq!(archive.run(&["ingest", sample.to_str().unwrap()]).code, 0);
     let run = archive.run(&["search", "title:("]);
     assert_eq!(run.code, 2);
@@ -222,7 +226,7 @@ fn malformed_query_and_missing_article_are_one_line_errors() {
 #[test]
 fn clean_jsonl_cleans_many_files_in_one_process_and_reports_each_failure() {
     let archive = Archive::new();
-    let samples = newsdex_e2e::repo_root().join("data/samples");
+    let samples = crate::support::repo_root().join("data/samples");
     let mut args = vec!["clean".to_owned(), "--jsonl".to_owned()];
     for name in sample_names() {
         args.push(samples.join(name).display().to_string());

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use newsdex_e2e::Archive;
+use crate::support::Archive;
 
 /// A plain news page as many sites publish it: canonical URL, site name, date, byline.
 fn page(url: &str, site: &str, date: &str, lang: &str, title: &str, paragraphs: &[&str]) -> String {
@@ -86,7 +86,7 @@ fn archive() -> Archive {
         ),
     )
     .unwrap();
-    let samples = newsdex_e2e::repo_root().join("data/samples");
+    let samples = crate::support::repo_root().join("data/samples");
     let run = archive.run(&["ingest", samples.to_str().unwrap(), dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");
     archive

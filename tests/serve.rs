@@ -5,8 +5,8 @@
 
 use std::io::{Read, Write};
 
-use newsdex_e2e::Archive;
-use newsdex_e2e::serve::{Reply, Served};
+use crate::support::Archive;
+use crate::support::serve::{Reply, Served};
 
 /// A plain news page: canonical URL, site name, date, headline, paragraphs.
 fn page(url: &str, site: &str, lang: &str, title: &str, paragraphs: &[&str]) -> String {

@@ -124,7 +124,7 @@ struct State {
 pub struct FaultServer {
     state: Arc<State>,
     /// Dropped after `unstall` in `Drop`, which stops it.
-    server: crate::Background,
+    server: super::Background,
 }
 
 impl Default for FaultServer {
@@ -142,7 +142,7 @@ impl FaultServer {
             async move { handle(&state, &headers, &uri).await }
         });
         // Two runtime threads: a stalled reply must not hold up the others.
-        let server = crate::Background::serve(app, 2);
+        let server = super::Background::serve(app, 2);
         Self { state, server }
     }
 

@@ -7,7 +7,7 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::Archive;
+use super::Archive;
 
 /// How long a test waits on the server before calling it hung. Only a guard against a
 /// test that never ends: nothing asserts how fast the server is.

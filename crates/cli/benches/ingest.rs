@@ -9,6 +9,11 @@
 
 #![allow(clippy::print_stdout)]
 
+// The end-to-end tests' helpers: a local server for the fake hosts.
+#[allow(dead_code)]
+#[path = "../../../tests/support/mod.rs"]
+mod support;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -109,7 +114,7 @@ fn page(n: usize) -> String {
 }
 
 /// The bench's article server: `/a/N` is generated page N, on whatever host name it is asked for.
-fn serve() -> newsdex_e2e::Background {
+fn serve() -> support::Background {
     let app = axum::Router::new().fallback(|uri: Uri| async move {
         let number = uri.path().strip_prefix("/a/").and_then(|n| n.parse().ok());
         match number {
@@ -120,7 +125,7 @@ fn serve() -> newsdex_e2e::Background {
             None => StatusCode::NOT_FOUND.into_response(),
         }
     });
-    newsdex_e2e::Background::serve(app, 0)
+    support::Background::serve(app, 0)
 }
 
 /// A `/proc/PID/status` field of a running process (Linux), in KiB.

@@ -1,4 +1,4 @@
-//! Helpers for the end-to-end tests: the built `newsdex` binary, a throwaway data directory,
+//! Helpers for the end-to-end tests (and the ingest bench): the built `newsdex` binary, a throwaway data directory,
 //! and a local HTTP server on `127.0.0.1:0` serving canned responses.
 
 use std::collections::HashMap;
@@ -16,10 +16,8 @@ pub mod serve;
 
 /// The repository's root directory.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    // The tests are built as part of `crates/cli`.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// `../shared` beside the checkout, or `None` (with a printed notice) when it is absent.
@@ -54,21 +52,10 @@ pub fn sample_names() -> Vec<String> {
     names
 }
 
-/// The `newsdex` binary built by this `cargo test` run (target/<profile>/newsdex).
+/// The `newsdex` binary Cargo built for this test run: never a stale one, since Cargo builds
+/// a package's binaries before its integration tests.
 pub fn newsdex_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    // target/<profile>/deps/<test>-<hash> -> target/<profile>/newsdex
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary lives in target/<profile>/deps");
-    let binary = profile_dir.join(format!("newsdex{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: run the tests with `cargo test --workspace`, which builds it",
-        binary.display()
-    );
-    binary
+    PathBuf::from(env!("CARGO_BIN_EXE_newsdex"))
 }
 
 /// A fresh data directory and a way to run `newsdex` against it.
