@@ -519,10 +519,16 @@ fn resolve(base: Option<&Url>, href: &str, schemes: &[&str]) -> Option<String> {
     if href.is_empty() {
         return None;
     }
-    let resolved = match base {
+    let mut resolved = match base {
         Some(base) => base.join(href).ok()?,
         None => Url::parse(href).ok()?,
     };
+    // A user name or password in a page's URLs is a leak, not part of the address: newsdex
+    // never stores or prints one (issue 10).
+    if resolved.has_authority() {
+        let _ = resolved.set_username("");
+        let _ = resolved.set_password(None);
+    }
     schemes
         .contains(&resolved.scheme())
         .then(|| resolved.to_string())
@@ -531,6 +537,24 @@ fn resolve(base: Option<&Url>, href: &str, schemes: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 10): `clean --json` printed a canonical URL's password.
+    #[test]
+    fn credentials_are_dropped_from_resolved_urls() {
+        let base = Url::parse("https://news.example/a/").ok();
+        assert_eq!(
+            absolute(base.as_ref(), "https://user:pass@news.example/story").as_deref(),
+            Some("https://news.example/story")
+        );
+        assert_eq!(
+            link_target(base.as_ref(), "//bob:hunter2@other.example/p").as_deref(),
+            Some("https://other.example/p")
+        );
+        assert_eq!(
+            link_target(base.as_ref(), "mailto:desk@news.example").as_deref(),
+            Some("mailto:desk@news.example")
+        );
+    }
 
     #[test]
     fn dates_in_common_shapes() {

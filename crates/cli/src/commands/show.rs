@@ -35,7 +35,10 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
             stored = index.get(&article_url)?;
         }
     }
-    let stored = stored.with_context(|| format!("no article stored for `{}`", args.url))?;
+    let mut stored = stored.with_context(|| format!("no article stored for `{}`", args.url))?;
+    // An index written by an older newsdex may hold what today's cleaner removes (controls,
+    // bidi overrides): never let it reach the terminal or a JSON consumer.
+    stored.article.sanitise();
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &stored)?;
