@@ -46,7 +46,7 @@ pub struct Args {
     /// Largest input (suffixes k, M, G), as `ingest --max-body`; 1k to 1G.
     #[arg(long, value_name = "SIZE",
         default_value_t = ByteSize(newsdex_fetcher::Config::default().max_body_bytes),
-        value_parser = size_in(1 << 10..=1 << 30))]
+        value_parser = size_in(newsdex_fetcher::Config::BODY_RANGE))]
     max_body: ByteSize,
 }
 
