@@ -12,6 +12,7 @@ use crate::ExitStatus;
 use crate::commands::search::FilterArgs;
 use crate::data_dir::DataDir;
 use crate::flags::count_in;
+use crate::json;
 use crate::output::{self, printable};
 
 /// Longest input line `persons tag` takes: a long article is a few hundred KB of text; a
@@ -45,7 +46,7 @@ pub struct Args {
     #[arg(long, default_value_t = 20, value_name = "N", value_parser = count_in(1..=10_000))]
     top: u64,
 
-    /// Print `{"articles", "with", "persons": [{"name", "articles"}], "notes"}`.
+    /// Print `{"articles", "notes", "persons": [{"articles", "name"}], "with"}`.
     #[arg(long)]
     json: bool,
 }
@@ -77,18 +78,7 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     })?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let persons: Vec<serde_json::Value> = results
-            .persons
-            .iter()
-            .map(|p| serde_json::json!({ "name": p.value, "articles": p.count }))
-            .collect();
-        let value = serde_json::json!({
-            "articles": results.articles,
-            "with": results.with,
-            "persons": persons,
-            "notes": results.notes,
-        });
-        serde_json::to_writer_pretty(&mut out, &value)?;
+        serde_json::to_writer_pretty(&mut out, &json::Persons::new(&results))?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
