@@ -1,17 +1,19 @@
 //! The JSON newsdex prints and serves, one `Serialize` type per document: `search --json` and
-//! `GET /api/search` ([`Search`]), `persons --json` and `GET /api/persons` ([`Persons`]), and
-//! the API's errors ([`ApiError`]). The commands and the server both build these, so the two
+//! `GET /api/search` ([`Search`]), `persons --json` and `GET /api/persons` ([`Persons`]), the
+//! API's errors ([`ApiError`]) and the lines of `persons tag` ([`Tagged`], [`TagFailure`]). The commands and the server both build these, so the two
 //! cannot drift apart, and the README's "JSON output" tables are checked against them (a test
 //! below), so the documentation cannot either.
 //!
 //! The fields of [`Search`] and [`Persons`] (and of what they hold) are declared in
 //! alphabetical order: that is the order they have always been written in (the documents were
 //! built as `serde_json::Value`s, whose maps are sorted), so a script comparing bytes sees no
-//! change.
+//! change. [`Tagged`] was always a struct, written in the order of its fields, and still is.
 
 use chrono::{DateTime, Utc};
 use newsdex_index::{FacetValue, Facets, PersonsResults, SearchHit, SearchRequest, SearchResults};
+use newsdex_persons::TaggedMention;
 use serde::{Serialize, Serializer};
+use serde_json::Value;
 
 /// `search --json` and `GET /api/search`: one page of hits and what the search made of the query.
 #[derive(Debug, Serialize)]
@@ -98,6 +100,51 @@ pub struct Person<'a> {
 #[derive(Debug, Serialize)]
 pub struct ApiError<'a> {
     pub error: &'a str,
+}
+
+/// A line of `persons tag`'s output: the input's `id` and every person mention of its text.
+#[derive(Debug, Serialize)]
+pub struct Tagged<'a> {
+    /// The input line's `id`, whatever its JSON type (`null` when it had none).
+    pub id: &'a Value,
+    /// In text order.
+    pub persons: Vec<Mention<'a>>,
+}
+
+/// One mention of [`Tagged`]: offsets in characters (not bytes) of the name itself, titles
+/// and possessives left out.
+#[derive(Debug, Serialize)]
+pub struct Mention<'a> {
+    /// The canonical name it resolved to in that text.
+    pub name: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+}
+
+/// A line of `persons tag`'s output for an input line that could not be tagged.
+#[derive(Debug, Serialize)]
+pub struct TagFailure<'a> {
+    pub error: &'a str,
+    /// The input line's `id` when it has one, else `null`.
+    pub id: &'a Value,
+}
+
+impl<'a> Tagged<'a> {
+    pub fn new(id: &'a Value, mentions: &'a [TaggedMention]) -> Self {
+        Self {
+            id,
+            persons: mentions
+                .iter()
+                .map(|mention| Mention {
+                    name: &mention.name,
+                    start: mention.start,
+                    end: mention.end,
+                    text: &mention.text,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> Search<'a> {
@@ -398,6 +445,13 @@ mod tests {
                 .expect("README.md");
         let (results, request) = sample_search();
         let persons = sample_persons();
+        let id = json!("a-1");
+        let mentions = [TaggedMention {
+            name: "Emmanuel Macron".into(),
+            start: 0,
+            end: 15,
+            text: "Emmanuel Macron".into(),
+        }];
         let documents = [
             (
                 "`search --json`",
@@ -408,6 +462,17 @@ mod tests {
                 serde_json::to_value(Persons::new(&persons)),
             ),
             ("API errors", serde_json::to_value(ApiError { error: "e" })),
+            (
+                "`persons tag`",
+                serde_json::to_value(Tagged::new(&id, &mentions)),
+            ),
+            (
+                "`persons tag` failures",
+                serde_json::to_value(TagFailure {
+                    error: "e",
+                    id: &id,
+                }),
+            ),
         ];
         for (heading, value) in documents {
             let mut actual = BTreeSet::new();
