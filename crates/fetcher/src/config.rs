@@ -250,6 +250,11 @@ mod tests {
             ),
         ];
         for (config, expected) in cases {
+            // The crawler checks before anything else.
+            assert!(matches!(
+                crate::Crawler::new(config.clone()),
+                Err(Error::Setting { .. })
+            ));
             let err = config.validate().unwrap_err();
             assert!(matches!(err, Error::Setting { .. }), "{err:?}");
             assert!(err.to_string().contains(expected), "{err}");
