@@ -46,6 +46,27 @@ where
     wide(*range.start())..=wide(*range.end())
 }
 
+/// A help text for a flag whose range and default are a library's: what it does, then the
+/// range and the default as the library has them (`...; 1 to 1024 [default: 16]`).
+pub fn help(text: &str, range: &str, default: impl fmt::Display) -> String {
+    format!("{text}; {range} [default: {default}]")
+}
+
+/// A range of seconds as the help writes it (`0.1 to 3600`).
+pub fn seconds_range(range: &RangeInclusive<Duration>) -> String {
+    format!("{} to {}", Seconds(*range.start()), Seconds(*range.end()))
+}
+
+/// A range of whole numbers as the help writes it (`1 to 1024`).
+pub fn count_range<T: fmt::Display>(range: &RangeInclusive<T>) -> String {
+    format!("{} to {}", range.start(), range.end())
+}
+
+/// A range of sizes as the help writes it (`1k to 1G`).
+pub fn size_range(range: &RangeInclusive<u64>) -> String {
+    format!("{} to {}", ByteSize(*range.start()), ByteSize(*range.end()))
+}
+
 /// A clap value parser for a whole number within `range` (inclusive).
 pub fn count_in(
     range: RangeInclusive<u64>,

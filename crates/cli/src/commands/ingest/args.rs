@@ -4,37 +4,20 @@
 //! range ([`Config::PAUSE_RANGE`] ...), which the error states, so the library and the command
 //! line cannot disagree.
 
-use std::fmt::Display;
 use std::net::IpAddr;
-use std::ops::RangeInclusive;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use newsdex_fetcher::{Config, Proxy};
 
-use crate::flags::{ByteSize, Seconds, count_in, seconds_in, size_in, widened};
+use crate::flags::{
+    ByteSize, Seconds, count_in, count_range, help, seconds_in, seconds_range, size_in, size_range,
+    widened,
+};
 
 /// The fetcher's defaults, for the help.
 fn defaults() -> Config {
     Config::default()
-}
-
-/// A fetcher flag's help: what it does, its range and the fetcher's default.
-fn help(text: &str, range: &str, default: impl Display) -> String {
-    format!("{text}; {range} [default: {default}]")
-}
-
-fn seconds_range(range: &RangeInclusive<Duration>) -> String {
-    format!("{} to {}", Seconds(*range.start()), Seconds(*range.end()))
-}
-
-fn count_range<T: Display>(range: &RangeInclusive<T>) -> String {
-    format!("{} to {}", range.start(), range.end())
-}
-
-fn size_range(range: &RangeInclusive<u64>) -> String {
-    format!("{} to {}", ByteSize(*range.start()), ByteSize(*range.end()))
 }
 
 /// Fetch, store, clean and index pages.
@@ -239,6 +222,8 @@ impl Args {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use clap::{CommandFactory, Parser};
 
     use super::*;
