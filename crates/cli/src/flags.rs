@@ -18,10 +18,10 @@ impl fmt::Display for Seconds {
 
 /// A clap value parser for seconds within `range` (inclusive).
 pub fn seconds_in(
-    range: RangeInclusive<f64>,
+    range: RangeInclusive<Duration>,
 ) -> impl Fn(&str) -> Result<Seconds, String> + Clone + Send + Sync + 'static {
     move |text: &str| {
-        let (low, high) = (*range.start(), *range.end());
+        let (low, high) = (range.start().as_secs_f64(), range.end().as_secs_f64());
         match text.trim().parse::<f64>() {
             Ok(seconds) if seconds.is_finite() && (low..=high).contains(&seconds) => {
                 Ok(Seconds(Duration::from_secs_f64(seconds)))
@@ -34,6 +34,37 @@ pub fn seconds_in(
             )),
         }
     }
+}
+
+/// `range` as `u64`s, for [`count_in`] and [`size_in`] over a library's `usize` or `u32`
+/// range (every such value fits a `u64` on the platforms Rust supports).
+pub fn widened<T: Copy>(range: &RangeInclusive<T>) -> RangeInclusive<u64>
+where
+    u64: TryFrom<T>,
+{
+    let wide = |n: T| u64::try_from(n).unwrap_or(u64::MAX);
+    wide(*range.start())..=wide(*range.end())
+}
+
+/// A help text for a flag whose range and default are a library's: what it does, then the
+/// range and the default as the library has them (`...; 1 to 1024 [default: 16]`).
+pub fn help(text: &str, range: &str, default: impl fmt::Display) -> String {
+    format!("{text}; {range} [default: {default}]")
+}
+
+/// A range of seconds as the help writes it (`0.1 to 3600`).
+pub fn seconds_range(range: &RangeInclusive<Duration>) -> String {
+    format!("{} to {}", Seconds(*range.start()), Seconds(*range.end()))
+}
+
+/// A range of whole numbers as the help writes it (`1 to 1024`).
+pub fn count_range<T: fmt::Display>(range: &RangeInclusive<T>) -> String {
+    format!("{} to {}", range.start(), range.end())
+}
+
+/// A range of sizes as the help writes it (`1k to 1G`).
+pub fn size_range(range: &RangeInclusive<u64>) -> String {
+    format!("{} to {}", ByteSize(*range.start()), ByteSize(*range.end()))
 }
 
 /// A clap value parser for a whole number within `range` (inclusive).
@@ -107,7 +138,7 @@ mod tests {
 
     #[test]
     fn seconds_outside_their_range_are_errors_that_say_the_range() {
-        let parse = seconds_in(0.0..=3600.0);
+        let parse = seconds_in(Duration::ZERO..=Duration::from_secs(3600));
         assert_eq!(parse("1.5"), Ok(Seconds(Duration::from_millis(1500))));
         assert_eq!(parse("0"), Ok(Seconds(Duration::ZERO)));
         // Once a `Duration` overflow panic (`--delay 1e20`).

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod data_dir;
 mod flags;
+mod json;
 mod local_file;
 mod outfile;
 mod output;

@@ -1,9 +1,13 @@
 //! Crawl settings: every limit, politeness default and source filter in one plain struct.
 
+use std::fmt;
 use std::net::IpAddr;
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+
+use crate::{Error, Result};
 
 /// Fetch and crawl settings. `Default` follows the conventions of well-mannered news crawlers
 /// (Scrapy's template, trafilatura, Common Crawl's news crawler, Heritrix): robots.txt obeyed,
@@ -72,15 +76,17 @@ pub struct Config {
     pub same_site: bool,
 }
 
-/// Where requests go: directly, or through a proxy.
+/// Where requests go: directly, or through a proxy. The default is [`Proxy::Direct`]: a
+/// library does not read the environment unless its caller asks it to (the command line
+/// does, with [`Proxy::Environment`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Proxy {
     /// The proxies the environment names, read the way curl reads them (`http_proxy`,
     /// `https_proxy`, `all_proxy`, and `no_proxy` for hosts reached directly), as reqwest
-    /// does by default.
-    #[default]
+    /// does when left to itself.
     Environment,
     /// Always connect directly, whatever the environment says.
+    #[default]
     Direct,
     /// Every request through this proxy (`http://host:port`, `socks5://host:port`).
     All(String),
@@ -119,6 +125,139 @@ impl Default for Config {
             since: None,
             limit: None,
             same_site: false,
+        }
+    }
+}
+
+impl Config {
+    /// The range of [`Config::host_delay`] and [`Config::retry_base`]: an hour is already
+    /// absurd between two requests, and `Duration` arithmetic in the crawler stays far from
+    /// overflow.
+    pub const PAUSE_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(3600);
+    /// The range of [`Config::timeout`] and [`Config::connect_timeout`]: less than 0.1 s fails
+    /// every real request.
+    pub const TIMEOUT_RANGE: RangeInclusive<Duration> =
+        Duration::from_millis(100)..=Duration::from_secs(3600);
+    /// The range of [`Config::concurrency`]: at least one request must be able to run.
+    pub const CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=1024;
+    /// The range of [`Config::max_attempts`]: the first try counts.
+    pub const ATTEMPTS_RANGE: RangeInclusive<u32> = 1..=100;
+    /// The range of [`Config::max_body_bytes`]: 1 KiB to 1 GiB.
+    pub const BODY_RANGE: RangeInclusive<u64> = 1 << 10..=1 << 30;
+
+    /// Checks the settings that have a range; the error names the first one outside it and
+    /// the range. [`crate::Crawler::new`] calls it, so nothing is silently clamped.
+    ///
+    /// # Errors
+    /// [`Error::Setting`] for a value outside its range.
+    pub fn validate(&self) -> Result<()> {
+        check("timeout", self.timeout, &Self::TIMEOUT_RANGE, Seconds)?;
+        check(
+            "connect_timeout",
+            self.connect_timeout,
+            &Self::TIMEOUT_RANGE,
+            Seconds,
+        )?;
+        check("host_delay", self.host_delay, &Self::PAUSE_RANGE, Seconds)?;
+        check("retry_base", self.retry_base, &Self::PAUSE_RANGE, Seconds)?;
+        check(
+            "concurrency",
+            self.concurrency,
+            &Self::CONCURRENCY_RANGE,
+            |n| n,
+        )?;
+        check(
+            "max_attempts",
+            self.max_attempts,
+            &Self::ATTEMPTS_RANGE,
+            |n| n,
+        )?;
+        check(
+            "max_body_bytes",
+            self.max_body_bytes,
+            &Self::BODY_RANGE,
+            |n| n,
+        )
+    }
+}
+
+/// `value` if it lies in `range`, else [`Error::Setting`] with both shown through `show`.
+fn check<T: PartialOrd + Copy, S: fmt::Display>(
+    field: &'static str,
+    value: T,
+    range: &RangeInclusive<T>,
+    show: impl Fn(T) -> S,
+) -> Result<()> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(Error::Setting {
+        field,
+        value: show(value).to_string(),
+        range: format!("{} to {}", show(*range.start()), show(*range.end())),
+    })
+}
+
+/// A `Duration` shown in seconds, as the settings are written (`0.1 s`, `3600 s`).
+struct Seconds(Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} s", self.0.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_within_their_ranges() {
+        Config::default().validate().unwrap();
+    }
+
+    /// Issue 11: `concurrency: 0` and `max_attempts: 0` were silently taken as 1.
+    #[test]
+    fn settings_outside_their_range_are_errors_that_name_the_field_and_the_range() {
+        let cases: [(Config, &str); 4] = [
+            (
+                Config {
+                    concurrency: 0,
+                    ..Config::default()
+                },
+                "`concurrency` is 0, outside its range 1 to 1024",
+            ),
+            (
+                Config {
+                    max_attempts: 0,
+                    ..Config::default()
+                },
+                "`max_attempts` is 0, outside its range 1 to 100",
+            ),
+            (
+                Config {
+                    timeout: Duration::from_millis(10),
+                    ..Config::default()
+                },
+                "`timeout` is 0.01 s, outside its range 0.1 s to 3600 s",
+            ),
+            (
+                Config {
+                    max_body_bytes: 2 << 30,
+                    ..Config::default()
+                },
+                "`max_body_bytes` is 2147483648, outside its range 1024 to 1073741824",
+            ),
+        ];
+        for (config, expected) in cases {
+            // The crawler checks before anything else.
+            assert!(matches!(
+                crate::Crawler::new(config.clone()),
+                Err(Error::Setting { .. })
+            ));
+            let err = config.validate().unwrap_err();
+            assert!(matches!(err, Error::Setting { .. }), "{err:?}");
+            assert!(err.to_string().contains(expected), "{err}");
         }
     }
 }

@@ -199,7 +199,13 @@ pub struct Crawler {
 }
 
 impl Crawler {
+    /// A crawler with `config`, which must be valid ([`Config::validate`]).
+    ///
+    /// # Errors
+    /// [`crate::Error::Setting`] for a setting outside its range, [`crate::Error::Client`]
+    /// when the HTTP client cannot be built.
     pub fn new(config: Config) -> Result<Self> {
+        config.validate()?;
         let client = Client::new(&config)?;
         Ok(Self { config, client })
     }
@@ -213,7 +219,7 @@ impl Crawler {
     where
         F: Fn(&str) -> Recall + Send + Sync + 'static,
     {
-        let concurrency = self.config.concurrency.max(1);
+        let concurrency = self.config.concurrency;
         let (sender, receiver) = mpsc::channel(concurrency);
         let (stop, _) = watch::channel(false);
         let shared = Arc::new(Shared {
@@ -923,7 +929,7 @@ impl Shared {
             let Some(wait) = wait else {
                 return result;
             };
-            if attempt >= self.config.max_attempts.max(1) {
+            if attempt >= self.config.max_attempts {
                 return result;
             }
             if wait > self.config.max_retry_wait {

@@ -111,6 +111,13 @@ pub enum Error {
     /// The HTTP client could not be built (bad TLS setup, bad User-Agent, bad proxy).
     #[error("cannot build the HTTP client")]
     Client(#[source] reqwest::Error),
+    /// A [`crate::Config`] setting is outside the range the fetcher accepts.
+    #[error("fetcher setting `{field}` is {value}, outside its range {range}")]
+    Setting {
+        field: &'static str,
+        value: String,
+        range: String,
+    },
 }
 
 /// Why a text is not a URL the fetcher can fetch.
@@ -153,7 +160,8 @@ impl Error {
             | Self::NotWarc { .. }
             | Self::WarcRecord { .. }
             | Self::WarcWrite { .. }
-            | Self::Client(_) => None,
+            | Self::Client(_)
+            | Self::Setting { .. } => None,
         }
     }
 
@@ -229,6 +237,7 @@ impl Error {
             Self::WarcRecord { problem, .. } => problem.reason().into(),
             Self::WarcWrite { .. } => "cannot write WARC".into(),
             Self::Client(_) => "client setup".into(),
+            Self::Setting { .. } => "invalid setting".into(),
         }
     }
 

@@ -1,9 +1,9 @@
-//! The cleaner on arbitrary bytes, and `persons tag` on arbitrary lines.
+//! The cleaner on arbitrary bytes, and the person tagger behind `persons tag` on arbitrary text.
 
 use std::sync::LazyLock;
 
 use newsdex_cleaner::{Article, Cleaner};
-use newsdex_persons::{Extractor, tag_json_line};
+use newsdex_persons::{Extractor, tag_mentions};
 
 static CLEANER: LazyLock<Cleaner> = LazyLock::new(Cleaner::default);
 static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(Extractor::new);
@@ -74,10 +74,26 @@ fn check_article(article: &Article) {
     }
 }
 
-/// Any bytes, as one line of `persons tag` input: tagged, or an error for that line.
+/// Any bytes, as the text of one line of `persons tag` (its JSON-lines wrapping is serde's,
+/// in the cli): every mention is a non-empty character range of the text holding the mention's
+/// text, in text order, with a non-empty name (asserted, so a breach is a finding).
 pub fn persons_tag(data: &[u8]) {
-    let line = String::from_utf8_lossy(data);
-    let _ = tag_json_line(&EXTRACTOR, &line);
-    // The text alone, as the tagger sees an article body.
-    let _ = EXTRACTOR.extract(&line);
+    let text = String::from_utf8_lossy(data);
+    let chars: Vec<char> = text.chars().collect();
+    let mentions = tag_mentions(&EXTRACTOR, &text);
+    for pair in mentions.windows(2) {
+        assert!(
+            (pair[0].start, pair[0].end) <= (pair[1].start, pair[1].end),
+            "{pair:?}"
+        );
+    }
+    for mention in &mentions {
+        assert!(!mention.name.trim().is_empty(), "{mention:?}");
+        assert!(
+            mention.start < mention.end && mention.end <= chars.len(),
+            "{mention:?}"
+        );
+        let slice: String = chars[mention.start..mention.end].iter().collect();
+        assert_eq!(slice, mention.text);
+    }
 }

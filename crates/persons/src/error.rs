@@ -10,10 +10,4 @@ pub enum Error {
     /// Training could not run on the given documents or settings.
     #[error("cannot train: {0}")]
     Training(String),
-    /// A `persons tag` input line is not valid JSON.
-    #[error("invalid JSON line: {0}")]
-    Json(#[from] serde_json::Error),
-    /// A `persons tag` input line has no string `text` field.
-    #[error("JSON line has no string field `text`")]
-    MissingText,
 }

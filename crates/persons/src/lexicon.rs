@@ -4,7 +4,7 @@
 //! and stores their hashes in the model file, see [`Gazetteer`]); the hand-written lists are
 //! committed under `data/persons/` and compiled in.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
@@ -17,6 +17,7 @@ const HONORIFICS: &str = include_str!("../../../data/persons/honorifics.txt");
 const HEADS: &str = include_str!("../../../data/persons/non_person_heads.txt");
 const PERSON_VERBS: &str = include_str!("../../../data/persons/person_verbs.txt");
 /// Given names from many countries, written for newsdex: the census lists are Anglo-centric.
+#[cfg(any(test, feature = "train"))]
 const WORLD_GIVEN: &str = include_str!("../../../data/persons/given_names_world.txt");
 
 /// Keys are already well-mixed 64-bit hashes, so hashing them again would be wasted work.
@@ -80,6 +81,7 @@ pub(crate) struct Lexicon {
     map: HashKeyMap<Entry>,
 }
 
+#[cfg(any(test, feature = "train"))]
 fn bucket(rank: usize, edges: [usize; 3]) -> u8 {
     if rank < edges[0] {
         1
@@ -144,6 +146,7 @@ fn field(code: u16, at: u16, bits: u16) -> u8 {
 }
 
 /// Sets a field of a code unless it is set already (the first list to speak wins).
+#[cfg(any(test, feature = "train"))]
 fn set_field(code: &mut u16, at: u16, bits: u16, value: u8) {
     let mask = ((1u16 << bits) - 1) << at;
     if *code & mask == 0 {
@@ -163,6 +166,7 @@ pub(crate) fn phrase_hash(words: impl IntoIterator<Item = u64>) -> u64 {
 
 /// The folded words of a listed name as the tokenizer splits text ("St. Louis" -> `st`,
 /// `louis`; "Winston-Salem" stays one word), trailing periods removed.
+#[cfg(any(test, feature = "train"))]
 fn phrase_words(name: &str) -> Vec<String> {
     let toks = crate::tokenize::tokenize(name);
     toks.iter()
@@ -177,6 +181,7 @@ fn phrase_words(name: &str) -> Vec<String> {
 
 /// Legal forms and line-of-business words that end a company's listed name but not the name
 /// it goes by ("Ford Motor Company" is "Ford", "Nissan Chemical Industries" "Nissan").
+#[cfg(any(test, feature = "train"))]
 const LEGAL_FORMS: &[&str] = &[
     "inc",
     "incorporated",
@@ -240,6 +245,7 @@ const LEGAL_FORMS: &[&str] = &[
 ];
 
 /// The 32 bits of a folded word's hash that the gazetteer keeps.
+#[cfg(any(test, feature = "train"))]
 fn name_hash(name: &str) -> u32 {
     let mut s = String::with_capacity(name.len());
     fold_into(name.trim(), &mut s);
@@ -258,8 +264,9 @@ fn short_key(folded_hash: u64) -> u64 {
 }
 
 impl Gazetteer {
+    #[cfg(any(test, feature = "train"))]
     pub fn from_lists(lists: &NameLists) -> Self {
-        let mut codes: BTreeMap<u32, u16> = BTreeMap::new();
+        let mut codes: std::collections::BTreeMap<u32, u16> = std::collections::BTreeMap::new();
         let clean = |n: &str| -> Option<String> {
             let n = n.trim();
             (!n.is_empty() && !n.starts_with('#')).then(|| n.to_string())
@@ -352,6 +359,7 @@ impl Gazetteer {
     }
 
     /// Appends the model-file form: `count: u32`, `count` keys (`u32`), `count` codes (`u16`).
+    #[cfg(any(test, feature = "train"))]
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&(self.keys.len() as u32).to_le_bytes());
         for k in &self.keys {
@@ -440,6 +448,7 @@ impl Lexicon {
     }
 
     /// Honorifics, for the trainer to insert before names.
+    #[cfg(feature = "train")]
     pub fn honorifics() -> Vec<String> {
         words(HONORIFICS).collect()
     }

@@ -9,10 +9,14 @@
 //! ```
 //!
 //! The tagger is an averaged structured perceptron over BIO tags with hashed features, trained
-//! by [`train`] (see `data/persons/README.md`) and compiled into the crate. [`AliasTable`]
+//! by `train` (see `data/persons/README.md`) and compiled into the crate. [`AliasTable`]
 //! resolves names across an archive.
+//!
+//! Features: `train` adds the training code (`train`, `TrainConfig`, ...), which only the
+//! `train-persons` tool of `newsdex-eval` needs; without it the crate is the runtime alone.
 
 mod alias;
+mod annotated;
 mod error;
 mod extract;
 mod features;
@@ -22,16 +26,19 @@ mod model;
 mod resolve;
 mod tag;
 mod tokenize;
+#[cfg(feature = "train")]
 mod train;
 
 use serde::{Deserialize, Serialize};
 
 pub use alias::{AliasConfig, AliasTable, fold_name, name_key};
+pub use annotated::{Entity, EntityKind, TrainingDoc};
 pub use error::Error;
 pub use extract::{Config, Extractor};
 pub use lexicon::NameLists;
-pub use tag::{TaggedMention, tag_json_line, tag_mentions};
-pub use train::{Entity, EntityKind, TrainConfig, TrainReport, TrainedModel, TrainingDoc, train};
+pub use tag::{TaggedMention, tag_mentions};
+#[cfg(feature = "train")]
+pub use train::{TrainConfig, TrainReport, TrainedModel, train};
 
 /// One mention of a person in a text. `start` and `end` are character (not byte) offsets of the
 /// name itself: titles ("Mr", "President") and possessives ("'s") are not part of it.

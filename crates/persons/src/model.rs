@@ -21,9 +21,11 @@ pub(crate) const EMBEDDED: &[u8] = include_bytes!("../../../data/persons/model.b
 pub(crate) fn tags_for(types: usize) -> usize {
     1 + 2 * types
 }
+#[cfg(any(test, feature = "train"))]
 pub(crate) fn begin(kind: usize) -> u8 {
     (1 + 2 * kind) as u8
 }
+#[cfg(any(test, feature = "train"))]
 pub(crate) fn inside(kind: usize) -> u8 {
     (2 + 2 * kind) as u8
 }
@@ -105,6 +107,7 @@ pub(crate) struct Stage {
 
 impl Stage {
     /// Quantises trained weights (`weights[row * tags + tag]`) to one signed byte each.
+    #[cfg(any(test, feature = "train"))]
     pub fn from_weights(start: Vec<f32>, trans: Vec<f32>, weights: &[f32]) -> Self {
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
@@ -120,6 +123,7 @@ impl Stage {
         }
     }
 
+    #[cfg(any(test, feature = "train"))]
     fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.scale.to_le_bytes());
         for v in self.start.iter().chain(&self.trans) {
@@ -285,6 +289,7 @@ fn read_f32(bytes: &mut &[u8]) -> Result<f32, Error> {
 }
 
 impl Model {
+    #[cfg(any(test, feature = "train"))]
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.stages.len() * ((1 << self.bits) * self.tags + 512));
         out.extend_from_slice(MAGIC);

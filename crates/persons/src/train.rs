@@ -5,50 +5,13 @@
 use std::collections::HashMap;
 
 use crate::Error;
+use crate::annotated::{Entity, EntityKind, TrainingDoc};
 use crate::features::{
     Features, SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos,
 };
 use crate::lexicon::{Gazetteer, HashKeyMap, Lexicon, NameLists, is_title};
 use crate::model::{Model, Stage, Tagging, allowed, begin, inside, tags_for, viterbi};
 use crate::tokenize::{Sentence, Token, sentences, tokenize};
-
-/// The kinds of entity a training document marks. Only persons are extracted; the other kinds
-/// teach the tagger what a capitalised non-person looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EntityKind {
-    Person,
-    Organisation,
-    Location,
-    Misc,
-}
-
-/// A gold entity: character offsets into the document text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entity {
-    pub start: usize,
-    pub end: usize,
-    pub kind: EntityKind,
-}
-
-/// One training document: its text and its gold entities.
-#[derive(Debug, Clone)]
-pub struct TrainingDoc {
-    pub text: String,
-    pub entities: Vec<Entity>,
-    /// How many times each training pass sees the document (1 normally): a corpus whose
-    /// conventions the model must keep can outweigh larger ones written differently.
-    pub repeat: u32,
-}
-
-impl Default for TrainingDoc {
-    fn default() -> Self {
-        Self {
-            text: String::new(),
-            entities: Vec::new(),
-            repeat: 1,
-        }
-    }
-}
 
 /// Training settings. The defaults are the ones the committed model was trained with.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! 1996 training data never saw, titles, possessives, places named after people) and of the
 //! `persons tag` JSON-lines helper.
 
-use newsdex_persons::{Config, Error, Extractor, Person, tag_json_line, tag_mentions};
+use newsdex_persons::{Config, Extractor, Person, tag_mentions};
 use std::sync::LazyLock;
 
 static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(Extractor::new);
@@ -316,50 +316,19 @@ fn odd_input_gives_no_persons_and_no_panic() {
 }
 
 #[test]
-fn tags_json_lines() {
-    let line = r#"{"id": 7, "text": "Mr Starmer met Emmanuel Macron. Starmer spoke first."}"#;
-    let out: serde_json::Value =
-        serde_json::from_str(&tag_json_line(&EXTRACTOR, line).expect("tags")).expect("JSON out");
-    assert_eq!(out["id"], 7);
-    let persons = out["persons"].as_array().expect("persons array");
-    let got: Vec<(&str, u64, u64, &str)> = persons
-        .iter()
-        .map(|p| {
-            (
-                p["name"].as_str().unwrap_or_default(),
-                p["start"].as_u64().unwrap_or_default(),
-                p["end"].as_u64().unwrap_or_default(),
-                p["text"].as_str().unwrap_or_default(),
-            )
-        })
+fn tags_mentions_in_text_order_with_their_names() {
+    let text = "Mr Starmer met Emmanuel Macron. Starmer spoke first.";
+    let got: Vec<(String, usize, usize, String)> = tag_mentions(&EXTRACTOR, text)
+        .into_iter()
+        .map(|m| (m.name, m.start, m.end, m.text))
         .collect();
-    assert_eq!(
-        got,
-        vec![
-            ("Starmer", 3, 10, "Starmer"),
-            ("Emmanuel Macron", 15, 30, "Emmanuel Macron"),
-            ("Starmer", 32, 39, "Starmer"),
-        ]
-    );
-
-    // Ids of any JSON type pass through; a missing id gives null.
-    let out = tag_json_line(&EXTRACTOR, r#"{"id": "a-1", "text": ""}"#).expect("tags");
-    assert_eq!(out, r#"{"id":"a-1","persons":[]}"#);
-    let out = tag_json_line(&EXTRACTOR, r#"{"text": "nobody here"}"#).expect("tags");
-    assert_eq!(out, r#"{"id":null,"persons":[]}"#);
-
-    assert!(matches!(
-        tag_json_line(&EXTRACTOR, "not json"),
-        Err(Error::Json(_))
-    ));
-    assert!(matches!(
-        tag_json_line(&EXTRACTOR, r#"{"id": 1}"#),
-        Err(Error::MissingText)
-    ));
-    assert!(matches!(
-        tag_json_line(&EXTRACTOR, r#"{"id": 1, "text": 5}"#),
-        Err(Error::MissingText)
-    ));
+    let expected = [
+        ("Starmer", 3, 10, "Starmer"),
+        ("Emmanuel Macron", 15, 30, "Emmanuel Macron"),
+        ("Starmer", 32, 39, "Starmer"),
+    ]
+    .map(|(name, start, end, text)| (name.to_owned(), start, end, text.to_owned()));
+    assert_eq!(got, expected);
     assert_eq!(tag_mentions(&EXTRACTOR, "").len(), 0);
 }
 

@@ -10,11 +10,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use newsdex_fetcher::Config;
 use newsdex_store::RawPage;
 use serde::Serialize;
 
 use crate::ExitStatus;
-use crate::flags::{ByteSize, size_in};
+use crate::flags::{ByteSize, help, size_in, size_range};
 use crate::local_file;
 use crate::pipeline::{AnalysedArticle, Analyser, Analysis};
 
@@ -43,11 +44,14 @@ pub struct Args {
     #[arg(long)]
     jsonl: bool,
 
-    /// Largest input (suffixes k, M, G), as `ingest --max-body`; 1k to 1G.
-    #[arg(long, value_name = "SIZE",
-        default_value_t = ByteSize(newsdex_fetcher::Config::default().max_body_bytes),
-        value_parser = size_in(1 << 10..=1 << 30))]
-    max_body: ByteSize,
+    // The fetcher's default and range, as `ingest --max-body`.
+    #[arg(long, value_name = "SIZE", value_parser = size_in(Config::BODY_RANGE),
+        help = help(
+            "Largest input (suffixes k, M, G), as `ingest --max-body`",
+            &size_range(&Config::BODY_RANGE),
+            ByteSize(Config::default().max_body_bytes),
+        ))]
+    max_body: Option<ByteSize>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -70,6 +74,14 @@ struct Line<'a> {
 enum LineOutcome<'a> {
     Article(&'a AnalysedArticle),
     Error { error: String },
+}
+
+impl Args {
+    /// Largest input: `--max-body`, else the fetcher's default.
+    fn max_body_bytes(&self) -> u64 {
+        self.max_body
+            .map_or(Config::default().max_body_bytes, |size| size.0)
+    }
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
@@ -135,7 +147,7 @@ fn clean_lines(analyser: &Analyser, args: &Args) -> anyhow::Result<ExitStatus> {
 /// Reads and cleans one file (`-`: stdin) as an HTML page.
 fn clean_one(analyser: &Analyser, file: &Path, args: &Args) -> anyhow::Result<AnalysedArticle> {
     let mut page = if file.as_os_str() == "-" {
-        let body = local_file::read_limited(std::io::stdin().lock(), args.max_body.0)
+        let body = local_file::read_limited(std::io::stdin().lock(), args.max_body_bytes())
             .context("cannot read stdin")?;
         let url = args
             .url
@@ -143,7 +155,7 @@ fn clean_one(analyser: &Analyser, file: &Path, args: &Args) -> anyhow::Result<An
             .unwrap_or_else(|| "file:///dev/stdin".to_owned());
         RawPage::new(url, 200, body)
     } else {
-        local_file::read_page(file, args.url.as_deref(), args.max_body.0)?
+        local_file::read_page(file, args.url.as_deref(), args.max_body_bytes())?
     };
     // A file given to `clean` is cleaned as HTML whatever its name or first bytes.
     page.headers

@@ -3,20 +3,18 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::io::{BufRead, Read, Write};
+use std::io::Write;
 
 use newsdex_index::PersonsRequest;
-use newsdex_persons::{Extractor, tag_json_line};
 
 use crate::ExitStatus;
 use crate::commands::search::FilterArgs;
 use crate::data_dir::DataDir;
 use crate::flags::count_in;
-use crate::output::{self, printable};
+use crate::json;
+use crate::output::printable;
 
-/// Longest input line `persons tag` takes: a long article is a few hundred KB of text; a
-/// line beyond this is not one text but a file given by mistake, and must not exhaust memory.
-const MAX_TAG_LINE: usize = 16 * 1024 * 1024;
+mod tag;
 
 /// The persons named most often, by number of articles.
 ///
@@ -45,7 +43,7 @@ pub struct Args {
     #[arg(long, default_value_t = 20, value_name = "N", value_parser = count_in(1..=10_000))]
     top: u64,
 
-    /// Print `{"articles", "with", "persons": [{"name", "articles"}], "notes"}`.
+    /// Print `{"articles", "notes", "persons": [{"articles", "name"}], "with"}`.
     #[arg(long)]
     json: bool,
 }
@@ -66,7 +64,7 @@ struct TagArgs {}
 
 pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     if let Some(Command::Tag(_)) = args.command {
-        return tag(std::io::stdin().lock(), &mut std::io::stdout().lock());
+        return tag::run(std::io::stdin().lock(), &mut std::io::stdout().lock());
     }
     let index = data_dir.existing()?.index()?;
     let results = index.persons(&PersonsRequest {
@@ -77,18 +75,7 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     })?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let persons: Vec<serde_json::Value> = results
-            .persons
-            .iter()
-            .map(|p| serde_json::json!({ "name": p.value, "articles": p.count }))
-            .collect();
-        let value = serde_json::json!({
-            "articles": results.articles,
-            "with": results.with,
-            "persons": persons,
-            "notes": results.notes,
-        });
-        serde_json::to_writer_pretty(&mut out, &value)?;
+        serde_json::to_writer_pretty(&mut out, &json::Persons::new(&results))?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
@@ -118,112 +105,4 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
         )?;
     }
     Ok(ExitStatus::Success)
-}
-
-/// `persons tag`: one output line per input line.
-fn tag(input: impl BufRead, out: &mut impl Write) -> anyhow::Result<ExitStatus> {
-    let extractor = Extractor::new();
-    let mut failed = 0usize;
-    let mut input = input;
-    let mut bytes = Vec::new();
-    for number in 1.. {
-        bytes.clear();
-        let limit = u64::try_from(MAX_TAG_LINE).unwrap_or(u64::MAX);
-        if (&mut input).take(limit).read_until(b'\n', &mut bytes)? == 0 {
-            break;
-        }
-        let complete = bytes.last() == Some(&b'\n') || bytes.len() < MAX_TAG_LINE;
-        if !complete {
-            // Skip the rest of an over-long line; it gets an error line like any bad one.
-            let mut rest = Vec::new();
-            while (&mut input).take(limit).read_until(b'\n', &mut rest)? > 0
-                && rest.last() != Some(&b'\n')
-            {
-                rest.clear();
-            }
-        }
-        let line = match std::str::from_utf8(&bytes) {
-            Ok(line) if complete => Ok(line.trim_end_matches(['\n', '\r'])),
-            Ok(_) => Err(format!("line is longer than {MAX_TAG_LINE} bytes")),
-            Err(_) => Err("line is not UTF-8 text".to_owned()),
-        };
-        let line = match line {
-            Ok(line) if line.trim().is_empty() => continue,
-            Ok(line) => line,
-            Err(reason) => {
-                failed += 1;
-                output::warning(&format!("line {number}: {reason}"));
-                serde_json::to_writer(
-                    &mut *out,
-                    &serde_json::json!({ "id": null, "error": reason }),
-                )?;
-                writeln!(out)?;
-                continue;
-            }
-        };
-        match tag_json_line(&extractor, line) {
-            Ok(tagged) => writeln!(out, "{tagged}")?,
-            Err(err) => {
-                failed += 1;
-                let reason = err.to_string();
-                output::warning(&format!("line {number}: {reason}"));
-                // Keep output lines in step with input lines, with the id when there is one.
-                let id = serde_json::from_str::<serde_json::Value>(line)
-                    .ok()
-                    .and_then(|value| value.get("id").cloned())
-                    .unwrap_or(serde_json::Value::Null);
-                serde_json::to_writer(
-                    &mut *out,
-                    &serde_json::json!({ "id": id, "error": reason }),
-                )?;
-                writeln!(out)?;
-            }
-        }
-    }
-    Ok(if failed > 0 {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tag_answers_a_line_that_is_not_utf8_and_goes_on() {
-        // Once `lines()` failed on such a line and the whole run stopped with an error.
-        let input: &[u8] = b"{\"id\": 1, \"text\": \"A \xff\"}\n{\"id\": 2, \"text\": \"Ok.\"}\n";
-        let mut out = Vec::new();
-        assert_eq!(tag(input, &mut out).unwrap(), ExitStatus::Failure);
-        let lines: Vec<serde_json::Value> = String::from_utf8(out)
-            .unwrap()
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect();
-        assert_eq!(lines.len(), 2);
-        assert!(lines[0]["error"].as_str().unwrap().contains("UTF-8"));
-        assert_eq!(lines[1]["id"], 2);
-    }
-
-    #[test]
-    fn tag_writes_one_line_per_input_and_flags_bad_lines() {
-        let input = "{\"id\": 1, \"text\": \"Nothing here.\"}\n\nnot json\n{\"id\": \"x\"}\n";
-        let mut out = Vec::new();
-        let status = tag(input.as_bytes(), &mut out).unwrap();
-        assert_eq!(status, ExitStatus::Failure);
-        let lines: Vec<serde_json::Value> = String::from_utf8(out)
-            .unwrap()
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect();
-        assert_eq!(lines.len(), 3, "blank lines are skipped, bad ones answered");
-        assert_eq!(lines[0]["id"], 1);
-        assert!(lines[0]["persons"].is_array());
-        assert!(lines[1]["id"].is_null());
-        assert!(!lines[1]["error"].as_str().unwrap().is_empty());
-        assert_eq!(lines[2]["id"], "x");
-        assert!(!lines[2]["error"].as_str().unwrap().is_empty());
-    }
 }

@@ -9,6 +9,7 @@ use newsdex_index::{Facets, Filters, SearchHit, SearchRequest, SearchResults, So
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
 use crate::flags::count_in;
+use crate::json;
 use crate::output::{self, printable};
 
 /// Top values shown per facet.
@@ -62,8 +63,8 @@ pub struct Args {
     #[arg(long)]
     no_fuzzy: bool,
 
-    /// Print one JSON document (facets included): `{"query", "corrected", "notes", "total",
-    /// "hits": [...], "facets"}`.
+    /// Print one JSON document (facets included): `{"corrected", "facets", "hits": [...],
+    /// "limit", "notes", "offset", "query", "total"}` (the README lists every field).
     #[arg(long)]
     json: bool,
 }
@@ -129,7 +130,7 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     let results = index.search(&request)?;
     let mut stdout = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut stdout, &json(&results, &request))?;
+        serde_json::to_writer_pretty(&mut stdout, &json::Search::new(&results, &request))?;
         writeln!(stdout)?;
     } else {
         print_results(
@@ -140,44 +141,6 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
         )?;
     }
     Ok(ExitStatus::Success)
-}
-
-/// The JSON of a search: what `--json` prints and `serve` answers.
-pub fn json(results: &SearchResults, request: &SearchRequest) -> serde_json::Value {
-    let hits: Vec<serde_json::Value> = results
-        .hits
-        .iter()
-        .map(|hit| {
-            serde_json::json!({
-                "url": hit.url,
-                "title": hit.title,
-                "title_highlights": hit.title_highlights,
-                "site": hit.site,
-                "published": hit.published.map(|date| date.to_rfc3339()),
-                "authors": hit.authors,
-                "persons": hit.persons,
-                "score": hit.score,
-                "snippet": hit.snippet,
-                "snippet_html": newsdex_index::highlighted_html(&hit.snippet, &hit.highlights),
-                "highlights": hit.highlights,
-                "copies": hit.copies.iter().map(|copy| serde_json::json!({
-                    "url": copy.url,
-                    "site": copy.site,
-                    "published": copy.published.map(|date| date.to_rfc3339()),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "query": results.query,
-        "corrected": results.corrected,
-        "notes": results.notes,
-        "total": results.total,
-        "offset": request.offset,
-        "limit": request.limit,
-        "hits": hits,
-        "facets": results.facets,
-    })
 }
 
 fn print_results(

@@ -30,9 +30,8 @@ use newsdex_index::{
 use tokio::sync::Semaphore;
 
 use crate::ExitStatus;
-use crate::commands::search;
 use crate::data_dir::DataDir;
-use crate::output;
+use crate::{json, output};
 
 /// Top values per facet in API answers and on the page.
 const FACETS: usize = 10;
@@ -242,7 +241,9 @@ impl Failure {
 /// A failure as the API answers it: `{"error": "..."}` with its status.
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let body = Json(serde_json::json!({ "error": self.message }));
+        let body = Json(json::ApiError {
+            error: &self.message,
+        });
         (self.status, body).into_response()
     }
 }
@@ -363,10 +364,10 @@ async fn api_search(State(state): State<Arc<AppState>>, query: QueryString) -> R
         let request = Params::parse(query)?.search_request()?;
         let asked = request.clone();
         let results = blocking(state, move |index| index.search(&request)).await?;
-        Ok::<_, Failure>(search::json(&results, &asked))
+        Ok::<_, Failure>((results, asked))
     };
     match answer.await {
-        Ok(json) => Json(json).into_response(),
+        Ok((results, asked)) => Json(json::Search::new(&results, &asked)).into_response(),
         Err(failure) => failure.into_response(),
     }
 }
@@ -383,21 +384,10 @@ async fn api_persons(State(state): State<Arc<AppState>>, query: QueryString) -> 
                 .map(str::to_owned),
             top: params.number("top", 20)?.min(1_000),
         };
-        let results = blocking(state, move |index| index.persons(&request)).await?;
-        let persons: Vec<serde_json::Value> = results
-            .persons
-            .iter()
-            .map(|p| serde_json::json!({ "name": p.value, "articles": p.count }))
-            .collect();
-        Ok::<_, Failure>(serde_json::json!({
-            "articles": results.articles,
-            "with": results.with,
-            "persons": persons,
-            "notes": results.notes,
-        }))
+        blocking(state, move |index| index.persons(&request)).await
     };
     match answer.await {
-        Ok(json) => Json(json).into_response(),
+        Ok(results) => Json(json::Persons::new(&results)).into_response(),
         Err(failure) => failure.into_response(),
     }
 }

@@ -1,22 +1,24 @@
-//! `ingest`'s flags, and how they become the fetcher's settings. Every default comes from
-//! [`newsdex_fetcher::Config::default`] (the help shows it), so the library and the command
-//! line cannot disagree, and every number is checked against a range the error states.
+//! `ingest`'s flags, and how they become the fetcher's settings. The fetcher's flags are
+//! `Option`s over [`Config::default`]: an absent flag leaves the library's default in place
+//! (the help reads it from there), and every number is checked against the fetcher's own
+//! range ([`Config::PAUSE_RANGE`] ...), which the error states, so the library and the command
+//! line cannot disagree.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use newsdex_fetcher::{Config, Proxy};
 
-use crate::flags::{ByteSize, Seconds, count_in, seconds_in, size_in};
+use crate::flags::{
+    ByteSize, Seconds, count_in, count_range, help, seconds_in, seconds_range, size_in, size_range,
+    widened,
+};
 
-/// The fetcher's defaults, for the flags' `default_value_t`.
-fn fetch_defaults() -> newsdex_fetcher::Config {
-    newsdex_fetcher::Config::default()
+/// The fetcher's defaults, for the help.
+fn defaults() -> Config {
+    Config::default()
 }
-
-/// Longest pause, timeout or backoff a flag may ask for: an hour is already absurd for one
-/// request, and `Duration` arithmetic in the crawler stays far from overflow.
-const MAX_SECONDS: f64 = 3600.0;
 
 /// Fetch, store, clean and index pages.
 ///
@@ -90,44 +92,54 @@ pub struct Args {
     #[arg(long)]
     pub allow_private: bool,
 
-    /// Seconds between two requests to one site (a larger robots.txt Crawl-delay wins);
-    /// 0 to 3600.
-    #[arg(long, value_name = "SECONDS",
-        default_value_t = Seconds(fetch_defaults().host_delay),
-        value_parser = seconds_in(0.0..=MAX_SECONDS))]
-    pub delay: Seconds,
+    // The flags below have the fetcher's defaults and ranges, read from it for the help.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds_in(Config::PAUSE_RANGE),
+        help = help(
+            "Seconds between two requests to one site (a larger robots.txt Crawl-delay wins)",
+            &seconds_range(&Config::PAUSE_RANGE),
+            Seconds(defaults().host_delay),
+        ))]
+    pub delay: Option<Seconds>,
 
-    /// Requests in flight at once, across all sites; 1 to 1024.
-    #[arg(long, value_name = "N",
-        default_value_t = fetch_defaults().concurrency as u64,
-        value_parser = count_in(1..=1024))]
-    pub concurrency: u64,
+    #[arg(long, value_name = "N", value_parser = count_in(widened(&Config::CONCURRENCY_RANGE)),
+        help = help(
+            "Requests in flight at once, across all sites",
+            &count_range(&Config::CONCURRENCY_RANGE),
+            defaults().concurrency,
+        ))]
+    pub concurrency: Option<u64>,
 
-    /// Seconds a whole request may take, body included; 0.1 to 3600.
-    #[arg(long, value_name = "SECONDS",
-        default_value_t = Seconds(fetch_defaults().timeout),
-        value_parser = seconds_in(0.1..=MAX_SECONDS))]
-    pub timeout: Seconds,
+    #[arg(long, value_name = "SECONDS", value_parser = seconds_in(Config::TIMEOUT_RANGE),
+        help = help(
+            "Seconds a whole request may take, body included",
+            &seconds_range(&Config::TIMEOUT_RANGE),
+            Seconds(defaults().timeout),
+        ))]
+    pub timeout: Option<Seconds>,
 
-    /// Largest page body (suffixes k, M, G); larger pages, files and WARC records fail;
-    /// 1k to 1G.
-    #[arg(long, value_name = "SIZE",
-        default_value_t = ByteSize(fetch_defaults().max_body_bytes),
-        value_parser = size_in(1 << 10..=1 << 30))]
-    pub max_body: ByteSize,
+    #[arg(long, value_name = "SIZE", value_parser = size_in(Config::BODY_RANGE),
+        help = help(
+            "Largest page body (suffixes k, M, G); larger pages, files and WARC records fail",
+            &size_range(&Config::BODY_RANGE),
+            ByteSize(defaults().max_body_bytes),
+        ))]
+    pub max_body: Option<ByteSize>,
 
-    /// Tries per request on connection errors, 429 and 5xx, the first one included; 1 to 100.
-    #[arg(long, value_name = "N",
-        default_value_t = u64::from(fetch_defaults().max_attempts),
-        value_parser = count_in(1..=100))]
-    pub tries: u64,
+    #[arg(long, value_name = "N", value_parser = count_in(widened(&Config::ATTEMPTS_RANGE)),
+        help = help(
+            "Tries per request on connection errors, 429 and 5xx, the first one included",
+            &count_range(&Config::ATTEMPTS_RANGE),
+            defaults().max_attempts,
+        ))]
+    pub tries: Option<u64>,
 
-    /// Seconds before the first retry; it doubles with each further try (a Retry-After
-    /// wins); 0 to 3600.
-    #[arg(long, value_name = "SECONDS",
-        default_value_t = Seconds(fetch_defaults().retry_base),
-        value_parser = seconds_in(0.0..=MAX_SECONDS))]
-    pub retry_delay: Seconds,
+    #[arg(long, value_name = "SECONDS", value_parser = seconds_in(Config::PAUSE_RANGE),
+        help = help(
+            "Seconds before the first retry; it doubles with each further try (a Retry-After wins)",
+            &seconds_range(&Config::PAUSE_RANGE),
+            Seconds(defaults().retry_base),
+        ))]
+    pub retry_delay: Option<Seconds>,
 
     /// The User-Agent header (default: newsdex/VERSION with the project URL).
     #[arg(long, value_name = "TEXT")]
@@ -168,22 +180,27 @@ fn parse_resolve(text: &str) -> Result<(String, IpAddr), String> {
 }
 
 impl Args {
-    /// The fetcher's settings: the flags over [`newsdex_fetcher::Config::default`].
-    pub fn fetch_config(&self) -> newsdex_fetcher::Config {
-        let defaults = fetch_defaults();
-        // The ranges above keep these conversions exact.
+    /// The fetcher's settings: the flags given over [`Config::default`]. Proxies are read
+    /// from the environment (`http_proxy`, `https_proxy`, `no_proxy`, ...), as curl does:
+    /// the command line's choice, not the library's.
+    pub fn fetch_config(&self) -> Config {
+        let defaults = defaults();
+        // The flags' ranges are the fetcher's, so these conversions are exact.
         let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-        newsdex_fetcher::Config {
+        Config {
             user_agent: self.user_agent.clone().unwrap_or(defaults.user_agent),
-            timeout: self.timeout.0,
-            max_body_bytes: self.max_body.0,
-            host_delay: self.delay.0,
-            concurrency: to_usize(self.concurrency),
-            max_attempts: u32::try_from(self.tries).unwrap_or(u32::MAX),
-            retry_base: self.retry_delay.0,
+            timeout: self.timeout.map_or(defaults.timeout, |s| s.0),
+            max_body_bytes: self.max_body_bytes(),
+            host_delay: self.delay.map_or(defaults.host_delay, |s| s.0),
+            concurrency: self.concurrency.map_or(defaults.concurrency, to_usize),
+            max_attempts: self.tries.map_or(defaults.max_attempts, |n| {
+                u32::try_from(n).unwrap_or(u32::MAX)
+            }),
+            retry_base: self.retry_delay.map_or(defaults.retry_base, |s| s.0),
             obey_robots: !self.ignore_robots,
             allow_private: self.allow_private,
             resolve: self.resolve.clone(),
+            proxy: Proxy::Environment,
             since: self.since,
             limit: self.limit.map(to_usize),
             same_site: self.same_site,
@@ -191,8 +208,94 @@ impl Args {
         }
     }
 
+    /// Largest page body, from a file, a WARC record or the network.
+    pub fn max_body_bytes(&self) -> u64 {
+        self.max_body
+            .map_or(defaults().max_body_bytes, |size| size.0)
+    }
+
     /// Articles per index commit.
     pub fn commit_every(&self) -> usize {
         usize::try_from(self.commit_every).unwrap_or(usize::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn parse(flags: &[&str]) -> Result<Args, clap::Error> {
+        Cli::try_parse_from(std::iter::once("ingest").chain(flags.iter().copied()))
+            .map(|cli| cli.args)
+    }
+
+    /// Issue 11: the defaults were written twice, in clap and in the fetcher.
+    #[test]
+    fn without_flags_the_fetcher_gets_its_own_defaults_and_the_environments_proxies() {
+        let config = parse(&[]).unwrap().fetch_config();
+        let expected = Config {
+            proxy: Proxy::Environment,
+            ..Config::default()
+        };
+        assert_eq!(format!("{config:?}"), format!("{expected:?}"));
+    }
+
+    #[test]
+    fn flags_override_only_their_own_setting() {
+        let config = parse(&["--delay", "0.25", "--tries", "7", "--max-body", "2M"])
+            .unwrap()
+            .fetch_config();
+        assert_eq!(config.host_delay, Duration::from_millis(250));
+        assert_eq!(config.max_attempts, 7);
+        assert_eq!(config.max_body_bytes, 2 << 20);
+        assert_eq!(config.timeout, Config::default().timeout);
+        assert_eq!(config.concurrency, Config::default().concurrency);
+    }
+
+    #[test]
+    fn the_help_shows_the_fetchers_defaults_and_ranges() {
+        // Wrapped to the terminal's width: compared with the line breaks taken out.
+        let help = Cli::command().render_long_help().to_string();
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        let defaults = Config::default();
+        for expected in [
+            format!("1 to 1024 [default: {}]", defaults.concurrency),
+            format!("1 to 100 [default: {}]", defaults.max_attempts),
+            format!("[default: {}]", ByteSize(defaults.max_body_bytes)),
+        ] {
+            assert!(help.contains(&expected), "{expected} in {help}");
+        }
+    }
+
+    /// The flags' ranges are the fetcher's: the edges pass both, one step beyond fails both,
+    /// the command line's error saying the range.
+    #[test]
+    fn the_flags_ranges_are_the_fetchers() {
+        let edges = [
+            ("--concurrency", "1", "0"),
+            ("--concurrency", "1024", "1025"),
+            ("--tries", "100", "101"),
+            ("--timeout", "0.1", "0.09"),
+            ("--delay", "3600", "3601"),
+            ("--retry-delay", "0", "3600.5"),
+            ("--max-body", "1k", "1023"),
+            ("--max-body", "1G", "1025M"),
+        ];
+        for (flag, inside, outside) in edges {
+            let config = parse(&[flag, inside]).unwrap().fetch_config();
+            config.validate().unwrap();
+            let err = parse(&[flag, outside]).unwrap_err().to_string();
+            assert!(err.contains("out of range"), "{flag} {outside}: {err}");
+        }
     }
 }

@@ -96,7 +96,7 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
         crawler,
         store: Arc::clone(&store),
         refresh: args.refresh,
-        max_body: args.max_body.0,
+        max_body: args.max_body_bytes(),
         expected: Arc::clone(&expected),
         interrupted: Arc::clone(&interrupted),
     };
