@@ -6,13 +6,273 @@
 use crate::dom::{Block, Doc, Elem, Kind, NONE, Tag, flag};
 use crate::patterns::Patterns;
 
-/// Below this many characters of kept text, extraction retries with fewer filters.
-const CHAR_THRESHOLD: u32 = 500;
-/// At most this many parts of a story outside its main container are joined to it; more
-/// strong blocks are a listing, and none is joined.
-const MAX_COUSINS: usize = 12;
-/// How many ancestors of a paragraph share its score (Readability uses 5).
-const SCORE_LEVELS: usize = 5;
+/// The numbers that steer extraction, by the phase that uses them. Those marked "Readability"
+/// are Mozilla Readability's (`Readability.js`), whose scoring this follows; the others were
+/// set on the evaluation sets (`newsdex eval clean`, README "Cleaner"). Changing one changes
+/// which text is kept on real pages: re-run the evaluation and compare.
+mod tuning {
+    /// Attempts (`Extractor::run`): when to relax the filters, and when to fall back to the
+    /// whole body.
+    pub(super) mod attempts {
+        /// Below this many characters of kept text, extraction retries with fewer filters
+        /// (Readability's `charThreshold`): less is a teaser or a fragment, not a story.
+        pub const MIN_CHARS: u32 = 500;
+        /// The whole body (cleaned of its boxes) is taken when it holds more than this many
+        /// times the text of the best attempt: the story is then text loose in the body or
+        /// many short paragraphs that no single container scores for.
+        pub const WHOLE_BODY_FACTOR: u32 = 2;
+        /// ... measured against at least this many characters, so that an attempt that kept
+        /// next to nothing does not make any body "far more".
+        pub const WHOLE_BODY_FLOOR: u32 = 100;
+    }
+
+    /// Scoring (`Extractor::score`): what each paragraph gives to the containers above it.
+    pub(super) mod scoring {
+        /// How many ancestors of a paragraph share its score (Readability uses 5).
+        pub const LEVELS: usize = 5;
+        /// Paragraphs shorter than this score nothing (Readability): captions, labels and
+        /// button text are that short.
+        pub const MIN_PARAGRAPH_CHARS: u32 = 25;
+        /// Blocks shorter than this are checked for boilerplate wording ("Read more", share
+        /// prompts) before they score; longer ones are prose whatever words they use, and
+        /// checking them would only cost time.
+        pub const WORDING_CHECK_BELOW_CHARS: u32 = 320;
+        /// Every scoring paragraph is worth this much before its commas and length
+        /// (Readability).
+        pub const PARAGRAPH_POINTS: f32 = 1.0;
+        /// One more point per this many characters (Readability) ...
+        pub const CHARS_PER_POINT: u32 = 100;
+        /// ... up to this many points (Readability), so that one long block does not
+        /// outweigh a container of several.
+        pub const MAX_LENGTH_POINTS: u32 = 3;
+        /// The parent gets a paragraph's points divided by this (Readability) ...
+        pub const PARENT_DIVIDER: f32 = 1.0;
+        /// ... the grandparent by this (Readability) ...
+        pub const GRANDPARENT_DIVIDER: f32 = 2.0;
+        /// ... and ancestors further up by this times their level (Readability): the
+        /// further up, the more of the page a container holds besides the story.
+        pub const DIVIDER_PER_LEVEL: f32 = 3.0;
+        /// A container's starting score by its tag (Readability's `initializeNode`):
+        /// `div`, `article`, `main`, `section` usually hold a story ...
+        pub const CONTAINER_TAG: f32 = 5.0;
+        /// ... `pre`, `td`, `blockquote` sometimes do ...
+        pub const QUOTE_TAG: f32 = 3.0;
+        /// ... lists, definition lists, `address` and forms rarely do ...
+        pub const LIST_TAG: f32 = -3.0;
+        /// ... and headings never do.
+        pub const HEADING_TAG: f32 = -5.0;
+        /// A container the page marks as the article body (`itemprop=articleBody`,
+        /// `entry-content`) starts this much higher: one positive class hint's worth, so the
+        /// marking decides between close candidates without overriding the text ...
+        pub const MARKED_BODY_BONUS: f32 = 25.0;
+        /// ... when it holds at least this much text: a marked stray snippet gets nothing.
+        pub const MARKED_BODY_MIN_CHARS: u32 = 400;
+    }
+
+    /// Picking the top container (`Extractor::pick_top`, `joinable`, `best_marked_body`).
+    pub(super) mod top {
+        /// How many of the best candidates are weighed against each other (Readability's
+        /// `nbTopCandidates`).
+        pub const CANDIDATES: usize = 5;
+        /// A best candidate with less prose than this may be a snippet with a good class
+        /// name (a fact box, a recipe card) rather than the story ...
+        pub const SNIPPET_MAX_PROSE: u32 = 200;
+        /// ... and a runner-up replaces it when it scores at least this share of it ...
+        pub const RUNNER_UP_MIN_SHARE: f32 = 0.6;
+        /// ... is mostly not links (less than this link density) ...
+        pub const RUNNER_UP_MAX_LINK_DENSITY: f32 = 0.25;
+        /// ... holds at least this much prose ...
+        pub const RUNNER_UP_MIN_PROSE: u32 = 300;
+        /// ... and at least this many times the snippet's.
+        pub const RUNNER_UP_PROSE_FACTOR: u32 = 4;
+        /// Candidates scoring at least this share of the best are alternatives
+        /// (Readability) ...
+        pub const ALTERNATIVE_MIN_SHARE: f32 = 0.75;
+        /// ... and an ancestor holding this many of them is the article (Readability):
+        /// paragraphs split over several wrappers.
+        pub const MIN_ALTERNATIVES: usize = 3;
+        /// Walking up from the best candidate stops at a parent scoring less than its
+        /// child's score divided by this (Readability's `lastScore / 3`).
+        pub const PARENT_SCORE_DIVIDER: f32 = 3.0;
+        /// The page's marked body wins over the best candidate when it holds at least this
+        /// share of the candidate's prose.
+        pub const MARKED_BODY_MIN_SHARE: f32 = 0.5;
+        /// A marked body holding less prose than this is a stray marking, not the story.
+        pub const MARKED_BODY_MIN_PROSE: u32 = 200;
+        /// Further marked parts (one `itemprop=articleBody` per section) are joined when each
+        /// holds at least this much prose.
+        pub const MARKED_PART_MIN_PROSE: u32 = 100;
+        /// Another candidate scoring at least this share of the top is a part of the same
+        /// story (a body split over sections or columns) when a joinable container holds
+        /// both.
+        pub const JOIN_MIN_SHARE: f32 = 0.45;
+        /// A container joining two parts must be mostly prose (link density below this) ...
+        pub const JOIN_MAX_LINK_DENSITY: f32 = 0.3;
+        /// ... and hold at most this many times the two parts' text ...
+        pub const JOIN_TEXT_FACTOR: u32 = 2;
+        /// ... plus this many characters: room for headings and captions between the parts,
+        /// not for the page around them.
+        pub const JOIN_TEXT_SLACK: u32 = 500;
+        /// An `<article>` this many levels above the top container at most ...
+        pub const ARTICLE_LEVELS: usize = 6;
+        /// ... is the article when the top holds at least this share of its text (its
+        /// header holds the standfirst; its boxes are dropped later).
+        pub const ARTICLE_MIN_SHARE: f32 = 0.5;
+    }
+
+    /// Siblings of the top container that belong to the story (`Extractor::roots`).
+    pub(super) mod siblings {
+        /// A sibling scoring this share of the top joins it (Readability) ...
+        pub const MIN_SHARE: f32 = 0.2;
+        /// ... or at least this score, whichever is more (Readability).
+        pub const MIN_SCORE: f32 = 10.0;
+        /// A sibling with the top's class gets this share of the top's score as a bonus
+        /// (Readability): page builders style every part of a story alike.
+        pub const SAME_CLASS_BONUS: f32 = 0.2;
+        /// A `<p>` sibling longer than this joins when mostly prose; a shorter one only
+        /// with no links and a sentence end (Readability) ...
+        pub const P_LONG_CHARS: u32 = 80;
+        /// ... mostly prose meaning a link density below this (Readability).
+        pub const P_MAX_LINK_DENSITY: f32 = 0.25;
+    }
+
+    /// Parts of a story set outside its main container (`Extractor::add_cousins`).
+    pub(super) mod cousins {
+        /// At most this many are joined; more strong blocks are a listing, and none is
+        /// joined.
+        pub const MAX: usize = 12;
+        /// A part scores at least this share of the best candidate ...
+        pub const MIN_SHARE: f32 = 0.3;
+        /// ... has a link density below this ...
+        pub const MAX_LINK_DENSITY: f32 = 0.2;
+        /// ... and at least this much prose: a paragraph or two, not a teaser.
+        pub const MIN_PROSE: u32 = 300;
+    }
+
+    /// Standfirsts set apart from the body (`Extractor::add_leads`).
+    pub(super) mod leads {
+        /// The region searched is the `<article>` at most this many levels above the body
+        /// ...
+        pub const ARTICLE_LEVELS: usize = 8;
+        /// ... else the body's ancestor this many levels up (a few wrappers, not the page).
+        pub const REGION_LEVELS: usize = 3;
+        /// A standfirst is a sentence or a short paragraph: this many characters.
+        pub const CHARS: std::ops::RangeInclusive<u32> = 30..=1500;
+        /// ... and mostly not links.
+        pub const MAX_LINK_DENSITY: f32 = 0.5;
+    }
+
+    /// A recipe's ingredient boxes beside the method (`Extractor::add_ingredients`).
+    pub(super) mod ingredients {
+        /// At most this many boxes (ingredients, and for the filling, and for the icing).
+        pub const MAX_BOXES: usize = 3;
+        /// A box holds this many characters: a few short lines, not a page.
+        pub const CHARS: std::ops::RangeInclusive<u32> = 20..=4000;
+        /// ... and is mostly not links.
+        pub const MAX_LINK_DENSITY: f32 = 0.5;
+    }
+
+    /// Boxes inside the article dropped whole (`Extractor::drop_element`).
+    pub(super) mod boxes {
+        /// A box holding less than this share of the article's text is minor: it may be
+        /// dropped by its class or by looking like junk; a larger one is part of the story.
+        pub const MINOR_SHARE: f32 = 0.35;
+        /// A box whose class names it (comments, related, promo) goes when it holds less
+        /// than this share of the article.
+        pub const NAMED_MINOR_SHARE: f32 = 0.5;
+        /// A figure with less text than this is a caption and a credit (unless it wraps a
+        /// quote or a table).
+        pub const FIGURE_MAX_CHARS: u32 = 400;
+        /// A byline box is at most this long (a longer one is an author's profile inside
+        /// the story) ...
+        pub const BYLINE_MAX_CHARS: u32 = 200;
+        /// ... or goes anyway when its link density is above this (a list of author links).
+        pub const BYLINE_MAX_LINK_DENSITY: f32 = 0.5;
+        /// A date box is at most this long.
+        pub const DATE_MAX_CHARS: u32 = 150;
+    }
+
+    /// Readability's "clean conditionally" (`Extractor::looks_like_junk`): a minor box goes
+    /// when it looks like navigation, a gallery, a form or a player. The numbers are
+    /// Readability's, but for the figure and list guards.
+    pub(super) mod junk {
+        /// A box with this many commas is prose, whatever else it holds.
+        pub const PROSE_COMMAS: u32 = 10;
+        /// A list whose items hold more than this share of its text is a real list, not
+        /// navigation.
+        pub const LIST_ITEM_SHARE: f32 = 0.9;
+        /// A box at most this many levels inside a `<figure>` is part of the figure.
+        pub const FIGURE_LEVELS: usize = 4;
+        /// Navigation: more list items than paragraphs plus this many.
+        pub const LIST_ITEM_ALLOWANCE: f32 = 100.0;
+        /// A gallery: more images than this ...
+        pub const GALLERY_MIN_IMAGES: f32 = 1.0;
+        /// ... with fewer paragraphs than this per image.
+        pub const GALLERY_MAX_P_PER_IMAGE: f32 = 0.5;
+        /// A form: more inputs than one per this many paragraphs.
+        pub const P_PER_INPUT: f32 = 3.0;
+        /// A link line: a box with links and fewer characters than this ...
+        pub const SHORT_CHARS: u32 = 25;
+        /// ... unless at least this share of it is headings ...
+        pub const SHORT_MAX_HEADING_SHARE: f32 = 0.9;
+        /// ... or it holds from one up to this many images (a picture with its caption
+        /// link).
+        pub const SHORT_MAX_IMAGES: u32 = 2;
+        /// Links: a box whose class weight is below this ...
+        pub const POSITIVE_WEIGHT: i32 = 25;
+        /// ... with a link density above this ...
+        pub const MAX_LINK_DENSITY: f32 = 0.2;
+        /// ... or, at or above that weight, with a link density above this.
+        pub const POSITIVE_MAX_LINK_DENSITY: f32 = 0.5;
+        /// A player: one embed and less text than this, or several embeds.
+        pub const EMBED_MIN_CHARS: u32 = 75;
+    }
+
+    /// Lines of the kept text (`Extractor::keep_block` and the trims after it).
+    pub(super) mod lines {
+        /// A paragraph above the story repeating the title is the headline when at most this
+        /// long.
+        pub const HEADLINE_MAX_CHARS: u32 = 200;
+        /// A heading whose words are more than this share of the title's is the headline
+        /// (Readability's text similarity bound).
+        pub const TITLE_SIMILARITY: f32 = 0.75;
+        /// A line holding a `<time>` is a dateline when at most this long.
+        pub const DATELINE_MAX_CHARS: u32 = 80;
+        /// A paragraph shorter than this ...
+        pub const NAV_MAX_CHARS: u32 = 120;
+        /// ... that is at least this share links is navigation ("Back to all news", a
+        /// teaser headline).
+        pub const NAV_LINK_SHARE: f32 = 0.9;
+        /// A kicker or section label above the story is at most this long ...
+        pub const KICKER_MAX_CHARS: u32 = 30;
+        /// ... and goes only when a paragraph of at least this many characters follows.
+        pub const KICKER_PROSE_MIN_CHARS: u32 = 80;
+        /// A lead-in ("Contact:", "More on this:") left without what it introduced is at
+        /// most this long.
+        pub const LEAD_IN_MAX_CHARS: u32 = 40;
+        /// At the end: a line at most this long ...
+        pub const TAIL_LINK_LINE_MAX_CHARS: u32 = 120;
+        /// ... that is at least this share links is a link line ...
+        pub const TAIL_LINK_SHARE: f32 = 0.5;
+        /// ... one at most this long ...
+        pub const TAIL_NOTE_MAX_CHARS: u32 = 300;
+        /// ... and at least this share italics is an editor's note or a disclaimer ...
+        pub const TAIL_NOTE_EMPH_SHARE: f32 = 0.9;
+        /// ... and one at most this long without a sentence end is a fragment (a widget's
+        /// question, agency initials).
+        pub const TAIL_FRAGMENT_MAX_CHARS: u32 = 40;
+        /// An appendix label ("Contacts", "About the author") is a heading or a paragraph of
+        /// at most this many characters ...
+        pub const APPENDIX_LABEL_MAX_CHARS: u32 = 60;
+        /// ... and cuts only after this many bytes of text ...
+        pub const APPENDIX_MIN_TEXT_BEFORE: usize = 400;
+        /// ... and after at least one part in this many of the text (half): a label early
+        /// on cuts nothing.
+        pub const APPENDIX_TEXT_BEFORE_PARTS: usize = 2;
+    }
+}
+
+use tuning::{attempts, boxes, cousins, ingredients, junk, leads, lines, scoring, siblings, top};
 
 /// Which filters an attempt applies; later attempts relax them, as Readability does.
 #[derive(Debug, Clone, Copy)]
@@ -94,7 +354,7 @@ impl<'a> Extractor<'a> {
         for attempt in ATTEMPTS {
             let kept = self.attempt(attempt);
             let chars: u32 = kept.iter().map(|k| self.doc.blocks[k.block].chars).sum();
-            if chars >= CHAR_THRESHOLD {
+            if chars >= attempts::MIN_CHARS {
                 return kept;
             }
             if chars > best_chars {
@@ -111,7 +371,7 @@ impl<'a> Extractor<'a> {
             strict,
         );
         let whole_chars: u32 = whole.iter().map(|k| self.doc.blocks[k.block].chars).sum();
-        if whole_chars > 2 * best_chars.max(100) {
+        if whole_chars > attempts::WHOLE_BODY_FACTOR * best_chars.max(attempts::WHOLE_BODY_FLOOR) {
             whole
         } else {
             best
@@ -155,8 +415,8 @@ impl<'a> Extractor<'a> {
 
     fn initial_score(&self, e: &Elem, attempt: Attempt) -> f32 {
         let base = match e.tag {
-            Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
-            Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+            Tag::Div | Tag::Article | Tag::Main | Tag::Section => scoring::CONTAINER_TAG,
+            Tag::Pre | Tag::Td | Tag::Blockquote => scoring::QUOTE_TAG,
             Tag::Address
             | Tag::Ol
             | Tag::Ul
@@ -164,16 +424,17 @@ impl<'a> Extractor<'a> {
             | Tag::Dd
             | Tag::Dt
             | Tag::Li
-            | Tag::Form => -3.0,
-            Tag::H(_) | Tag::Th => -5.0,
+            | Tag::Form => scoring::LIST_TAG,
+            Tag::H(_) | Tag::Th => scoring::HEADING_TAG,
             _ => 0.0,
         };
         // A body marking counts for a container with real text, not for a stray snippet.
-        let semantic = if e.has(flag::ARTICLE_BODY) && e.stats.chars >= 400 {
-            25.0
-        } else {
-            0.0
-        };
+        let semantic =
+            if e.has(flag::ARTICLE_BODY) && e.stats.chars >= scoring::MARKED_BODY_MIN_CHARS {
+                scoring::MARKED_BODY_BONUS
+            } else {
+                0.0
+            };
         let weight = if attempt.weight_classes {
             e.class_weight as f32
         } else {
@@ -193,7 +454,7 @@ impl<'a> Extractor<'a> {
         for (index, block) in doc.blocks.iter().enumerate() {
             let owner = block.owner;
             if excluded[owner as usize]
-                || block.chars < 25
+                || block.chars < scoring::MIN_PARAGRAPH_CHARS
                 || block.quote && block.kind == Kind::Loose
             {
                 continue;
@@ -204,10 +465,13 @@ impl<'a> Extractor<'a> {
             ) {
                 continue;
             }
-            if block.chars < 320 && self.boilerplate(index) {
+            if block.chars < scoring::WORDING_CHECK_BELOW_CHARS && self.boilerplate(index) {
                 continue;
             }
-            let content = 1.0 + (block.commas + 1) as f32 + (block.chars / 100).min(3) as f32;
+            // Readability's points: one, one per comma-separated piece, one per 100 characters.
+            let content = scoring::PARAGRAPH_POINTS
+                + (block.commas + 1) as f32
+                + (block.chars / scoring::CHARS_PER_POINT).min(scoring::MAX_LENGTH_POINTS) as f32;
             // Text loose in a container that also holds other blocks is a paragraph of that
             // container; text alone in a `div` makes the `div` itself the paragraph.
             let owner_elem = self.elem(owner);
@@ -219,7 +483,7 @@ impl<'a> Extractor<'a> {
                 };
             let mut level = 0usize;
             let mut at = first;
-            while at != NONE && level < SCORE_LEVELS {
+            while at != NONE && level < scoring::LEVELS {
                 let e = self.elem(at);
                 if e.tag == Tag::Html {
                     break;
@@ -229,9 +493,9 @@ impl<'a> Extractor<'a> {
                     candidates.push(at);
                 }
                 let divider = match level {
-                    0 => 1.0,
-                    1 => 2.0,
-                    _ => level as f32 * 3.0,
+                    0 => scoring::PARENT_DIVIDER,
+                    1 => scoring::GRANDPARENT_DIVIDER,
+                    _ => level as f32 * scoring::DIVIDER_PER_LEVEL,
                 };
                 score[at as usize] += content / divider;
                 at = e.parent;
@@ -282,7 +546,7 @@ impl<'a> Extractor<'a> {
         let mut ranked: Vec<u32> = candidates
             .iter()
             .copied()
-            .filter(|&c| score[c as usize] >= 0.3 * best)
+            .filter(|&c| score[c as usize] >= cousins::MIN_SHARE * best)
             .collect();
         ranked.sort_by(|a, b| score[*b as usize].total_cmp(&score[*a as usize]));
         let mut added: Vec<u32> = Vec::new();
@@ -292,8 +556,8 @@ impl<'a> Extractor<'a> {
             if matches!(e.tag, Tag::Body | Tag::Html)
                 || roots.iter().any(overlaps)
                 || added.iter().any(overlaps)
-                || e.stats.link_density() >= 0.2
-                || self.prose_chars(c) < 300
+                || e.stats.link_density() >= cousins::MAX_LINK_DENSITY
+                || self.prose_chars(c) < cousins::MIN_PROSE
                 || std::iter::once(c)
                     .chain(self.doc.ancestors(c))
                     .any(|a| self.elem(a).has(furniture))
@@ -303,7 +567,7 @@ impl<'a> Extractor<'a> {
             }
             added.push(c);
             // A story is set in a few sections; dozens of strong blocks are a listing.
-            if added.len() > MAX_COUSINS {
+            if added.len() > cousins::MAX {
                 return;
             }
         }
@@ -325,7 +589,7 @@ impl<'a> Extractor<'a> {
         let mut found = Vec::new();
         let mut i = self.doc.body;
         let end = self.elem(self.doc.body).end;
-        while i < end && found.len() < 3 {
+        while i < end && found.len() < ingredients::MAX_BOXES {
             let e = self.elem(i);
             if e.has(furniture) || roots.contains(&i) {
                 i = e.end;
@@ -334,7 +598,10 @@ impl<'a> Extractor<'a> {
             if e.has(flag::INGREDIENTS) {
                 let s = &e.stats;
                 let holds_root = roots.iter().any(|&r| self.doc.contains(i, r));
-                if !holds_root && (20..=4000).contains(&s.chars) && s.link_density() < 0.5 {
+                if !holds_root
+                    && ingredients::CHARS.contains(&s.chars)
+                    && s.link_density() < ingredients::MAX_LINK_DENSITY
+                {
                     found.push(i);
                 }
                 if !holds_root {
@@ -364,9 +631,9 @@ impl<'a> Extractor<'a> {
         let region = self
             .doc
             .ancestors(first)
-            .take(8)
+            .take(leads::ARTICLE_LEVELS)
             .find(|&a| self.elem(a).has(flag::ARTICLE))
-            .or_else(|| self.doc.ancestors(first).take(3).last())
+            .or_else(|| self.doc.ancestors(first).take(leads::REGION_LEVELS).last())
             .unwrap_or(first);
         if matches!(self.elem(region).tag, Tag::Body | Tag::Html) {
             return;
@@ -384,7 +651,7 @@ impl<'a> Extractor<'a> {
             }
             if e.has(flag::LEAD) && !self.doc.contains(i, first) {
                 let s = &e.stats;
-                if (30..=1500).contains(&s.chars) && s.link_density() < 0.5 {
+                if leads::CHARS.contains(&s.chars) && s.link_density() < leads::MAX_LINK_DENSITY {
                     leads.push(i);
                 }
                 i = e.end;
@@ -452,7 +719,7 @@ impl<'a> Extractor<'a> {
                 .total_cmp(&score[*a as usize])
                 .then(a.cmp(b))
         });
-        ranked.truncate(5);
+        ranked.truncate(top::CANDIDATES);
         let Some(&first) = ranked.first() else {
             return doc.body;
         };
@@ -460,16 +727,17 @@ impl<'a> Extractor<'a> {
         // of short lines (a recipe, a fact box): a close runner-up elsewhere on the page (not
         // around the snippet: that is a short post with its page) holding several times the
         // prose is the article.
-        let first = if self.prose_chars(first) < 200 {
+        let first = if self.prose_chars(first) < top::SNIPPET_MAX_PROSE {
             ranked[1..]
                 .iter()
                 .copied()
                 .filter(|&c| {
-                    score[c as usize] >= 0.6 * score[first as usize]
+                    score[c as usize] >= top::RUNNER_UP_MIN_SHARE * score[first as usize]
                         && !doc.contains(c, first)
-                        && self.elem(c).stats.link_density() < 0.25
-                        && self.prose_chars(c) >= 300
-                        && self.prose_chars(c) >= 4 * self.prose_chars(first)
+                        && self.elem(c).stats.link_density() < top::RUNNER_UP_MAX_LINK_DENSITY
+                        && self.prose_chars(c) >= top::RUNNER_UP_MIN_PROSE
+                        && self.prose_chars(c)
+                            >= top::RUNNER_UP_PROSE_FACTOR * self.prose_chars(first)
                         && self.elem(c).tag != Tag::Body
                 })
                 .max_by(|&a, &b| score[a as usize].total_cmp(&score[b as usize]))
@@ -488,16 +756,16 @@ impl<'a> Extractor<'a> {
         let alternatives: Vec<u32> = ranked[1..]
             .iter()
             .copied()
-            .filter(|&c| score[c as usize] / top_score >= 0.75)
+            .filter(|&c| score[c as usize] / top_score >= top::ALTERNATIVE_MIN_SHARE)
             .collect();
-        if alternatives.len() >= 3 {
+        if alternatives.len() >= top::MIN_ALTERNATIVES {
             let mut at = self.elem(top).parent;
             while at != NONE && self.elem(at).tag != Tag::Body {
                 let holding = alternatives
                     .iter()
                     .filter(|&&alt| doc.contains(at, alt))
                     .count();
-                if holding >= 3 {
+                if holding >= top::MIN_ALTERNATIVES {
                     top = at;
                     break;
                 }
@@ -508,7 +776,7 @@ impl<'a> Extractor<'a> {
         // Parents of a good candidate collect part of its score; a parent that beats it
         // holds more of the article.
         let mut last = score[top as usize];
-        let threshold = last / 3.0;
+        let threshold = last / top::PARENT_SCORE_DIVIDER;
         let mut at = self.elem(top).parent;
         while at != NONE && self.elem(at).tag != Tag::Body {
             let s = score[at as usize];
@@ -542,7 +810,7 @@ impl<'a> Extractor<'a> {
                         && !self.doc.contains(i, body)
                         && !self.doc.contains(body, i)
                 })
-                .filter(|&i| self.prose_chars(i) >= 100)
+                .filter(|&i| self.prose_chars(i) >= top::MARKED_PART_MIN_PROSE)
                 .collect();
             for part in parts {
                 if let Some(common) = self
@@ -554,7 +822,8 @@ impl<'a> Extractor<'a> {
             }
         } else if let Some(body) = self.best_marked_body()
             && !self.doc.contains(body, top)
-            && self.prose_chars(body) as f32 >= 0.5 * self.prose_chars(top) as f32
+            && self.prose_chars(body) as f32
+                >= top::MARKED_BODY_MIN_SHARE * self.prose_chars(top) as f32
         {
             top = body;
         }
@@ -566,7 +835,7 @@ impl<'a> Extractor<'a> {
             let s = score[other as usize];
             if other == top
                 || s.is_nan()
-                || s < 0.45 * top_score
+                || s < top::JOIN_MIN_SHARE * top_score
                 || doc.contains(other, top)
                 || doc.contains(top, other)
             {
@@ -597,9 +866,10 @@ impl<'a> Extractor<'a> {
         if let Some(article) = self
             .doc
             .ancestors(top)
-            .take(6)
+            .take(top::ARTICLE_LEVELS)
             .find(|&a| self.elem(a).has(flag::ARTICLE))
-            && self.elem(top).stats.chars as f32 >= 0.5 * self.elem(article).stats.chars as f32
+            && self.elem(top).stats.chars as f32
+                >= top::ARTICLE_MIN_SHARE * self.elem(article).stats.chars as f32
         {
             top = article;
         }
@@ -634,7 +904,8 @@ impl<'a> Extractor<'a> {
             return false;
         }
         let both = self.elem(a).stats.chars + self.elem(b).stats.chars;
-        c.stats.link_density() < 0.3 && c.stats.chars <= 2 * both + 500
+        c.stats.link_density() < top::JOIN_MAX_LINK_DENSITY
+            && c.stats.chars <= top::JOIN_TEXT_FACTOR * both + top::JOIN_TEXT_SLACK
     }
 
     /// Characters of text outside links.
@@ -648,7 +919,7 @@ impl<'a> Extractor<'a> {
         let best = (0..self.doc.elems.len() as u32)
             .filter(|&i| self.elem(i).has(flag::ARTICLE_BODY))
             .max_by_key(|&i| self.prose_chars(i))?;
-        (self.prose_chars(best) >= 200).then_some(best)
+        (self.prose_chars(best) >= top::MARKED_BODY_MIN_PROSE).then_some(best)
     }
 
     /// The top candidate plus the siblings that belong to the same article.
@@ -662,7 +933,7 @@ impl<'a> Extractor<'a> {
         } else {
             score[top as usize]
         };
-        let threshold = (top_score * 0.2).max(10.0);
+        let threshold = (top_score * siblings::MIN_SHARE).max(siblings::MIN_SCORE);
         let mut roots = Vec::new();
         for sibling in self.doc.children(top_elem.parent) {
             if sibling == top {
@@ -674,7 +945,7 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let bonus = if e.class_key != 0 && e.class_key == top_elem.class_key {
-                top_score * 0.2
+                top_score * siblings::SAME_CLASS_BONUS
             } else {
                 0.0
             };
@@ -685,8 +956,11 @@ impl<'a> Extractor<'a> {
                 let len = e.stats.chars;
                 let ld = e.stats.link_density();
                 let text = self.doc.text_of(sibling);
-                (len > 80 && ld < 0.25)
-                    || (len > 0 && len <= 80 && ld == 0.0 && ends_sentence(&text))
+                (len > siblings::P_LONG_CHARS && ld < siblings::P_MAX_LINK_DENSITY)
+                    || (len > 0
+                        && len <= siblings::P_LONG_CHARS
+                        && ld == 0.0
+                        && ends_sentence(&text))
             } else {
                 false
             };
@@ -732,39 +1006,39 @@ impl<'a> Extractor<'a> {
         if weight as f32 + content_score < 0.0 {
             return true;
         }
-        if s.commas >= 10 {
+        if s.commas >= junk::PROSE_COMMAS {
             return false;
         }
         let is_list = matches!(e.tag, Tag::Ul | Tag::Ol)
             && s.chars > 0
-            && s.li_chars as f32 / s.chars as f32 > 0.9;
+            && s.li_chars as f32 / s.chars as f32 > junk::LIST_ITEM_SHARE;
         let in_figure = e.tag == Tag::Figure
             || self
                 .doc
                 .ancestors(i)
-                .take(4)
+                .take(junk::FIGURE_LEVELS)
                 .any(|a| self.elem(a).tag == Tag::Figure);
         let p = s.p as f32;
         let img = s.img as f32;
-        let li = s.li as f32 - 100.0;
+        let li = s.li as f32 - junk::LIST_ITEM_ALLOWANCE;
         let ld = s.link_density();
         let heading_density = if s.chars == 0 {
             0.0
         } else {
             s.heading_chars as f32 / s.chars as f32
         };
-        (!in_figure && img > 1.0 && p / img < 0.5)
+        (!in_figure && img > junk::GALLERY_MIN_IMAGES && p / img < junk::GALLERY_MAX_P_PER_IMAGE)
             || (!is_list && li > p)
-            || (s.input as f32 > (p / 3.0).floor())
+            || (s.input as f32 > (p / junk::P_PER_INPUT).floor())
             || (!is_list
                 && !in_figure
-                && heading_density < 0.9
-                && s.chars < 25
-                && (s.img == 0 || s.img > 2)
+                && heading_density < junk::SHORT_MAX_HEADING_SHARE
+                && s.chars < junk::SHORT_CHARS
+                && (s.img == 0 || s.img > junk::SHORT_MAX_IMAGES)
                 && ld > 0.0)
-            || (!is_list && weight < 25 && ld > 0.2)
-            || (weight >= 25 && ld > 0.5)
-            || ((s.embed == 1 && s.chars < 75) || s.embed > 1)
+            || (!is_list && weight < junk::POSITIVE_WEIGHT && ld > junk::MAX_LINK_DENSITY)
+            || (weight >= junk::POSITIVE_WEIGHT && ld > junk::POSITIVE_MAX_LINK_DENSITY)
+            || ((s.embed == 1 && s.chars < junk::EMBED_MIN_CHARS) || s.embed > 1)
     }
 
     /// Whether an element inside the article is a box to drop whole.
@@ -776,15 +1050,18 @@ impl<'a> Extractor<'a> {
             return false;
         }
         // A box holding most of the article is part of it, whatever its class says.
-        let minor = (e.stats.chars as f32) < 0.35 * root_chars as f32;
+        let minor = (e.stats.chars as f32) < boxes::MINOR_SHARE * root_chars as f32;
         // A box whose class names it (comments, related, promo) goes unless it is most of the
         // article.
-        let named_minor = (e.stats.chars as f32) < 0.5 * root_chars as f32;
+        let named_minor = (e.stats.chars as f32) < boxes::NAMED_MINOR_SHARE * root_chars as f32;
         if e.has(flag::BOILER_TAG) || (e.has(flag::CAPTION) && !self.keep_captions) {
             return true;
         }
         // A figure's own text is its caption and credit, unless it wraps a quote or a table.
-        if !self.keep_captions && e.tag == Tag::Figure && e.stats.quotes == 0 && e.stats.chars < 400
+        if !self.keep_captions
+            && e.tag == Tag::Figure
+            && e.stats.quotes == 0
+            && e.stats.chars < boxes::FIGURE_MAX_CHARS
         {
             return true;
         }
@@ -802,10 +1079,13 @@ impl<'a> Extractor<'a> {
         if minor && attempt.strip_unlikely && e.has(flag::UNLIKELY) {
             return true;
         }
-        if e.has(flag::BYLINE) && (e.stats.chars <= 200 || e.stats.link_density() > 0.5) {
+        if e.has(flag::BYLINE)
+            && (e.stats.chars <= boxes::BYLINE_MAX_CHARS
+                || e.stats.link_density() > boxes::BYLINE_MAX_LINK_DENSITY)
+        {
             return true;
         }
-        if e.has(flag::DATE) && e.stats.chars <= 150 {
+        if e.has(flag::DATE) && e.stats.chars <= boxes::DATE_MAX_CHARS {
             return true;
         }
         attempt.clean_conditionally && minor && self.looks_like_junk(i, e, score, attempt)
@@ -869,10 +1149,11 @@ impl<'a> Extractor<'a> {
         for (i, k) in kept.iter().enumerate() {
             let block = &self.doc.blocks[k.block];
             let label_like = matches!(block.kind, Kind::Heading(_))
-                || (block.chars <= 60 && matches!(block.kind, Kind::Paragraph | Kind::Loose));
+                || (block.chars <= lines::APPENDIX_LABEL_MAX_CHARS
+                    && matches!(block.kind, Kind::Paragraph | Kind::Loose));
             if label_like
-                && before >= 400
-                && 2 * before >= total
+                && before >= lines::APPENDIX_MIN_TEXT_BEFORE
+                && lines::APPENDIX_TEXT_BEFORE_PARTS * before >= total
                 && self.patterns.is_appendix_label(&k.text)
             {
                 kept.truncate(i);
@@ -893,7 +1174,9 @@ impl<'a> Extractor<'a> {
             if !gap {
                 continue;
             }
-            if block.chars <= 40 && kept[i].text.trim_end().ends_with([':', '：']) {
+            if block.chars <= lines::LEAD_IN_MAX_CHARS
+                && kept[i].text.trim_end().ends_with([':', '：'])
+            {
                 keep[i] = false;
             }
         }
@@ -906,7 +1189,7 @@ impl<'a> Extractor<'a> {
     fn trim_head(&self, kept: &mut Vec<Kept>) {
         let label = |k: &Kept| {
             let b = &self.doc.blocks[k.block];
-            b.chars <= 30
+            b.chars <= lines::KICKER_MAX_CHARS
                 && matches!(b.kind, Kind::Paragraph | Kind::Loose)
                 && !k
                     .text
@@ -916,7 +1199,7 @@ impl<'a> Extractor<'a> {
         let leading = kept.iter().take_while(|k| label(k)).count();
         let prose_follows = kept
             .get(leading)
-            .is_some_and(|k| self.doc.blocks[k.block].chars >= 80);
+            .is_some_and(|k| self.doc.blocks[k.block].chars >= lines::KICKER_PROSE_MIN_CHARS);
         if leading > 0 && prose_follows {
             kept.drain(..leading);
         }
@@ -936,13 +1219,16 @@ impl<'a> Extractor<'a> {
             let block = &self.doc.blocks[last.block];
             let chars = block.chars;
             let dangling = matches!(block.kind, Kind::Heading(_))
-                || (chars <= 40 && last.text.trim_end().ends_with([':', '：']))
-                || (chars <= 120 && share(block.link_chars, chars) >= 0.5)
+                || (chars <= lines::LEAD_IN_MAX_CHARS
+                    && last.text.trim_end().ends_with([':', '：']))
+                || (chars <= lines::TAIL_LINK_LINE_MAX_CHARS
+                    && share(block.link_chars, chars) >= lines::TAIL_LINK_SHARE)
                 // Editor's notes and disclaimers after the story are set in italics.
-                || (chars <= 300 && share(block.emph_chars, chars) >= 0.9)
+                || (chars <= lines::TAIL_NOTE_MAX_CHARS
+                    && share(block.emph_chars, chars) >= lines::TAIL_NOTE_EMPH_SHARE)
                 // A short line that is no sentence: the title of a box that is gone, a
                 // question widget ("Was this useful?"), agency initials ("aja/PAP").
-                || (chars <= 40
+                || (chars <= lines::TAIL_FRAGMENT_MAX_CHARS
                     && matches!(block.kind, Kind::Paragraph | Kind::Loose)
                     && !last.text.trim_end().ends_with(['.', '!', '…', '"', '”', '»', ')', '“']));
             if !dangling {
@@ -974,7 +1260,7 @@ impl<'a> Extractor<'a> {
         if !*title_seen
             && !*prose_seen
             && matches!(block.kind, Kind::Paragraph | Kind::Loose)
-            && block.chars <= 200
+            && block.chars <= lines::HEADLINE_MAX_CHARS
             && self.duplicates_title(&block.text)
         {
             *title_seen = true;
@@ -984,12 +1270,14 @@ impl<'a> Extractor<'a> {
         if self.boilerplate(index) {
             return None;
         }
-        if self.patterns.is_meta_line(&block.text) || (block.has_time && block.chars <= 80) {
+        if self.patterns.is_meta_line(&block.text)
+            || (block.has_time && block.chars <= lines::DATELINE_MAX_CHARS)
+        {
             return None;
         }
         // A short line that is all link is navigation ("Back to all news", a teaser headline).
-        if link_share >= 0.9
-            && block.chars < 120
+        if link_share >= lines::NAV_LINK_SHARE
+            && block.chars < lines::NAV_MAX_CHARS
             && matches!(block.kind, Kind::Paragraph | Kind::Loose)
         {
             return None;
@@ -1018,7 +1306,7 @@ impl<'a> Extractor<'a> {
         if heading.is_empty() {
             return false;
         }
-        similarity(&self.title_words, &heading) > 0.75
+        similarity(&self.title_words, &heading) > lines::TITLE_SIMILARITY
     }
 }
 

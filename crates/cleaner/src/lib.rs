@@ -193,6 +193,9 @@ impl Cleaner {
         self.assemble(&doc, url, page_url.as_ref(), fetched)
     }
 
+    /// The article from a parsed page: the title (`title`), the text (`extract`, or JSON-LD's
+    /// `articleBody` when the markup holds far less), and every other field from `meta`, which
+    /// holds each field's order of sources.
     fn assemble(
         &self,
         doc: &Doc,
@@ -207,27 +210,8 @@ impl Cleaner {
         });
         let base = base.as_ref().or(page_url);
 
-        let site_name = ld
-            .site_name
-            .clone()
-            .or_else(|| {
-                meta::meta(
-                    doc,
-                    &["og:site_name", "application-name", "al:android:app_name"],
-                )
-                .map(str::to_owned)
-            })
-            .map(|s| meta::clean_text(&s))
-            .filter(|s| !s.is_empty());
-        // The first declaration that is a web URL: one naming another scheme is as if absent.
-        let canonical_url = [
-            doc.head.canonical.as_deref(),
-            meta::meta(doc, &["og:url"]),
-            ld.url.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|href| meta::absolute(base, href));
+        let site_name = meta::site_name(doc, &ld);
+        let canonical_url = meta::canonical_url(doc, &ld, base);
         let canonical_parsed = canonical_url.as_deref().and_then(|u| Url::parse(u).ok());
         let clues = title::TitleClues::new(
             doc,
@@ -248,10 +232,16 @@ impl Cleaner {
         let kept = extractor.run();
         let mut blocks = self.blocks(doc, &kept, base);
         // Single-page apps may ship the text only as JSON-LD `articleBody`.
+        /// `articleBody` replaces the extracted text only when it has at least this many
+        /// characters (a summary or a teaser is shorter) ...
+        const LD_BODY_MIN_CHARS: usize = 200;
+        /// ... and more than this many times the extracted text's: the markup then held
+        /// only a fragment of the story (the rest is rendered by script).
+        const LD_BODY_FACTOR: usize = 2;
         if let Some(body) = ld.body.as_deref() {
             let extracted: usize = blocks.iter().map(|b| b.text.chars().count()).sum();
             let ld_chars = body.chars().count();
-            if ld_chars >= 200 && extracted * 2 < ld_chars {
+            if ld_chars >= LD_BODY_MIN_CHARS && extracted * LD_BODY_FACTOR < ld_chars {
                 blocks = body
                     .split('\n')
                     .map(meta::clean_text)
@@ -275,217 +265,20 @@ impl Cleaner {
         }
 
         let url_out = canonical_url.clone().unwrap_or_else(|| url.to_owned());
-
-        // Each source in turn; a date that does not parse or that no article can have is as
-        // if absent.
-        let plausible = |d: &DateTime<Utc>| meta::plausible_date(d, fetched);
-        let published = ld
-            .published
-            .as_deref()
-            .and_then(meta::parse_date)
-            .filter(plausible)
-            .or_else(|| {
-                meta::meta_date(
-                    doc,
-                    &[
-                        "article:published_time",
-                        "og:published_time",
-                        "datepublished",
-                        "parsely-pub-date",
-                        "pubdate",
-                        "publishdate",
-                        "publish-date",
-                        "publish_date",
-                        "article.published",
-                        "published_time",
-                        "sailthru.date",
-                        "dc.date.issued",
-                        "dc.date",
-                        "dcterms.date",
-                        "dcterms.created",
-                        "dc:date",
-                        "date",
-                        "og:article:published_time",
-                    ],
-                    fetched,
-                )
-            })
-            .or_else(|| {
-                doc.head
-                    .times
-                    .iter()
-                    .filter_map(|(_, t)| meta::parse_date(t))
-                    .find(plausible)
-            })
-            .or_else(|| page_url.and_then(meta::date_from_url).filter(plausible));
-        let modified = ld
-            .modified
-            .as_deref()
-            .and_then(meta::parse_date)
-            .filter(plausible)
-            .or_else(|| {
-                meta::meta_date(
-                    doc,
-                    &[
-                        "article:modified_time",
-                        "og:updated_time",
-                        "datemodified",
-                        "dcterms.modified",
-                        "last-modified",
-                        "article.updated",
-                    ],
-                    fetched,
-                )
-            });
-
-        // JSON-LD, then the author meta tags, then the byline in the markup, then Open Graph's
-        // `article:author`, which the protocol defines as profile URLs: a name there is
-        // less often kept up to date than the page's own byline.
-        let mut authors = ld.authors.clone();
-        if authors.is_empty() {
-            for (key, bibliographic) in [
-                ("dc:creator", true),
-                ("dcterm:creator", true),
-                ("dc.creator", true),
-                ("dcterms.creator", true),
-                ("author", false),
-                ("parsely-author", false),
-                ("sailthru.author", false),
-                ("byl", false),
-                ("citation_author", true),
-            ] {
-                for v in meta::metas(doc, key) {
-                    if !v.starts_with("http") {
-                        authors.extend(if bibliographic {
-                            byline::bibliographic_people(v)
-                        } else {
-                            byline::declared_people(v)
-                        });
-                    }
-                }
-                if !authors.is_empty() {
-                    break;
-                }
-            }
-        }
-        if authors.is_empty() {
-            authors = byline::markup_authors(doc);
-        }
-        if authors.is_empty() {
-            for key in ["article:author", "og:article:author"] {
-                for v in meta::metas(doc, key) {
-                    if !v.starts_with("http") {
-                        authors.extend(byline::declared_people(v));
-                    }
-                }
-            }
-        }
-        dedupe(&mut authors);
-
-        let description = ld
-            .description
-            .clone()
-            .or_else(|| {
-                meta::meta(
-                    doc,
-                    &[
-                        "og:description",
-                        "description",
-                        "twitter:description",
-                        "dc.description",
-                        "dc:description",
-                        "dcterms.description",
-                    ],
-                )
-                .map(str::to_owned)
-            })
-            .map(|d| meta::clean_text(&d))
-            .filter(|d| !d.is_empty());
-        let section = meta::meta(
-            doc,
-            &[
-                "article:section",
-                "parsely-section",
-                "section",
-                "og:section",
-            ],
-        )
-        .map(str::to_owned)
-        .or_else(|| ld.section.clone())
-        .map(|s| meta::clean_text(&s))
-        .filter(|s| !s.is_empty());
-        let mut tags: Vec<String> = meta::metas(doc, "article:tag")
-            .flat_map(|t| t.split(','))
-            .map(meta::clean_text)
-            .collect();
-        if tags.is_empty() {
-            tags = ld.tags.iter().map(|t| meta::clean_text(t)).collect();
-        }
-        if tags.is_empty()
-            && let Some(keywords) = meta::meta(doc, &["news_keywords", "keywords", "parsely-tags"])
-        {
-            tags = keywords.split([',', ';']).map(meta::clean_text).collect();
-        }
-        if tags.is_empty() {
-            tags = doc
-                .head
-                .tag_links
-                .iter()
-                .map(|t| meta::clean_text(t))
-                .collect();
-        }
-        tags.retain(|t| !t.is_empty() && t.chars().count() <= 80);
-        dedupe(&mut tags);
-        let image = [
-            "og:image",
-            "og:image:url",
-            "og:image:secure_url",
-            "twitter:image",
-            "twitter:image:src",
-        ]
-        .into_iter()
-        .flat_map(|name| meta::metas(doc, name))
-        .chain(ld.image.as_deref())
-        .find_map(|href| meta::absolute(base, href));
-
-        let language = doc
-            .head
-            .lang
-            .as_deref()
-            .and_then(lang::normalise_tag)
-            .or_else(|| {
-                meta::meta(
-                    doc,
-                    &[
-                        "content-language",
-                        "dc.language",
-                        "language",
-                        "og:locale",
-                        "inlanguage",
-                    ],
-                )
-                .and_then(lang::normalise_tag)
-            })
-            .or_else(|| {
-                if self.config.detect_language {
-                    lang::detect(&text)
-                } else {
-                    None
-                }
-            });
+        let language = meta::language(doc, &text, self.config.detect_language);
 
         let mut article = Article {
             url: url_out,
             title,
-            authors,
-            published,
-            modified,
+            authors: meta::authors(doc, &ld),
+            published: meta::published(doc, &ld, page_url, fetched),
+            modified: meta::modified(doc, &ld, fetched),
             site_name,
             language,
-            description,
-            section,
-            tags,
-            image,
+            description: meta::description(doc, &ld),
+            section: meta::section(doc, &ld),
+            tags: meta::tags(doc, &ld),
+            image: meta::image(doc, &ld, base),
             text,
             canonical_url,
             blocks,
@@ -537,19 +330,6 @@ impl Cleaner {
             })
             .collect()
     }
-}
-
-fn dedupe(items: &mut Vec<String>) {
-    let mut seen: Vec<String> = Vec::with_capacity(items.len());
-    items.retain(|item| {
-        let key = item.to_lowercase();
-        if seen.contains(&key) {
-            false
-        } else {
-            seen.push(key);
-            true
-        }
-    });
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
-//! Article metadata: title, authors, dates, site, canonical URL, description, section, tags
-//! and image, read from JSON-LD first, then Open Graph / `article:` / Dublin Core meta tags,
-//! then the markup (`<title>`, `<time>`, bylines), then the URL.
+//! Article metadata: authors, dates, site, canonical URL, description, section, tags, image
+//! and language, read from JSON-LD first, then Open Graph / `article:` / Dublin Core meta
+//! tags, then the markup (`<time>`, bylines, `<html lang>`), then the URL. One function per
+//! field ([`published`], [`authors`], ...) holds that field's order of sources; the title's
+//! is in `title`, which reads the JSON-LD and meta tags parsed here.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::Value;
 use url::Url;
 
-use crate::byline;
 use crate::dom::Doc;
+use crate::{byline, lang};
 
 /// Schema.org types that describe an article.
 const ARTICLE_TYPES: &[&str] = &[
@@ -48,6 +50,281 @@ pub(crate) struct JsonLd {
     pub url: Option<String>,
     /// `articleBody`: the whole text, which single-page apps sometimes carry only here.
     pub body: Option<String>,
+}
+
+// The fallback order of each field but the title (which `title` reads): one function per
+// field below, each trying its sources in order, the first usable value winning. JSON-LD is
+// written for search engines and kept the most accurate, so it comes first; then the meta
+// tags (Open Graph's first, then the older and vendor ones); then what the markup shows;
+// then the URL.
+
+/// Meta tags naming the site, in order.
+const SITE_NAME_KEYS: &[&str] = &["og:site_name", "application-name", "al:android:app_name"];
+
+/// Meta tags naming the publication date, in order, after JSON-LD's `datePublished`.
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "article.published",
+    "published_time",
+    "sailthru.date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "dc:date",
+    "date",
+    "og:article:published_time",
+];
+
+/// Meta tags naming the modification date, in order, after JSON-LD's `dateModified`.
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+    "article.updated",
+];
+
+/// Meta tags naming the authors, in order, after JSON-LD; `true` for the bibliographic ones
+/// (Dublin Core, citations), which write names "Surname, Given".
+const AUTHOR_KEYS: &[(&str, bool)] = &[
+    ("dc:creator", true),
+    ("dcterm:creator", true),
+    ("dc.creator", true),
+    ("dcterms.creator", true),
+    ("author", false),
+    ("parsely-author", false),
+    ("sailthru.author", false),
+    ("byl", false),
+    ("citation_author", true),
+];
+
+/// Open Graph's author tags, read last: the protocol defines them as profile URLs, and a
+/// name there is less often kept up to date than the page's own byline.
+const PROFILE_AUTHOR_KEYS: &[&str] = &["article:author", "og:article:author"];
+
+/// Meta tags holding the description, in order, after JSON-LD's `description`.
+const DESCRIPTION_KEYS: &[&str] = &[
+    "og:description",
+    "description",
+    "twitter:description",
+    "dc.description",
+    "dc:description",
+    "dcterms.description",
+];
+
+/// Meta tags naming the section, in order, before JSON-LD's `articleSection`: the page's
+/// own tags name the section as the site shows it.
+const SECTION_KEYS: &[&str] = &[
+    "article:section",
+    "parsely-section",
+    "section",
+    "og:section",
+];
+
+/// Keyword lists (comma or semicolon separated), read when neither `article:tag` nor
+/// JSON-LD's `keywords` give tags.
+const KEYWORD_KEYS: &[&str] = &["news_keywords", "keywords", "parsely-tags"];
+
+/// A tag longer than this (in characters) is a sentence pasted into the keywords, not a tag.
+const MAX_TAG_CHARS: usize = 80;
+
+/// Meta tags naming the lead image, in order, before JSON-LD's `image`.
+const IMAGE_KEYS: &[&str] = &[
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+];
+
+/// Meta tags naming the language, in order, after the `lang` attribute of `<html>`.
+const LANGUAGE_KEYS: &[&str] = &[
+    "content-language",
+    "dc.language",
+    "language",
+    "og:locale",
+    "inlanguage",
+];
+
+/// The site's name: JSON-LD's publisher, else [`SITE_NAME_KEYS`].
+pub(crate) fn site_name(doc: &Doc, ld: &JsonLd) -> Option<String> {
+    ld.site_name
+        .clone()
+        .or_else(|| meta(doc, SITE_NAME_KEYS).map(str::to_owned))
+        .map(|s| clean_text(&s))
+        .filter(|s| !s.is_empty())
+}
+
+/// The canonical URL: `<link rel=canonical>`, else `og:url`, else JSON-LD's `url`; the first
+/// that is a web URL once resolved against `base` (one naming another scheme is as if
+/// absent).
+pub(crate) fn canonical_url(doc: &Doc, ld: &JsonLd, base: Option<&Url>) -> Option<String> {
+    [
+        doc.head.canonical.as_deref(),
+        meta(doc, &["og:url"]),
+        ld.url.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|href| absolute(base, href))
+}
+
+/// The publication date: JSON-LD, then [`PUBLISHED_KEYS`], then the `<time>` elements, then
+/// a date in the page's URL. A date that does not parse or that no article fetched at
+/// `fetched` can have is as if absent, and the next source is tried.
+pub(crate) fn published(
+    doc: &Doc,
+    ld: &JsonLd,
+    page_url: Option<&Url>,
+    fetched: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let plausible = |d: &DateTime<Utc>| plausible_date(d, fetched);
+    ld.published
+        .as_deref()
+        .and_then(parse_date)
+        .filter(plausible)
+        .or_else(|| meta_date(doc, PUBLISHED_KEYS, fetched))
+        .or_else(|| {
+            doc.head
+                .times
+                .iter()
+                .filter_map(|(_, t)| parse_date(t))
+                .find(plausible)
+        })
+        .or_else(|| page_url.and_then(date_from_url).filter(plausible))
+}
+
+/// The modification date: JSON-LD, then [`MODIFIED_KEYS`] (plausible dates only, as for
+/// [`published`]).
+pub(crate) fn modified(doc: &Doc, ld: &JsonLd, fetched: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    ld.modified
+        .as_deref()
+        .and_then(parse_date)
+        .filter(|d| plausible_date(d, fetched))
+        .or_else(|| meta_date(doc, MODIFIED_KEYS, fetched))
+}
+
+/// The authors: JSON-LD, then the first of [`AUTHOR_KEYS`] naming anyone, then the byline
+/// in the markup, then [`PROFILE_AUTHOR_KEYS`]; a value that is a URL names no one. Repeats
+/// (by case) are dropped.
+pub(crate) fn authors(doc: &Doc, ld: &JsonLd) -> Vec<String> {
+    let mut authors = ld.authors.clone();
+    if authors.is_empty() {
+        for &(key, bibliographic) in AUTHOR_KEYS {
+            for v in metas(doc, key) {
+                if !v.starts_with("http") {
+                    authors.extend(if bibliographic {
+                        byline::bibliographic_people(v)
+                    } else {
+                        byline::declared_people(v)
+                    });
+                }
+            }
+            if !authors.is_empty() {
+                break;
+            }
+        }
+    }
+    if authors.is_empty() {
+        authors = byline::markup_authors(doc);
+    }
+    if authors.is_empty() {
+        for key in PROFILE_AUTHOR_KEYS {
+            for v in metas(doc, key) {
+                if !v.starts_with("http") {
+                    authors.extend(byline::declared_people(v));
+                }
+            }
+        }
+    }
+    dedupe(&mut authors);
+    authors
+}
+
+/// The description: JSON-LD, then [`DESCRIPTION_KEYS`].
+pub(crate) fn description(doc: &Doc, ld: &JsonLd) -> Option<String> {
+    ld.description
+        .clone()
+        .or_else(|| meta(doc, DESCRIPTION_KEYS).map(str::to_owned))
+        .map(|d| clean_text(&d))
+        .filter(|d| !d.is_empty())
+}
+
+/// The section: [`SECTION_KEYS`], then JSON-LD's `articleSection`.
+pub(crate) fn section(doc: &Doc, ld: &JsonLd) -> Option<String> {
+    meta(doc, SECTION_KEYS)
+        .map(str::to_owned)
+        .or_else(|| ld.section.clone())
+        .map(|s| clean_text(&s))
+        .filter(|s| !s.is_empty())
+}
+
+/// The tags: `article:tag` (comma-separated values too), then JSON-LD's `keywords`, then the
+/// first of [`KEYWORD_KEYS`], then the page's tag links. Empty tags, tags longer than
+/// [`MAX_TAG_CHARS`] and repeats (by case) are dropped.
+pub(crate) fn tags(doc: &Doc, ld: &JsonLd) -> Vec<String> {
+    let mut tags: Vec<String> = metas(doc, "article:tag")
+        .flat_map(|t| t.split(','))
+        .map(clean_text)
+        .collect();
+    if tags.is_empty() {
+        tags = ld.tags.iter().map(|t| clean_text(t)).collect();
+    }
+    if tags.is_empty()
+        && let Some(keywords) = meta(doc, KEYWORD_KEYS)
+    {
+        tags = keywords.split([',', ';']).map(clean_text).collect();
+    }
+    if tags.is_empty() {
+        tags = doc.head.tag_links.iter().map(|t| clean_text(t)).collect();
+    }
+    tags.retain(|t| !t.is_empty() && t.chars().count() <= MAX_TAG_CHARS);
+    dedupe(&mut tags);
+    tags
+}
+
+/// The lead image: [`IMAGE_KEYS`] (every value of each, in order), then JSON-LD's `image`;
+/// the first that is a web URL once resolved against `base`.
+pub(crate) fn image(doc: &Doc, ld: &JsonLd, base: Option<&Url>) -> Option<String> {
+    IMAGE_KEYS
+        .iter()
+        .flat_map(|name| metas(doc, name))
+        .chain(ld.image.as_deref())
+        .find_map(|href| absolute(base, href))
+}
+
+/// The language: `<html lang>`, then [`LANGUAGE_KEYS`], then (when `detect`) detected from
+/// the article's `text`.
+pub(crate) fn language(doc: &Doc, text: &str, detect: bool) -> Option<String> {
+    doc.head
+        .lang
+        .as_deref()
+        .and_then(lang::normalise_tag)
+        .or_else(|| meta(doc, LANGUAGE_KEYS).and_then(lang::normalise_tag))
+        .or_else(|| if detect { lang::detect(text) } else { None })
+}
+
+/// Drops repeats, compared without case, keeping the first of each.
+fn dedupe(items: &mut Vec<String>) {
+    let mut seen: Vec<String> = Vec::with_capacity(items.len());
+    items.retain(|item| {
+        let key = item.to_lowercase();
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
 }
 
 /// Parses the page's JSON-LD scripts leniently and reads the first article-like object.

@@ -240,7 +240,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use chrono::TimeZone;
-    use newsdex_index::Copy as IndexCopy;
+    use newsdex_index::NearDuplicate;
     use serde_json::{Value, json};
 
     use super::*;
@@ -258,7 +258,7 @@ mod tests {
             score: 1.234_567_8,
             snippet: "Président <b> & «Macron» — नमस्ते".into(),
             highlights: vec![(0, 9)],
-            copies: vec![IndexCopy {
+            copies: vec![NearDuplicate {
                 url: "https://example.com/ar/أخبار".into(),
                 site: "example.com".into(),
                 published: None,

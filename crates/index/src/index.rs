@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use newsdex_cleaner::Article;
+use chrono::{DateTime, Utc};
+use newsdex_cleaner::{Article, Block};
 use newsdex_persons::Person;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
@@ -335,36 +336,100 @@ fn recover(root: &Path, dir: &Path, why: &str) {
 
 /// The stored form: the body text is left out when the blocks spell it exactly (it is
 /// rebuilt from them on reading), which halves the document store.
-#[derive(Serialize, Deserialize)]
-struct StoredDocument<'a> {
-    article: std::borrow::Cow<'a, Article>,
-    persons: std::borrow::Cow<'a, [Person]>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+#[derive(Deserialize)]
+struct StoredDocument {
+    article: Article,
+    persons: Vec<Person>,
+    #[serde(default)]
     text_from_blocks: bool,
 }
 
+/// [`StoredDocument`] as written, borrowed from the article being indexed: one is written per
+/// document, and copying the article (its text twice over, as `text` and as `blocks`) to
+/// change two fields would cost as much as serialising it.
+#[derive(Serialize)]
+struct StoredDocumentRef<'a> {
+    article: ArticleRef<'a>,
+    persons: &'a [Person],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    text_from_blocks: bool,
+}
+
+/// An [`Article`] serialised from borrows: the same fields under the same names in the same
+/// order, so that it reads back as an `Article`; `text` and `published` are the stored ones.
+#[derive(Serialize)]
+struct ArticleRef<'a> {
+    url: &'a String,
+    title: &'a String,
+    authors: &'a [String],
+    published: Option<DateTime<Utc>>,
+    modified: Option<DateTime<Utc>>,
+    site_name: Option<&'a String>,
+    language: Option<&'a String>,
+    description: Option<&'a String>,
+    section: Option<&'a String>,
+    tags: &'a [String],
+    image: Option<&'a String>,
+    text: &'a str,
+    canonical_url: Option<&'a String>,
+    blocks: &'a [Block],
+}
+
+impl<'a> ArticleRef<'a> {
+    fn new(article: &'a Article, text: &'a str, published: Option<DateTime<Utc>>) -> Self {
+        // Every field by name, without `..`: a field added to `Article` stops the build here
+        // instead of going missing from the store.
+        let Article {
+            url,
+            title,
+            authors,
+            published: _,
+            modified,
+            site_name,
+            language,
+            description,
+            section,
+            tags,
+            image,
+            text: _,
+            canonical_url,
+            blocks,
+        } = article;
+        ArticleRef {
+            url,
+            title,
+            authors,
+            published,
+            modified: *modified,
+            site_name: site_name.as_ref(),
+            language: language.as_ref(),
+            description: description.as_ref(),
+            section: section.as_ref(),
+            tags,
+            image: image.as_ref(),
+            text,
+            canonical_url: canonical_url.as_ref(),
+            blocks,
+        }
+    }
+}
+
 impl StoredArticle {
-    fn to_json(article: &Article, persons: &[Person]) -> String {
+    /// The stored JSON of `article` with `published` as its publication date.
+    fn to_json(article: &Article, published: Option<DateTime<Utc>>, persons: &[Person]) -> String {
         let text_from_blocks = !article.blocks.is_empty() && text_is_blocks(article);
-        let article = if text_from_blocks {
-            std::borrow::Cow::Owned(Article {
-                text: String::new(),
-                ..article.clone()
-            })
-        } else {
-            std::borrow::Cow::Borrowed(article)
-        };
-        serde_json::to_string(&StoredDocument {
-            article,
-            persons: std::borrow::Cow::Borrowed(persons),
+        let text = if text_from_blocks { "" } else { &article.text };
+        serde_json::to_string(&StoredDocumentRef {
+            article: ArticleRef::new(article, text, published),
+            persons,
             text_from_blocks,
         })
         .expect("articles serialise")
     }
 
     fn from_json(json: &str) -> Option<Self> {
-        let stored: StoredDocument<'static> = serde_json::from_str(json).ok()?;
-        let mut article = stored.article.into_owned();
+        let stored: StoredDocument = serde_json::from_str(json).ok()?;
+        let mut article = stored.article;
         if stored.text_from_blocks {
             article.text = article
                 .blocks
@@ -375,7 +440,7 @@ impl StoredArticle {
         }
         Some(Self {
             article,
-            persons: stored.persons.into_owned(),
+            persons: stored.persons,
         })
     }
 }
@@ -453,16 +518,6 @@ impl ArticleWriter<'_> {
     pub fn upsert(&mut self, article: &Article, persons: &[Person]) -> Result<()> {
         let fields = self.fields;
         let published = article.published.and_then(schema::indexed_date);
-        let undated;
-        let article = if article.published.is_some() && published.is_none() {
-            undated = Article {
-                published: None,
-                ..article.clone()
-            };
-            &undated
-        } else {
-            article
-        };
         self.writer
             .delete_term(Term::from_field_text(fields.url, &article.url));
         let (words, fingerprint) = self.words(article);
@@ -473,7 +528,7 @@ impl ArticleWriter<'_> {
             fields.title => article.title.as_str(),
             fields.body => article.text.as_str(),
             fields.dup => group,
-            fields.stored => StoredArticle::to_json(article, persons),
+            fields.stored => StoredArticle::to_json(article, published.and(article.published), persons),
         );
         document.add_text(fields.words, words);
         if let Some(fingerprint) = fingerprint {
@@ -763,6 +818,109 @@ pub(crate) mod tests {
             .search(&crate::SearchRequest::new("переговоры person:Starmer"))
             .unwrap();
         assert_eq!(results.total, 1);
+    }
+
+    /// Issue 11, finding 8: `upsert` copied the whole article to store it without its text
+    /// (or its misread date). The borrowed form it writes now must be byte for byte what
+    /// serde writes for the article with those two fields changed, which indexes already
+    /// built hold, and read back as that article.
+    #[test]
+    fn the_stored_form_is_the_article_with_its_text_and_date_as_stored() {
+        use newsdex_cleaner::{BlockKind, Link};
+
+        #[derive(Serialize)]
+        struct Owned {
+            article: Article,
+            persons: Vec<Person>,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            text_from_blocks: bool,
+        }
+        let paragraph = |text: &str| Block {
+            kind: BlockKind::Paragraph,
+            quote: false,
+            text: text.into(),
+            links: Vec::new(),
+        };
+        let blocks = vec![
+            Block {
+                kind: BlockKind::Heading { level: 2 },
+                ..paragraph("Переговоры в Стамбуле")
+            },
+            Block {
+                quote: true,
+                links: vec![Link {
+                    start: 0,
+                    end: 6,
+                    href: "https://example.org/北京".into(),
+                }],
+                ..paragraph("北京表示欢迎 « la paix » — مفاوضات السلام")
+            },
+            paragraph("Η συμφωνία, भारत ने कहा."),
+        ];
+        let joined = blocks
+            .iter()
+            .map(|block| block.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let date = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let full = Article {
+            url: "https://example.org/a".into(),
+            title: "Переговоры".into(),
+            authors: vec!["Zoë Ab".into(), "محمد".into()],
+            published: Some(date("2025-08-19T17:27:00Z")),
+            modified: Some(date("2025-08-20T08:00:00Z")),
+            site_name: Some("Ελλάδα Σήμερα".into()),
+            language: Some("ru".into()),
+            description: Some("Résumé".into()),
+            section: Some("Мир".into()),
+            tags: vec!["外交".into()],
+            image: Some("https://example.org/i.jpg".into()),
+            text: joined.clone(),
+            canonical_url: Some("https://example.org/a".into()),
+            blocks,
+        };
+        let persons = vec![person("Keir Starmer")];
+        let misdated = Article {
+            published: Some(date("2999-01-01T00:00:00Z")),
+            ..full.clone()
+        };
+        let edited = Article {
+            text: format!("{joined} (edited)"),
+            ..full.clone()
+        };
+        for (article, published, text_from_blocks) in [
+            (&full, full.published, true),
+            (&misdated, None, true),
+            (&edited, edited.published, false),
+            (&Article::default(), None, false),
+        ] {
+            let stored = Article {
+                published,
+                text: if text_from_blocks {
+                    String::new()
+                } else {
+                    article.text.clone()
+                },
+                ..article.clone()
+            };
+            let expected = serde_json::to_string(&Owned {
+                article: stored,
+                persons: persons.clone(),
+                text_from_blocks,
+            })
+            .unwrap();
+            let json = StoredArticle::to_json(article, published, &persons);
+            assert_eq!(json, expected);
+            let back = StoredArticle::from_json(&json).unwrap();
+            assert_eq!(
+                back.article,
+                Article {
+                    published,
+                    ..article.clone()
+                }
+            );
+            assert_eq!(back.persons, persons);
+        }
     }
 
     #[test]

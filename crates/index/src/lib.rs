@@ -44,5 +44,6 @@ pub use facets::{FacetValue, Facets};
 pub use highlight::to_html as highlighted_html;
 pub use index::{ArticleIndex, ArticleWriter, Config, IndexStats, Rebuild, StoredArticle};
 pub use search::{
-    Copy, Filters, PersonsRequest, PersonsResults, SearchHit, SearchRequest, SearchResults, Sort,
+    Filters, NearDuplicate, PersonsRequest, PersonsResults, SearchHit, SearchRequest,
+    SearchResults, Sort,
 };

@@ -321,6 +321,21 @@ pub fn parse(input: &str) -> Result<Option<Node>, ParseError> {
             "this `)` closes nothing; remove it or add a `(` before it",
         ));
     }
+    // The query is shown back in full (`Display`: "showing results for ..."), and what is
+    // shown must parse again, so it is held to the same limit. Only a query made of little
+    // else than short aliases and field groups (`on:2025` is `published:2025`, `title:(a b)`
+    // is `title:a title:b`) grows past it.
+    let shown = node.to_string().chars().count();
+    if shown > MAX_QUERY_CHARS {
+        return Err(ParseError::at(
+            1,
+            format!(
+                "the query is {shown} characters long written out in full (each field named \
+                 in full for each word, as in `published:2025` for `on:2025`); the most is \
+                 {MAX_QUERY_CHARS}"
+            ),
+        ));
+    }
     Ok(Some(node))
 }
 
@@ -555,7 +570,24 @@ fn too_deep(column: usize) -> ParseError {
 
 /// A site as typed (`mirror.co.uk`, `www.Mirror.co.uk`, `https://www.mirror.co.uk/news`)
 /// reduced to what the index holds: a lower-case host without `www.`, or a site name.
+///
+/// The value given back reduces to itself, so that a query shown back (`site:value`) means
+/// the same: reducing is repeated until nothing changes (`"www. x ."` is `x`, not ` x `).
 pub fn site_value(value: &str) -> Option<String> {
+    let mut site = site_once(value)?;
+    // Each round after the first only removes characters (lower-casing twice changes
+    // nothing), so this ends; the bound is for safety's sake alone.
+    for _ in 0..=site.len() {
+        let again = site_once(&site)?;
+        if again == site {
+            break;
+        }
+        site = again;
+    }
+    Some(site)
+}
+
+fn site_once(value: &str) -> Option<String> {
     let value = value.trim();
     let host = value.split_once("://").map_or(value, |(_, rest)| rest);
     let host = if value.contains("://") || !host.contains(' ') {
@@ -569,6 +601,7 @@ pub fn site_value(value: &str) -> Option<String> {
     while let Some(rest) = host.strip_prefix("www.") {
         host = rest;
     }
+    let host = host.trim();
     (!host.is_empty()).then(|| host.to_owned())
 }
 
@@ -1013,7 +1046,17 @@ mod tests {
             Just("..".to_owned()),
             Just("://".to_owned()),
             Just("www.".to_owned()),
+            Just("www. ".to_owned()),
+            Just(".".to_owned()),
+            Just("/".to_owned()),
+            Just("&&".to_owned()),
+            Just("„".to_owned()),
+            Just("”".to_owned()),
+            Just("\t".to_owned()),
+            Just("\u{a0}".to_owned()),
+            Just("T10:00:00+01:00".to_owned()),
             "(title|body|author|person|who|site|lang|after|before|published|since|on|titel):",
+            "(headline|text|by|language|date|Title|SITE):",
             "(19|20|21|23|29)[0-9]{2}(-[01][0-9](-[0-3][0-9])?)?",
             "[a-z]{1,6}",
             "[A-Z][a-z]{0,5}",
@@ -1027,6 +1070,17 @@ mod tests {
         prop_oneof![
             proptest::collection::vec(query_piece(), 0..24).prop_map(|pieces| pieces.concat()),
             any::<String>(),
+            // Near the length limit, where the query shown back may be longer than the query
+            // typed (aliases and field groups written out in full).
+            (
+                proptest::collection::vec(query_piece(), 1..6),
+                (MAX_QUERY_CHARS / 2)..=MAX_QUERY_CHARS
+            )
+                .prop_map(|(pieces, chars)| {
+                    let unit = pieces.concat() + " ";
+                    let times = chars / unit.chars().count() + 1;
+                    unit.repeat(times).chars().take(chars).collect()
+                }),
         ]
     }
 
@@ -1099,5 +1153,43 @@ mod tests {
             parsed("site:www.www.example.org").to_string(),
             "site:example.org"
         );
+    }
+
+    /// Regression (issue 11, finding 9): a site reduced to a value that reduces further
+    /// (`"www. x ."` gave ` x `, shown back as `site:" x "`, which is `x`) changed meaning
+    /// when the query was shown back and searched again.
+    #[test]
+    fn a_site_value_reduces_to_itself() {
+        for (typed, site) in [
+            ("site:\"www. Mirror.co.uk .\"", "mirror.co.uk"),
+            ("site:\"x .\"", "x"),
+            ("site:\"www. www.x\"", "x"),
+            ("site:\"www. x/y\"", "x"),
+            ("site:\"Ελλάδα Σήμερα .\"", "ελλάδα σήμερα"),
+        ] {
+            assert_eq!(parsed(typed), Node::Site(site.into()), "{typed}");
+            assert_eq!(site_value(site).as_deref(), Some(site));
+        }
+        assert!(error("site:\"www. /x\"").contains("is not a site"));
+    }
+
+    /// Regression (issue 11, finding 9): a query within the limit could be shown back longer
+    /// than the limit (`on:` is shown as `published:`, `title:(a b)` as `title:a title:b`),
+    /// and the query shown back was then refused. Such a query is refused at once, saying
+    /// why; what is accepted is always accepted again as shown.
+    #[test]
+    fn a_query_shown_back_is_within_the_limit() {
+        let aliases = "on:2025 ".repeat(MAX_QUERY_CHARS / 8);
+        assert_eq!(aliases.chars().count(), MAX_QUERY_CHARS);
+        assert!(
+            error(&aliases).starts_with("the query is 7679 characters long written out in full"),
+            "{}",
+            error(&aliases)
+        );
+        let words = format!("title:({})", "слово ".repeat(600));
+        assert!(error(&words).contains("written out in full"));
+        let fits = format!("title:({})", "слово ".repeat(300));
+        let node = parsed(&fits);
+        assert_eq!(parsed(&node.to_string()), node);
     }
 }

@@ -120,12 +120,14 @@ pub struct SearchHit {
     /// Byte ranges of `snippet` that matched the query.
     pub highlights: Vec<(usize, usize)>,
     /// Near-duplicates of this article elsewhere (the same agency story on other sites).
-    pub copies: Vec<Copy>,
+    pub copies: Vec<NearDuplicate>,
 }
 
-/// A near-duplicate of a hit.
+/// Another article of a hit's near-duplicate group: the same story (an agency copy, a
+/// syndicated or republished version) at another URL, shown under the hit rather than as a
+/// hit of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Copy {
+pub struct NearDuplicate {
     pub url: String,
     pub site: String,
     pub published: Option<DateTime<Utc>>,
@@ -598,7 +600,7 @@ impl ArticleIndex {
         searcher: &Searcher,
         columns: &mut Columns,
         group: &Group,
-    ) -> Result<Vec<Copy>> {
+    ) -> Result<Vec<NearDuplicate>> {
         let query = TermQuery::new(
             Term::from_field_u64(self.fields.dup, group.dup),
             IndexRecordOption::Basic,
@@ -614,7 +616,7 @@ impl ArticleIndex {
             .take(MAX_COPIES)
             .map(|(published, address)| {
                 let url = columns.url(address);
-                Copy {
+                NearDuplicate {
                     site: site_of(&url).unwrap_or_default(),
                     url,
                     published: published

@@ -589,7 +589,7 @@ fn url_encode(text: &str) -> String {
 mod tests {
     use axum::body::Body;
     use axum::http::{HeaderMap, Request};
-    use newsdex_index::{Copy, SearchHit};
+    use newsdex_index::{NearDuplicate, SearchHit};
     use tower::ServiceExt;
 
     use super::*;
@@ -844,7 +844,7 @@ mod tests {
             highlights: Vec::new(),
             copies: copies
                 .iter()
-                .map(|url| Copy {
+                .map(|url| NearDuplicate {
                     url: (*url).to_owned(),
                     site: "\"><script>alert(2)</script>".to_owned(),
                     published: None,
