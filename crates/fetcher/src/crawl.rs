@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use newsdex_store::{RawPage, normalize_url, redact_credentials, strip_credentials};
+use newsdex_types::{RawPage, normalize_url, redact_credentials, strip_credentials};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use url::Url;

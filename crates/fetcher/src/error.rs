@@ -126,9 +126,9 @@ pub enum UrlProblem {
     /// `http://` without a host.
     #[error("no host")]
     NoHost,
-    /// The page store's normalisation refused it.
+    /// URL normalisation ([`newsdex_types::normalize_url`]) refused it.
     #[error(transparent)]
-    Normalise(newsdex_store::Error),
+    Normalise(newsdex_types::InvalidUrl),
 }
 
 impl Error {

@@ -56,7 +56,7 @@ pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, String> {
                 })?;
             // Other schemes are kept, for the crawler to report them as not fetched.
             let mut url = base.join(href.trim()).ok()?;
-            newsdex_store::strip_credentials(&mut url);
+            newsdex_types::strip_credentials(&mut url);
             Some(Listing {
                 url: url.into(),
                 title: entry.title.map(|title| title.content),
@@ -81,7 +81,7 @@ pub(crate) fn discover(html: &[u8], base: &Url) -> Vec<Url> {
         if let Ok(mut url) = base.join(href.trim())
             && matches!(url.scheme(), "http" | "https")
         {
-            newsdex_store::strip_credentials(&mut url);
+            newsdex_types::strip_credentials(&mut url);
             if !found.contains(&url) {
                 found.push(url);
             }

@@ -61,7 +61,7 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
         .map_while(Result::ok)
         .filter_map(|line| {
             let mut url = Url::parse(line.trim()).ok()?;
-            newsdex_store::strip_credentials(&mut url);
+            newsdex_types::strip_credentials(&mut url);
             Some(String::from(url))
         })
         .take(max_urls)
@@ -74,7 +74,7 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
 
 fn resolve(base: &Url, text: &str) -> Option<String> {
     let mut url = base.join(text.trim()).ok()?;
-    newsdex_store::strip_credentials(&mut url);
+    newsdex_types::strip_credentials(&mut url);
     Some(url.into())
 }
 

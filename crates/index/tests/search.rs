@@ -2,11 +2,11 @@
 //! the typo fallback, facets, paging, near-duplicates, highlights, persons and errors.
 
 use chrono::{DateTime, TimeZone, Utc};
-use newsdex_cleaner::{Article, Block, BlockKind};
 use newsdex_index::{
     ArticleIndex, Config, Error, Filters, PersonsRequest, SearchRequest, SearchResults, Sort,
 };
 use newsdex_persons::{Mention, Person};
+use newsdex_types::{Article, Block, BlockKind};
 
 const AGENCY: &str = "Ukraine and Russia agreed on Tuesday to resume grain shipments across the \
     Black Sea after talks in Istanbul, officials said, easing fears of a new food crisis. The deal, \

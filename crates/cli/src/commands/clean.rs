@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use newsdex_store::RawPage;
+use newsdex_types::RawPage;
 use serde::Serialize;
 
 use crate::ExitStatus;
