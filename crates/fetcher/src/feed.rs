@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use scraper::{Html, Selector};
 use url::Url;
 
-use crate::Listing;
+use crate::{Listing, ParseProblem};
 
 /// Paths where sites commonly serve their main feed, tried in order when a home page does
 /// not announce one (WordPress, Ghost, Hugo, Jekyll, Blogger and news CMSs between them).
@@ -33,12 +33,11 @@ const FEED_TYPES: &[&str] = &[
 ];
 
 /// The items of a feed, with their links resolved against the feed's URL.
-pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, String> {
+pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, ParseProblem> {
     let feed = feed_rs::parser::Builder::new()
         .base_uri(Some(base.as_str()))
         .build()
-        .parse(body)
-        .map_err(|err| err.to_string())?;
+        .parse(body)?;
     let listings = feed
         .entries
         .into_iter()

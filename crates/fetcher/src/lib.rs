@@ -36,7 +36,7 @@ mod warc;
 
 pub use config::{Config, Proxy};
 pub use crawl::{Crawl, Crawler, Listing, Outcome, Recall, Seed, Skip, SourceKind};
-pub use error::{Error, Result, UrlProblem, WarcProblem};
+pub use error::{Error, ParseProblem, Result, RobotsProblem, UrlProblem, WarcProblem};
 pub use http::Validators;
 pub use sitemap::parse_w3c_datetime;
 pub use warc::{WarcExport, WarcPages, WarcStats, read_warc};
