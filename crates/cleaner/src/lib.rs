@@ -12,10 +12,8 @@
 //! assert_eq!(article.text, "Forecasters expect heavy rain across the region on Tuesday, with flooding likely in low areas.");
 //! ```
 
-mod article;
 mod byline;
 mod classes;
-mod controls;
 mod decode;
 mod dom;
 mod extract;
@@ -26,9 +24,8 @@ mod patterns;
 mod prepare;
 mod title;
 
-pub use article::{Article, Block, BlockKind, Link};
-
 use chrono::{DateTime, Utc};
+use newsdex_types::{Article, Block, BlockKind, Link, controls};
 use url::Url;
 
 use crate::dom::{Doc, Kind};

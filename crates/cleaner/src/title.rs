@@ -269,24 +269,12 @@ fn site_key(name: &str) -> String {
 }
 
 /// The label of a host that names the site: `mirror` for `www.mirror.co.uk`, `nytimes` for
-/// `www.nytimes.com`. Second-level registries (`co.uk`, `com.au`) are recognised by shape.
+/// `www.nytimes.com`: the first label of its site ([`newsdex_types::site_of_host`], the
+/// registrable domain by the public suffix list).
 fn registrable_label(host: &str) -> Option<&str> {
-    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
-    match labels.as_slice() {
-        [] => None,
-        [one] => Some(one),
-        [.., second, tld] => {
-            let registry = tld.len() == 2
-                && labels.len() >= 3
-                && (second.len() <= 2
-                    || ["com", "net", "org", "gov", "edu", "gob", "nic"].contains(second));
-            Some(if registry {
-                labels[labels.len() - 3]
-            } else {
-                second
-            })
-        }
-    }
+    newsdex_types::site_of_host(host)
+        .split('.')
+        .find(|label| !label.is_empty())
 }
 
 /// The title from `<title>` when no site part can be identified, in the manner of
@@ -422,6 +410,8 @@ mod tests {
         assert_eq!(registrable_label("www.nytimes.com"), Some("nytimes"));
         assert_eq!(registrable_label("news.abc.net.au"), Some("abc"));
         assert_eq!(registrable_label("localhost"), Some("localhost"));
+        // The public suffix list, not the shape of the name: `ya.ru` is a site of its own.
+        assert_eq!(registrable_label("news.ya.ru"), Some("ya"));
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Hostile and degenerate pages, generated in code: each gives a result or a clear error, with
 //! no panic and no stack overflow, in time and memory linear in its size.
 
-use newsdex_cleaner::{Article, Cleaner, Config, Error};
+use newsdex_cleaner::{Cleaner, Config, Error};
+use newsdex_types::Article;
 use proptest::prelude::*;
 
-fn clean(body: &[u8]) -> Result<newsdex_cleaner::Article, Error> {
+fn clean(body: &[u8]) -> Result<Article, Error> {
     Cleaner::new(Config::default()).clean(body, "https://example.com/a/page", None)
 }
 

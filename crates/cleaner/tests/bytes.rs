@@ -3,7 +3,8 @@
 
 use std::io::Write;
 
-use newsdex_cleaner::{Article, Cleaner, Config, Error};
+use newsdex_cleaner::{Cleaner, Config, Error};
+use newsdex_types::Article;
 
 const PARAGRAPH: &str = "The council met on Tuesday to discuss the budget, and members agreed to raise spending on libraries and parks.";
 const RUSSIAN: &str = "Совет собрался во вторник, чтобы обсудить бюджет, и депутаты согласились увеличить расходы на библиотеки.";

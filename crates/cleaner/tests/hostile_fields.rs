@@ -2,7 +2,8 @@
 //! schemes, control characters and bidi overrides that reach a terminal, dates a news article
 //! cannot have. Each test names the bug it pins.
 
-use newsdex_cleaner::{Article, Cleaner, Config};
+use newsdex_cleaner::{Cleaner, Config};
+use newsdex_types::Article;
 
 const PARAGRAPH: &str = "The council met on Tuesday to discuss the budget, and members agreed to raise spending on libraries and parks.";
 

@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use newsdex_cleaner::{Article, Cleaner, Config};
+use newsdex_cleaner::{Cleaner, Config};
+use newsdex_types::Article;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

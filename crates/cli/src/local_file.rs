@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use newsdex_store::{RawPage, normalize_url};
+use newsdex_types::{RawPage, normalize_url};
 
 use crate::outfile::open_regular;
 

@@ -12,10 +12,11 @@
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use newsdex_cleaner::{Article, Cleaner};
+use newsdex_cleaner::Cleaner;
 use newsdex_index::ArticleWriter;
 use newsdex_persons::{Extractor, Person};
-use newsdex_store::{PageStore, RawPage, canonical_key, normalize_url};
+use newsdex_store::PageStore;
+use newsdex_types::{Article, RawPage, canonical_key, normalize_url};
 
 /// Words of each text compared by [`same_story`]: enough to recognise a story, few enough that
 /// a long article costs no more than a short one.

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use newsdex_cleaner::{Article, Cleaner, Config};
+use newsdex_cleaner::{Cleaner, Config};
+use newsdex_types::Article;
 use serde::Serialize;
 
 pub use crate::metrics::f1;

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use newsdex_store::{RawPage, normalize_url, redact_credentials, strip_credentials};
+use newsdex_types::{RawPage, normalize_url, redact_credentials, strip_credentials};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use url::Url;
@@ -31,7 +31,7 @@ use crate::http::{Client, Limit, Response, Validators};
 use crate::net::site_of;
 use crate::robots::{Robots, Verdict};
 use crate::sitemap::Sitemap;
-use crate::{Config, Error, Result, UrlProblem, feed, sitemap};
+use crate::{Config, Error, ParseProblem, Result, RobotsProblem, UrlProblem, feed, sitemap};
 
 /// Statuses worth another try: rate limits and server errors (incl. Cloudflare's 522/524).
 /// Every other 4xx is final.
@@ -653,7 +653,7 @@ impl Shared {
         let parsed = blocking(move || feed::parse(&body, &final_url)).await;
         Some(match parsed {
             Ok(items) => self.listed(url, SourceKind::Feed, items, scope, out).await,
-            Err(reason) => failed_parse(url, "feed", reason),
+            Err(problem) => failed_parse(url, "feed", problem),
         })
     }
 
@@ -713,7 +713,7 @@ impl Shared {
                     queued,
                 }
             }
-            Err(reason) => failed_parse(url, "sitemap", reason),
+            Err(problem) => failed_parse(url, "sitemap", problem),
         })
     }
 
@@ -989,9 +989,9 @@ impl Shared {
         match self.robots(url).await.verdict(url.as_str()) {
             Verdict::Allowed => Ok(()),
             Verdict::Disallowed => Err(Stop::Robots),
-            Verdict::Unreachable(reason) => Err(Stop::Failed(Error::RobotsUnreachable {
+            Verdict::Unreachable(problem) => Err(Stop::Failed(Error::RobotsUnreachable {
                 url: url.to_string(),
-                reason,
+                problem,
             })),
             Verdict::Blocked(host) => Err(Stop::Failed(Error::PrivateAddress {
                 url: url.to_string(),
@@ -1022,7 +1022,7 @@ impl Shared {
         let limit = Limit::Truncate(self.config.max_robots_bytes);
         let mut current = match url.join("/robots.txt") {
             Ok(robots_url) => robots_url,
-            Err(err) => return Arc::new(Robots::unreachable(err.to_string())),
+            Err(err) => return Arc::new(Robots::unreachable(RobotsProblem::Locate(err))),
         };
         let mut hops = 0;
         let robots = loop {
@@ -1040,7 +1040,7 @@ impl Shared {
                 }
                 Ok(response) => break Robots::from_answer(agent, response.status, &response.body),
                 Err(Error::PrivateAddress { host, .. }) => break Robots::blocked(host),
-                Err(error) => break Robots::unreachable(error.detail()),
+                Err(error) => break Robots::unreachable(RobotsProblem::Fetch(Box::new(error))),
             }
         };
         if let Some(delay) = robots.crawl_delay() {
@@ -1079,6 +1079,7 @@ fn redirect_target(url: &Url, response: &Response) -> Result<Url> {
     let bad = |reason: String| Error::BadRedirect {
         url: url.to_string(),
         reason,
+        source: None,
     };
     let location = response.header("location").ok_or_else(|| {
         bad(format!(
@@ -1086,12 +1087,13 @@ fn redirect_target(url: &Url, response: &Response) -> Result<Url> {
             response.status
         ))
     })?;
-    let mut next = url.join(location.trim()).map_err(|err| {
-        bad(format!(
-            "Location `{}`: {err}",
-            redact_credentials(location)
-        ))
-    })?;
+    let mut next = url
+        .join(location.trim())
+        .map_err(|source| Error::BadRedirect {
+            url: url.to_string(),
+            reason: format!("Location `{}`", redact_credentials(location)),
+            source: Some(source),
+        })?;
     next.set_fragment(None);
     if !matches!(next.scheme(), "http" | "https") {
         return Err(bad(format!(
@@ -1103,13 +1105,13 @@ fn redirect_target(url: &Url, response: &Response) -> Result<Url> {
     Ok(next)
 }
 
-fn failed_parse(url: &Url, what: &'static str, reason: String) -> Outcome {
+fn failed_parse(url: &Url, what: &'static str, problem: ParseProblem) -> Outcome {
     Outcome::Failed {
         url: url.to_string(),
         error: Error::Parse {
             url: url.to_string(),
             what,
-            reason,
+            problem,
         },
     }
 }

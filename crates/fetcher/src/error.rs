@@ -1,6 +1,7 @@
 //! The fetcher's one error type: why a URL, a feed, a sitemap or a WARC file gave nothing.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use crate::warc::WarcProblem;
 
@@ -63,19 +64,30 @@ pub enum Error {
     /// A redirect chain was longer than the configured limit.
     #[error("{url}: more than {limit} redirects")]
     TooManyRedirects { url: String, limit: usize },
-    /// A redirect without a usable `Location` header.
+    /// A redirect without a usable `Location` header (`source`: why it is not a URL).
     #[error("{url}: bad redirect: {reason}")]
-    BadRedirect { url: String, reason: String },
+    BadRedirect {
+        url: String,
+        reason: String,
+        #[source]
+        source: Option<url::ParseError>,
+    },
     /// robots.txt could not be fetched (5xx or network failure), so RFC 9309 says the whole
     /// site is off limits for now.
-    #[error("{url}: robots.txt unreachable ({reason}), so the site is treated as disallowed")]
-    RobotsUnreachable { url: String, reason: String },
+    /// The problem is shared by every URL of the site while the rules are cached.
+    #[error("{url}: robots.txt unreachable, so the site is treated as disallowed")]
+    RobotsUnreachable {
+        url: String,
+        #[source]
+        problem: Arc<RobotsProblem>,
+    },
     /// A feed or sitemap could not be parsed.
-    #[error("{url}: not a valid {what}: {reason}")]
+    #[error("{url}: not a valid {what}")]
     Parse {
         url: String,
         what: &'static str,
-        reason: String,
+        #[source]
+        problem: ParseProblem,
     },
     /// Feed discovery found no feed on the page nor at the usual paths.
     #[error("{url}: no RSS, Atom or JSON feed found")]
@@ -133,9 +145,74 @@ pub enum UrlProblem {
     /// `http://` without a host.
     #[error("no host")]
     NoHost,
-    /// The page store's normalisation refused it.
+    /// URL normalisation ([`newsdex_types::normalize_url`]) refused it.
     #[error(transparent)]
-    Normalise(newsdex_store::Error),
+    Normalise(newsdex_types::InvalidUrl),
+}
+
+/// Why a feed or a sitemap could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseProblem {
+    /// The feed parser refused it.
+    #[error(transparent)]
+    Feed(#[from] feed_rs::parser::ParseFeedError),
+    /// A gzip-compressed sitemap did not inflate.
+    #[error("bad gzip data")]
+    Gzip(#[source] std::io::Error),
+    /// The sitemap is larger than the configured cap once inflated.
+    #[error("larger than {limit} bytes uncompressed")]
+    TooLarge { limit: u64 },
+    /// Nothing but white space.
+    #[error("empty")]
+    Empty,
+    /// The XML is malformed at this byte offset.
+    #[error("bad XML at byte {position}")]
+    Xml {
+        position: u64,
+        #[source]
+        source: quick_xml::Error,
+    },
+    /// The document is XML, but neither a `urlset` nor a `sitemapindex`.
+    #[error("root element is `{root}`, not urlset or sitemapindex")]
+    Root { root: String },
+    /// The document holds no element at all.
+    #[error("no urlset or sitemapindex element")]
+    NoRoot,
+}
+
+/// Why a site's robots.txt could not be read, which RFC 9309 treats as "disallow all".
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RobotsProblem {
+    /// The server answered with an error (5xx, or 429 "slow down").
+    Status(u16),
+    /// No robots.txt URL could be made from the page's URL.
+    Locate(url::ParseError),
+    /// Fetching it failed. Shown as that error's message without its URL (the robots.txt's);
+    /// its causes are this problem's causes.
+    Fetch(Box<Error>),
+}
+
+impl std::fmt::Display for RobotsProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status(status) => write!(f, "HTTP {status}"),
+            Self::Locate(_) => f.write_str("no robots.txt URL for this address"),
+            Self::Fetch(error) => f.write_str(&error.headline()),
+        }
+    }
+}
+
+impl std::error::Error for RobotsProblem {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Status(_) => None,
+            Self::Locate(error) => Some(error),
+            // The fetch error's own message is this one's; its causes follow.
+            Self::Fetch(error) => std::error::Error::source(error.as_ref()),
+        }
+    }
 }
 
 impl Error {
@@ -181,19 +258,7 @@ impl Error {
     /// "client error (Connect)", add words but no news). Each is printed once: a cause whose
     /// text the message already holds adds nothing. `{err:#}` prints the whole chain.
     pub fn detail(&self) -> String {
-        let message = self.to_string();
-        let subject = self
-            .url()
-            .map(str::to_owned)
-            .or_else(|| self.path().map(|path| path.display().to_string()));
-        let mut detail = subject
-            .and_then(|subject| {
-                message
-                    .strip_prefix(&subject)
-                    .and_then(|rest| rest.strip_prefix(": "))
-                    .map(str::to_owned)
-            })
-            .unwrap_or(message);
+        let mut detail = self.headline();
         let mut causes = Vec::new();
         let mut cause = std::error::Error::source(self);
         while let Some(error) = cause {
@@ -212,6 +277,23 @@ impl Error {
             }
         }
         detail
+    }
+
+    /// The message without the leading URL or file name, and without its causes.
+    fn headline(&self) -> String {
+        let message = self.to_string();
+        let subject = self
+            .url()
+            .map(str::to_owned)
+            .or_else(|| self.path().map(|path| path.display().to_string()));
+        subject
+            .and_then(|subject| {
+                message
+                    .strip_prefix(&subject)
+                    .and_then(|rest| rest.strip_prefix(": "))
+                    .map(str::to_owned)
+            })
+            .unwrap_or(message)
     }
 
     /// A short, stable label to group failures by in a summary (`HTTP 404`, `timeout`, ...).
@@ -250,3 +332,61 @@ impl Error {
 
 /// `Result` with the fetcher's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11 (finding 5): feed, sitemap and robots.txt failures were flattened to strings.
+    /// Their causes are sources now, for callers to walk, and the one-line detail still names
+    /// each once.
+    #[test]
+    fn parse_and_robots_errors_keep_their_causes() {
+        let base = url::Url::parse("https://news.example/sitemap.xml").unwrap();
+        let bad_xml = crate::sitemap::parse(b"<urlset><url></wrong>", &base, 1 << 20, 10);
+        let Err(problem) = bad_xml else {
+            panic!("a mismatched end tag is refused");
+        };
+        let error = Error::Parse {
+            url: base.to_string(),
+            what: "sitemap",
+            problem,
+        };
+        let problem = std::error::Error::source(&error).expect("the parse problem");
+        assert!(
+            problem.to_string().starts_with("bad XML at byte"),
+            "{problem}"
+        );
+        assert!(problem.source().is_some(), "the XML parser's own error");
+        assert!(
+            error
+                .detail()
+                .starts_with("not a valid sitemap: bad XML at byte"),
+            "{}",
+            error.detail()
+        );
+
+        let gzip = crate::sitemap::parse(b"\x1f\x8b\x08 not gzip", &base, 1 << 20, 10);
+        assert!(matches!(gzip, Err(ParseProblem::Gzip(_))));
+
+        for (problem, detail) in [
+            (RobotsProblem::Status(503), "HTTP 503"),
+            (
+                RobotsProblem::Fetch(Box::new(Error::Timeout {
+                    url: "https://news.example/robots.txt".into(),
+                })),
+                "timed out",
+            ),
+        ] {
+            let error = Error::RobotsUnreachable {
+                url: "https://news.example/a".into(),
+                problem: Arc::new(problem),
+            };
+            assert_eq!(
+                error.detail(),
+                format!("robots.txt unreachable, so the site is treated as disallowed: {detail}")
+            );
+            assert_eq!(error.reason(), "robots.txt unreachable");
+        }
+    }
+}

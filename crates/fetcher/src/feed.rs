@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use scraper::{Html, Selector};
 use url::Url;
 
-use crate::Listing;
+use crate::{Listing, ParseProblem};
 
 /// Paths where sites commonly serve their main feed, tried in order when a home page does
 /// not announce one (WordPress, Ghost, Hugo, Jekyll, Blogger and news CMSs between them).
@@ -33,12 +33,11 @@ const FEED_TYPES: &[&str] = &[
 ];
 
 /// The items of a feed, with their links resolved against the feed's URL.
-pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, String> {
+pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, ParseProblem> {
     let feed = feed_rs::parser::Builder::new()
         .base_uri(Some(base.as_str()))
         .build()
-        .parse(body)
-        .map_err(|err| err.to_string())?;
+        .parse(body)?;
     let listings = feed
         .entries
         .into_iter()
@@ -56,7 +55,7 @@ pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, String> {
                 })?;
             // Other schemes are kept, for the crawler to report them as not fetched.
             let mut url = base.join(href.trim()).ok()?;
-            newsdex_store::strip_credentials(&mut url);
+            newsdex_types::strip_credentials(&mut url);
             Some(Listing {
                 url: url.into(),
                 title: entry.title.map(|title| title.content),
@@ -81,7 +80,7 @@ pub(crate) fn discover(html: &[u8], base: &Url) -> Vec<Url> {
         if let Ok(mut url) = base.join(href.trim())
             && matches!(url.scheme(), "http" | "https")
         {
-            newsdex_store::strip_credentials(&mut url);
+            newsdex_types::strip_credentials(&mut url);
             if !found.contains(&url) {
                 found.push(url);
             }

@@ -41,7 +41,7 @@ pub(crate) struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        newsdex_store::find_header(&self.headers, name)
+        newsdex_types::find_header(&self.headers, name)
     }
 
     /// `Retry-After` in seconds or as an HTTP date, as a wait from now.
@@ -201,7 +201,7 @@ impl Client {
         }
         let labelled_not_html = result
             .header("content-type")
-            .is_some_and(|content_type| !newsdex_store::is_html_content_type(content_type));
+            .is_some_and(|content_type| !newsdex_types::is_html_content_type(content_type));
         if skip_non_html && labelled_not_html {
             return Ok(result);
         }

@@ -1,4 +1,5 @@
-//! The fetcher: gets raw pages politely and hands them on as [`RawPage`]s for the page store.
+//! The fetcher: gets raw pages politely and hands them on as [`newsdex_types::RawPage`]s for
+//! the page store.
 //! It knows nothing of HTML cleaning or the index.
 //!
 //! Sources are page URLs, RSS/Atom/JSON feeds, sitemaps (indexes, gzip, Google News) and
@@ -35,8 +36,7 @@ mod warc;
 
 pub use config::{Config, Proxy};
 pub use crawl::{Crawl, Crawler, Listing, Outcome, Recall, Seed, Skip, SourceKind};
-pub use error::{Error, Result, UrlProblem, WarcProblem};
+pub use error::{Error, ParseProblem, Result, RobotsProblem, UrlProblem, WarcProblem};
 pub use http::Validators;
-pub use newsdex_store::RawPage;
 pub use sitemap::parse_w3c_datetime;
 pub use warc::{WarcExport, WarcPages, WarcStats, read_warc};

@@ -48,7 +48,7 @@ pub(crate) fn literal_ip(url: &Url) -> Option<IpAddr> {
 
 /// The politeness key of a URL is its site (registrable domain), so that `www.`, `edition.`
 /// and `amp.` hosts of one publisher share one budget.
-pub(crate) use newsdex_store::site_of;
+pub(crate) use newsdex_types::site_of;
 
 /// Raised by [`Resolver`] when every address of a host is off limits; found again in the
 /// error chain to report [`crate::Error::PrivateAddress`].

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use quick_xml::events::Event;
 use url::Url;
 
-use crate::Listing;
+use crate::{Listing, ParseProblem};
 
 /// What one sitemap file lists.
 #[derive(Debug, PartialEq)]
@@ -27,21 +27,21 @@ pub(crate) fn parse(
     base: &Url,
     max_bytes: u64,
     max_urls: usize,
-) -> Result<Sitemap, String> {
+) -> Result<Sitemap, ParseProblem> {
     let inflated;
     let data: &[u8] = if body.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(body)
             .take(max_bytes.saturating_add(1))
             .read_to_end(&mut out)
-            .map_err(|err| format!("bad gzip data: {err}"))?;
+            .map_err(ParseProblem::Gzip)?;
         inflated = out;
         &inflated
     } else {
         body
     };
     if data.len() as u64 > max_bytes {
-        return Err(format!("larger than {max_bytes} bytes uncompressed"));
+        return Err(ParseProblem::TooLarge { limit: max_bytes });
     }
     let text_start = data
         .strip_prefix(b"\xEF\xBB\xBF")
@@ -49,7 +49,7 @@ pub(crate) fn parse(
         .iter()
         .find(|b| !b.is_ascii_whitespace());
     match text_start {
-        None => Err("empty".into()),
+        None => Err(ParseProblem::Empty),
         Some(b'<') => parse_xml(data, base, max_urls),
         Some(_) => Ok(Sitemap::Pages(parse_text(data, max_urls))),
     }
@@ -61,7 +61,7 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
         .map_while(Result::ok)
         .filter_map(|line| {
             let mut url = Url::parse(line.trim()).ok()?;
-            newsdex_store::strip_credentials(&mut url);
+            newsdex_types::strip_credentials(&mut url);
             Some(String::from(url))
         })
         .take(max_urls)
@@ -74,7 +74,7 @@ fn parse_text(data: &[u8], max_urls: usize) -> Vec<Listing> {
 
 fn resolve(base: &Url, text: &str) -> Option<String> {
     let mut url = base.join(text.trim()).ok()?;
-    newsdex_store::strip_credentials(&mut url);
+    newsdex_types::strip_credentials(&mut url);
     Some(url.into())
 }
 
@@ -87,7 +87,7 @@ struct Entry {
     publication_date: String,
 }
 
-fn parse_xml(data: &[u8], base: &Url, max_urls: usize) -> Result<Sitemap, String> {
+fn parse_xml(data: &[u8], base: &Url, max_urls: usize) -> Result<Sitemap, ParseProblem> {
     let mut reader = quick_xml::Reader::from_reader(data);
     reader.config_mut().trim_text(true);
     let mut buf = Vec::new();
@@ -98,15 +98,16 @@ fn parse_xml(data: &[u8], base: &Url, max_urls: usize) -> Result<Sitemap, String
     loop {
         let event = reader
             .read_event_into(&mut buf)
-            .map_err(|err| format!("bad XML at byte {}: {err}", reader.buffer_position()))?;
+            .map_err(|source| ParseProblem::Xml {
+                position: reader.buffer_position(),
+                source,
+            })?;
         match event {
             Event::Start(start) => {
                 let name = start.local_name().as_ref().to_owned();
                 if root.is_none() {
                     if name != "urlset" && name != "sitemapindex" {
-                        return Err(format!(
-                            "root element is `{name}`, not urlset or sitemapindex"
-                        ));
+                        return Err(ParseProblem::Root { root: name });
                     }
                     root = Some(name.clone());
                 }
@@ -148,7 +149,7 @@ fn parse_xml(data: &[u8], base: &Url, max_urls: usize) -> Result<Sitemap, String
     match root.as_deref() {
         Some("urlset") => Ok(Sitemap::Pages(entries)),
         Some(_) => Ok(Sitemap::Index(entries)),
-        None => Err("no urlset or sitemapindex element".into()),
+        None => Err(ParseProblem::NoRoot),
     }
 }
 
@@ -269,11 +270,10 @@ mod tests {
             }
             Sitemap::Pages(_) => panic!("expected an index"),
         }
-        assert!(
-            parse(&gz, &base(), 100, 100)
-                .unwrap_err()
-                .contains("larger")
-        );
+        assert!(matches!(
+            parse(&gz, &base(), 100, 100),
+            Err(ParseProblem::TooLarge { limit: 100 })
+        ));
 
         let text = b"https://news.example/1\n\nhttps://news.example/2\nnot a url at all\n";
         let items = pages(parse(text, &base(), 1 << 20, 100).unwrap());

@@ -19,7 +19,7 @@ use std::io::{self, BufWriter, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use newsdex_store::{RawPage, normalize_url, redact_credentials, strip_credentials};
+use newsdex_types::{RawPage, normalize_url, redact_credentials, strip_credentials};
 use url::Url;
 
 use crate::{Error, Result};
@@ -299,7 +299,7 @@ struct Record {
 
 impl Record {
     fn header(&self, name: &str) -> Option<&str> {
-        newsdex_store::find_header(&self.headers, name).map(str::trim)
+        newsdex_types::find_header(&self.headers, name).map(str::trim)
     }
 }
 
@@ -383,7 +383,7 @@ impl<R: Read> Records<R> {
         };
         self.input.consume(version);
         let headers = self.read_headers()?;
-        let value = newsdex_store::find_header(&headers, "content-length")
+        let value = newsdex_types::find_header(&headers, "content-length")
             .ok_or(WarcProblem::NoLength)?
             .trim();
         let length = value
@@ -814,8 +814,8 @@ impl HttpHead {
     /// A 2xx answer that is (or may be, lacking a content type) an HTML page.
     fn wanted(&self) -> bool {
         (200..300).contains(&self.status)
-            && newsdex_store::find_header(&self.headers, "content-type")
-                .is_none_or(newsdex_store::is_html_content_type)
+            && newsdex_types::find_header(&self.headers, "content-type")
+                .is_none_or(newsdex_types::is_html_content_type)
     }
 
     /// The decoded body, at most `max_body_bytes` long.

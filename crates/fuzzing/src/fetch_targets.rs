@@ -41,16 +41,16 @@ pub fn warc(data: &[u8]) {
 /// credentials, and normalising it again changes nothing.
 pub fn url(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(once) = newsdex_store::normalize_url(&text) {
-        let twice = newsdex_store::normalize_url(&once);
+    if let Ok(once) = newsdex_types::normalize_url(&text) {
+        let twice = newsdex_types::normalize_url(&once);
         assert_eq!(twice.as_deref().ok(), Some(once.as_str()), "not idempotent");
         let parsed = url::Url::parse(&once).expect("a normalised URL parses");
         assert!(parsed.username().is_empty() && parsed.password().is_none());
     }
-    if let Some(key) = newsdex_store::canonical_key("https://fuzz.example/news/1", &text) {
-        assert_eq!(newsdex_store::normalize_url(&key).ok(), Some(key));
+    if let Some(key) = newsdex_types::canonical_key("https://fuzz.example/news/1", &text) {
+        assert_eq!(newsdex_types::normalize_url(&key).ok(), Some(key));
     }
-    let _ = newsdex_store::redact_credentials(&text);
+    let _ = newsdex_types::redact_credentials(&text);
 }
 
 /// Any bytes as a feed (and as a home page searched for feed links).

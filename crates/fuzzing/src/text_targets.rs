@@ -2,8 +2,9 @@
 
 use std::sync::LazyLock;
 
-use newsdex_cleaner::{Article, Cleaner};
+use newsdex_cleaner::Cleaner;
 use newsdex_persons::{Extractor, tag_mentions};
+use newsdex_types::Article;
 
 static CLEANER: LazyLock<Cleaner> = LazyLock::new(Cleaner::default);
 static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(Extractor::new);

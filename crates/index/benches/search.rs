@@ -19,9 +19,9 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use newsdex_cleaner::{Article, Block, BlockKind};
 use newsdex_index::{ArticleIndex, Config, SearchRequest, Sort};
 use newsdex_persons::{Mention, Person};
+use newsdex_types::{Article, Block, BlockKind};
 use serde::{Deserialize, Serialize};
 
 /// Function words and common news vocabulary, most frequent first; the generator draws from

@@ -154,7 +154,10 @@ impl SegmentCollector for FacetSegment {
                 if self.per_host[ord] > 0
                     && let Ok(host) = std::str::from_utf8(stream.key())
                 {
-                    *self.counts.sites.entry(host.to_owned()).or_default() += self.per_host[ord];
+                    // The column holds hosts; the facet counts their sites, the value `site:`
+                    // filters on, so that `news.` and `www.` of one publisher are one entry.
+                    let site = newsdex_types::site_of_host(host);
+                    *self.counts.sites.entry(site.to_owned()).or_default() += self.per_host[ord];
                 }
                 ord += 1;
             }

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
-use newsdex_cleaner::{Article, Block};
 use newsdex_persons::Person;
+use newsdex_types::Article;
+use newsdex_types::Block;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::indexer::IndexWriterOptions;
@@ -544,7 +545,7 @@ impl ArticleWriter<'_> {
                 document.add_text(fields.person, name);
             }
         }
-        if let Some(host) = site_of(&article.url) {
+        if let Some(host) = host_of(&article.url) {
             // `site:bbc.co.uk` also finds `news.bbc.co.uk`.
             let labels: Vec<&str> = host.split('.').collect();
             for first in 0..labels.len().saturating_sub(1) {
@@ -698,13 +699,21 @@ fn analysis_is_outdated(dir: &Path) -> bool {
         .is_none_or(|version| version < ANALYSIS_VERSION)
 }
 
-/// The host an article's URL names, without `www.`: what `site:` filters on.
-pub(crate) fn site_of(url: &str) -> Option<String> {
+/// The host an article's URL names, without `www.`: it and each parent domain are what
+/// `site:` filters on, so that `site:news.bbc.co.uk` narrows `site:bbc.co.uk`. Its site
+/// ([`newsdex_types::site_of_host`]) is what search hits and the sites facet show.
+pub(crate) fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
     let host = host.split(':').next()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     (!host.is_empty()).then(|| host.to_owned())
+}
+
+/// The site of an article's URL ([`newsdex_types::site_of_host`] of [`host_of`]): what a
+/// search hit shows when the page names no site.
+pub(crate) fn site_of_url(url: &str) -> Option<String> {
+    host_of(url).map(|host| newsdex_types::site_of_host(&host).to_owned())
 }
 
 fn dir_size(dir: &Path) -> u64 {
@@ -826,7 +835,7 @@ pub(crate) mod tests {
     /// built hold, and read back as that article.
     #[test]
     fn the_stored_form_is_the_article_with_its_text_and_date_as_stored() {
-        use newsdex_cleaner::{BlockKind, Link};
+        use newsdex_types::{BlockKind, Link};
 
         #[derive(Serialize)]
         struct Owned {
@@ -979,15 +988,19 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn site_is_the_host_without_www() {
+    fn host_is_the_host_without_www() {
         assert_eq!(
-            site_of("https://www.mirror.co.uk/news/x").as_deref(),
+            host_of("https://www.mirror.co.uk/news/x").as_deref(),
             Some("mirror.co.uk")
         );
         assert_eq!(
-            site_of("http://user@Example.org:8080/a").as_deref(),
+            host_of("http://user@Example.org:8080/a").as_deref(),
             Some("example.org")
         );
-        assert_eq!(site_of("file:///tmp/a.html"), None);
+        assert_eq!(host_of("file:///tmp/a.html"), None);
+        assert_eq!(
+            site_of_url("https://news.bbc.co.uk/a").as_deref(),
+            Some("bbc.co.uk")
+        );
     }
 }

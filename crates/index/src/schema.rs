@@ -54,7 +54,7 @@ pub struct Fields {
     pub person: Field,
     /// The host, each parent domain of it, and the site's own name: what `site:` matches.
     pub site: Field,
-    /// The host alone, as a fast column for the sites facet.
+    /// The host alone, as a fast column for the sites facet (which counts its site).
     pub host: Field,
     pub lang: Field,
     pub published: Field,

@@ -15,7 +15,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use crate::compile::{Compiled, Compiler};
 use crate::facets::{FacetCollector, FacetCounts, FacetValue, Facets};
 use crate::highlight::{self, Highlighter, Hit, Matchers};
-use crate::index::{StoredArticle, site_of};
+use crate::index::{StoredArticle, site_of_url};
 use crate::people::{PersonDirectory, levenshtein};
 use crate::query::{self, Node, Scope};
 use crate::schema::{exact_key, folded_analyzer};
@@ -107,7 +107,8 @@ pub struct SearchHit {
     pub title: String,
     /// Byte ranges of `title` that matched.
     pub title_highlights: Vec<(usize, usize)>,
-    /// The site's name when the page gives one, else its host.
+    /// The site's name when the page gives one, else its site (registrable domain,
+    /// [`newsdex_types::site_of_host`]).
     pub site: String,
     pub published: Option<DateTime<Utc>>,
     pub authors: Vec<String>,
@@ -579,7 +580,7 @@ impl ArticleIndex {
             site: article
                 .site_name
                 .clone()
-                .or_else(|| site_of(&article.url))
+                .or_else(|| site_of_url(&article.url))
                 .unwrap_or_default(),
             copies: self.copies(searcher, columns, group)?,
             url: article.url,
@@ -617,7 +618,7 @@ impl ArticleIndex {
             .map(|(published, address)| {
                 let url = columns.url(address);
                 NearDuplicate {
-                    site: site_of(&url).unwrap_or_default(),
+                    site: site_of_url(&url).unwrap_or_default(),
                     url,
                     published: published
                         .and_then(|date| DateTime::from_timestamp(date.into_timestamp_secs(), 0)),

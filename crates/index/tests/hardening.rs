@@ -4,11 +4,11 @@
 //! pins.
 
 use chrono::{DateTime, TimeZone, Utc};
-use newsdex_cleaner::Article;
 use newsdex_index::{
     ArticleIndex, Config, Error, Filters, PersonsRequest, SearchRequest, SearchResults, Sort,
 };
 use newsdex_persons::{Mention, Person};
+use newsdex_types::Article;
 
 /// (url, title, body, language, published (year, month, day), persons named in the body)
 type Doc = (

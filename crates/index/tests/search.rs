@@ -2,11 +2,11 @@
 //! the typo fallback, facets, paging, near-duplicates, highlights, persons and errors.
 
 use chrono::{DateTime, TimeZone, Utc};
-use newsdex_cleaner::{Article, Block, BlockKind};
 use newsdex_index::{
     ArticleIndex, Config, Error, Filters, PersonsRequest, SearchRequest, SearchResults, Sort,
 };
 use newsdex_persons::{Mention, Person};
+use newsdex_types::{Article, Block, BlockKind};
 
 const AGENCY: &str = "Ukraine and Russia agreed on Tuesday to resume grain shipments across the \
     Black Sea after talks in Istanbul, officials said, easing fears of a new food crisis. The deal, \
@@ -848,4 +848,51 @@ fn words_typed_together_light_up_together_and_stopwords_not_alone() {
         !only_stopwords.hits[0].highlights.is_empty(),
         "unless nothing else is asked"
     );
+}
+
+/// Issue 11: the index had a "site" of its own (the host without `www.`), so hits and the
+/// sites facet named `news.harbour.co.uk` where the rest of newsdex says `harbour.co.uk`.
+/// Both name the registrable domain now; `site:` still takes the site or one of its hosts.
+#[test]
+fn hits_and_the_sites_facet_name_the_registrable_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+    let mut writer = index.writer().unwrap();
+    for (url, title, text) in [
+        (
+            "https://news.harbour.co.uk/bridge",
+            "Harbour bridge reopens",
+            "The harbour bridge reopened on Monday after engineers finished the repairs.",
+        ),
+        (
+            "https://www.harbour.co.uk/ferry",
+            "Harbour ferry timetable",
+            "Ferries across the harbour will run every twenty minutes from April.",
+        ),
+        (
+            "https://port.example/festival",
+            "Harbour festival",
+            "Record crowds came to the harbour festival, organisers said on Sunday.",
+        ),
+    ] {
+        writer
+            .upsert(&article(&doc(url, title, text)), &[])
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+
+    let results = index.search(&request("harbour", |r| r.facets = 5)).unwrap();
+    let mut sites: Vec<&str> = results.hits.iter().map(|hit| hit.site.as_str()).collect();
+    sites.sort_unstable();
+    assert_eq!(sites, ["harbour.co.uk", "harbour.co.uk", "port.example"]);
+    let facets = results.facets.unwrap();
+    let counts: Vec<(&str, u64)> = facets
+        .sites
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(counts, [("harbour.co.uk", 2), ("port.example", 1)]);
+    assert_eq!(search(&index, "site:harbour.co.uk").total, 2);
+    assert_eq!(search(&index, "site:news.harbour.co.uk").total, 1);
 }

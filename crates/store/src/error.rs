@@ -45,9 +45,6 @@ pub enum Error {
     /// [`crate::PageStore::link`] was asked about a URL that leads to no stored page.
     #[error("page store: no page stored for `{url}`")]
     NotStored { url: String },
-    /// The text is not a URL newsdex can store (not absolute, or not http/https).
-    #[error("invalid URL `{url}`: {reason}")]
-    InvalidUrl { url: String, reason: String },
 }
 
 /// `Result` with the store's [`Error`].

@@ -5,7 +5,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::{Error, RawPage, Result};
+use newsdex_types::RawPage;
+
+use crate::{Error, Result};
 
 /// zstd level 3: about 5x on HTML at a few hundred MB/s, so compression never limits ingest.
 const ZSTD_LEVEL: i32 = 3;
@@ -122,7 +124,7 @@ pub struct PageSummary {
 impl PageSummary {
     /// The first header with this name, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        crate::find_header(&self.headers, name)
+        newsdex_types::find_header(&self.headers, name)
     }
 }
 

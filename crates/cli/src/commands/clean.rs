@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use newsdex_fetcher::Config;
-use newsdex_store::RawPage;
+use newsdex_types::RawPage;
 use serde::Serialize;
 
 use crate::ExitStatus;

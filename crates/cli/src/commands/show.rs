@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use newsdex_store::normalize_url;
+use newsdex_types::normalize_url;
 
 use crate::ExitStatus;
 use crate::data_dir::DataDir;

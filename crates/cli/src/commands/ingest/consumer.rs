@@ -7,7 +7,8 @@ use std::sync::mpsc::Receiver;
 use anyhow::Context;
 use newsdex_fetcher::{Listing, Outcome};
 use newsdex_index::ArticleIndex;
-use newsdex_store::{PageStore, PutOutcome, RawPage};
+use newsdex_store::{PageStore, PutOutcome};
+use newsdex_types::RawPage;
 
 use super::report::Tally;
 use super::{Item, Origin};

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 
 use newsdex_fetcher::{Crawler, Outcome};
-use newsdex_store::RawPage;
+use newsdex_types::RawPage;
 use serde::Serialize;
 
 pub use self::args::Args;

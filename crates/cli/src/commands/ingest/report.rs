@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use newsdex_fetcher::Listing;
-use newsdex_store::RawPage;
+use newsdex_types::RawPage;
 use serde::Serialize;
 
 use super::Origin;

@@ -13,13 +13,13 @@ fn bidi_control(c: char) -> bool {
 
 /// Whether `c` is dropped from every field (newline and tab are kept in multi-line text by
 /// the callers that allow them).
-pub(crate) fn unwanted(c: char) -> bool {
+pub fn unwanted(c: char) -> bool {
     c.is_control() || bidi_control(c)
 }
 
 /// Which character `c` becomes in multi-line text: itself, a newline for the line-ending
 /// controls (CR, VT, FF, NEL, and the Unicode line and paragraph separators), or nothing.
-pub(crate) fn multiline_char(c: char) -> Option<char> {
+pub fn multiline_char(c: char) -> Option<char> {
     match c {
         '\n' | '\t' => Some(c),
         '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some('\n'),
@@ -30,7 +30,7 @@ pub(crate) fn multiline_char(c: char) -> Option<char> {
 
 /// `s` as one line: whitespace controls become a space (so words stay apart), other controls
 /// and bidi controls go. Untouched (no allocation) when there is nothing to drop.
-pub(crate) fn line(s: &mut String) {
+pub fn line(s: &mut String) {
     if !s
         .chars()
         .any(|c| unwanted(c) || matches!(c, '\u{2028}' | '\u{2029}'))
@@ -54,7 +54,7 @@ pub(crate) fn line(s: &mut String) {
 /// `s` as multi-line text (see [`multiline_char`]), with `offsets` (byte positions into `s`,
 /// each on a character boundary) moved to where their characters are afterwards. Returns
 /// whether anything changed.
-pub(crate) fn multiline(s: &mut String, offsets: &mut [&mut usize]) -> bool {
+pub fn multiline(s: &mut String, offsets: &mut [&mut usize]) -> bool {
     if s.chars().all(|c| multiline_char(c) == Some(c)) {
         return false;
     }

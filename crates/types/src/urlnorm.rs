@@ -4,12 +4,23 @@
 //! dropped, duplicate slashes in the path are collapsed and the query is sorted. Credentials
 //! (`user:secret@`) are dropped too, so that a password given in a URL is never stored, indexed
 //! or printed. A page's declared canonical URL is trusted only where CMS bugs are rare
-//! ([`canonical_key`]).
+//! ([`canonical_key`]). A URL's site is its registrable domain ([`site_of`]).
 
 use std::borrow::Cow;
+use std::net::IpAddr;
 
-use crate::{Error, Result};
 use url::{Host, Url};
+
+/// A text that is not a URL newsdex can store: not absolute, no host, or a scheme other than
+/// http, https and file. The URL is named with its credentials blanked out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid URL `{url}`: {reason}")]
+pub struct InvalidUrl {
+    /// The text as given, trimmed, without credentials ([`redact_credentials`]).
+    pub url: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
 
 /// Last path segments that serve a directory's home page (`/index.html` is `/`).
 const INDEX_DOCUMENTS: &[&str] = &[
@@ -83,9 +94,9 @@ pub fn is_tracking_param(name: &str) -> bool {
 /// The result is still a fetchable URL, and normalising it again changes nothing. It never
 /// holds a user name or password: they are dropped (a URL that is refused is named in the
 /// error with its credentials blanked out, see [`redact_credentials`]).
-pub fn normalize_url(input: &str) -> Result<String> {
+pub fn normalize_url(input: &str) -> Result<String, InvalidUrl> {
     let trimmed = input.trim();
-    let invalid = |reason: &str| Error::InvalidUrl {
+    let invalid = |reason: &str| InvalidUrl {
         url: redact_credentials(trimmed).into_owned(),
         reason: reason.to_owned(),
     };
@@ -167,13 +178,26 @@ pub fn redact_credentials(text: &str) -> Cow<'_, str> {
 /// The site a URL belongs to: its registrable domain (eTLD+1 from the public suffix list), so
 /// that `www.`, `edition.` and `amp.` hosts of one publisher are one site; the host itself for
 /// IP addresses and names without a registrable domain (`localhost`); empty without a host.
+/// This is newsdex's one notion of a site: the fetcher's politeness budget, the store's trust
+/// in canonical URLs, the index's site facet and the site shown with a search hit.
 pub fn site_of(url: &Url) -> String {
     match url.host() {
-        Some(Host::Domain(domain)) => psl::domain_str(domain).unwrap_or(domain).to_owned(),
+        Some(Host::Domain(domain)) => site_of_host(domain).to_owned(),
         Some(Host::Ipv4(ip)) => ip.to_string(),
         Some(Host::Ipv6(ip)) => ip.to_string(),
         None => String::new(),
     }
+}
+
+/// [`site_of`] for a host name already taken out of its URL (lower-case, as URLs hold it):
+/// `bbc.co.uk` for `news.bbc.co.uk`; an IP address, a public suffix alone (`co.uk`) and a
+/// name without a registrable domain (`localhost`) are their own site.
+pub fn site_of_host(host: &str) -> &str {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.parse::<IpAddr>().is_ok() {
+        return host;
+    }
+    psl::domain_str(host).unwrap_or(host)
 }
 
 /// The normalised key of the canonical URL a page declares (`<link rel="canonical">`,
@@ -365,6 +389,12 @@ mod tests {
         assert_eq!(site("http://127.0.0.1:8080/"), "127.0.0.1");
         assert_eq!(site("http://localhost:3000/"), "localhost");
         assert_ne!(site("https://a.example.org/"), site("https://example.com/"));
+        assert_eq!(site("https://новости.рф/a"), "xn--b1amnebsh.xn--p1ai");
+        assert_eq!(site_of_host("news.abc.net.au"), "abc.net.au");
+        assert_eq!(site_of_host("co.uk"), "co.uk");
+        assert_eq!(site_of_host("10.0.0.1"), "10.0.0.1");
+        assert_eq!(site_of_host("[::1]"), "[::1]");
+        assert_eq!(site("http://[::1]:8080/"), "::1");
     }
 
     /// Issue 10: `http://user:secret@host/...` was stored as is, and `search`, `show`,
