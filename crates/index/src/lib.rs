@@ -38,6 +38,7 @@ mod query;
 mod schema;
 mod search;
 mod stemmer;
+mod timeline;
 
 pub use error::{Error, Result};
 pub use facets::{FacetValue, Facets};
@@ -45,4 +46,7 @@ pub use highlight::to_html as highlighted_html;
 pub use index::{ArticleIndex, ArticleWriter, Config, IndexStats, Rebuild, StoredArticle};
 pub use search::{
     Copy, Filters, PersonsRequest, PersonsResults, SearchHit, SearchRequest, SearchResults, Sort,
+};
+pub use timeline::{
+    Bucket, MAX_BUCKETS, Timeline, TimelineBucket, TimelineRequest, TimelineSeries,
 };

@@ -154,13 +154,13 @@ pub struct PersonsResults {
 }
 
 /// The query and the filters as one tree, each kept apart for showing a correction.
-struct Parsed {
-    query: Option<Node>,
-    filters: Vec<Node>,
+pub(crate) struct Parsed {
+    pub(crate) query: Option<Node>,
+    pub(crate) filters: Vec<Node>,
 }
 
 impl Parsed {
-    fn new(query: &str, filters: &Filters, with: Option<&str>) -> Result<Self> {
+    pub(crate) fn new(query: &str, filters: &Filters, with: Option<&str>) -> Result<Self> {
         let parsed = query::parse(query).map_err(|err| Error::Query {
             query: query.to_owned(),
             message: err.message,
@@ -237,7 +237,7 @@ impl Parsed {
     }
 
     /// Everything that must match, or `None` for "every article".
-    fn node(&self) -> Option<Node> {
+    pub(crate) fn node(&self) -> Option<Node> {
         let mut all: Vec<Node> = self.query.iter().cloned().collect();
         all.extend(self.filters.iter().cloned());
         match all.len() {
@@ -808,7 +808,7 @@ fn highlights(
     hits
 }
 
-fn nothing_to_search(query: &str) -> Error {
+pub(crate) fn nothing_to_search(query: &str) -> Error {
     Error::Query {
         query: query.to_owned(),
         message: "there are no words in it to search for".into(),
