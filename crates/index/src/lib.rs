@@ -39,6 +39,7 @@ mod schema;
 mod search;
 mod stemmer;
 mod timeline;
+mod watch;
 
 pub use error::{Error, Result};
 pub use facets::{FacetValue, Facets};
@@ -50,3 +51,4 @@ pub use search::{
 pub use timeline::{
     Bucket, MAX_BUCKETS, Timeline, TimelineBucket, TimelineRequest, TimelineSeries,
 };
+pub use watch::{Arrivals, ArrivedHit, ArrivedMatches, arrival_time, check_query, next_arrival};

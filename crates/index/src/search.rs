@@ -319,10 +319,10 @@ fn disjoint_periods(query: &str, periods: &[(Period, &query::DateFilter)]) -> Re
 }
 
 /// The best article of one near-duplicate group.
-struct Group {
-    address: DocAddress,
-    score: f32,
-    dup: u64,
+pub(crate) struct Group {
+    pub(crate) address: DocAddress,
+    pub(crate) score: f32,
+    pub(crate) dup: u64,
 }
 
 /// A compiled request, run: the total, the page of groups, and the facet counts.
@@ -524,7 +524,7 @@ impl ArticleIndex {
         }
     }
 
-    fn hit(
+    pub(crate) fn hit(
         &self,
         searcher: &Searcher,
         columns: &mut Columns,
@@ -816,14 +816,14 @@ pub(crate) fn nothing_to_search(query: &str) -> Error {
 }
 
 /// Fast columns opened once per segment for the duration of a search.
-struct Columns<'a> {
+pub(crate) struct Columns<'a> {
     searcher: &'a Searcher,
     dups: Vec<Option<Column<u64>>>,
     urls: Vec<Option<Option<tantivy::columnar::StrColumn>>>,
 }
 
 impl<'a> Columns<'a> {
-    fn new(searcher: &'a Searcher) -> Self {
+    pub(crate) fn new(searcher: &'a Searcher) -> Self {
         let segments = searcher.segment_readers().len();
         Self {
             searcher,
@@ -833,7 +833,7 @@ impl<'a> Columns<'a> {
     }
 
     /// The article's near-duplicate group (its own when the column cannot be read).
-    fn dup(&mut self, address: DocAddress) -> u64 {
+    pub(crate) fn dup(&mut self, address: DocAddress) -> u64 {
         let segment = address.segment_ord as usize;
         if self.dups[segment].is_none() {
             self.dups[segment] = self
