@@ -18,7 +18,12 @@ pub fn watch_feed(
     self_url: Option<&str>,
 ) -> anyhow::Result<String> {
     let hits = index.latest_matches(&watch.query, &filters_of(watch), FEED_ENTRIES)?;
-    Ok(feed(watch, &hits, self_url).to_string())
+    Ok(render(watch, &hits, self_url))
+}
+
+/// The feed of `watch` listing `hits`, as XML.
+pub fn render(watch: &Watch, hits: &[ArrivedHit], self_url: Option<&str>) -> String {
+    feed(watch, hits, self_url).to_string()
 }
 
 fn feed(watch: &Watch, hits: &[ArrivedHit], self_url: Option<&str>) -> Feed {

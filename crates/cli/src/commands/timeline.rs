@@ -75,7 +75,8 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     let timeline = index.timeline(&request)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &json(&timeline))?;
+        // Serialised first: a reader that went away is then an I/O error (not an error of serde's).
+        out.write_all(serde_json::to_string_pretty(&json(&timeline))?.as_bytes())?;
         writeln!(out)?;
     } else if args.csv {
         write_csv(&mut out, &timeline)?;

@@ -246,7 +246,8 @@ fn run_list(data_dir: &DataDir, args: &ListArgs) -> anyhow::Result<ExitStatus> {
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &list)?;
+        // Serialised first: a reader that went away is then an I/O error (not an error of serde's).
+        out.write_all(serde_json::to_string_pretty(&list)?.as_bytes())?;
         writeln!(out)?;
     } else if watches.is_empty() {
         writeln!(
@@ -292,7 +293,8 @@ fn run_watches(data_dir: &DataDir, args: &RunArgs) -> anyhow::Result<ExitStatus>
     let upto = reports.upto;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &json(&reports.reports))?;
+        // Serialised first: a reader that went away is then an I/O error (not an error of serde's).
+        out.write_all(serde_json::to_string_pretty(&json(&reports.reports))?.as_bytes())?;
         writeln!(out)?;
     } else {
         write_reports(&mut out, &reports.reports, "since the last run")?;
