@@ -288,6 +288,10 @@ fn run_watches(data_dir: &DataDir, args: &RunArgs) -> anyhow::Result<ExitStatus>
             .map(|name| find(&store, name))
             .collect::<anyhow::Result<Vec<_>>>()?
     };
+    if watches.is_empty() {
+        crate::output::warning("no watches; add one with `newsdex watch add NAME QUERY`");
+        return Ok(ExitStatus::Failure);
+    }
     let index = data_dir.index()?;
     let reports = new_matches(&index, watches, None)?;
     let upto = reports.upto;
