@@ -58,14 +58,24 @@ enum ByArg {
 
 pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     let index = data_dir.existing()?.index()?;
+    let filters = args.filters.to_filters();
     let mut series = args.queries.clone();
+    if series.is_empty()
+        && filters.persons.is_empty()
+        && filters.sites.is_empty()
+        && filters.langs.is_empty()
+    {
+        anyhow::bail!(
+            "nothing to count: give a query per series, or `--person`, `--site` or `--lang`\nhint: newsdex timeline 'person:\"Keir Starmer\"' 'person:\"Emmanuel Macron\"'"
+        );
+    }
     if series.is_empty() {
         // The filters alone are the series (`timeline --person "Keir Starmer"`).
         series.push(String::new());
     }
     let request = TimelineRequest {
         series,
-        filters: args.filters.to_filters(),
+        filters,
         by: match args.by {
             ByArg::Day => Bucket::Day,
             ByArg::Week => Bucket::Week,
@@ -182,8 +192,8 @@ fn write_chart(out: &mut impl Write, timeline: &Timeline) -> std::io::Result<()>
     let last = &timeline.buckets[timeline.buckets.len() - 1];
     writeln!(
         out,
-        "{} {unit}s from {} to {}; all articles: {} dated, {} undated",
-        timeline.buckets.len(),
+        "{} from {} to {}; all articles: {} dated, {} undated",
+        plural(timeline.buckets.len() as u64, unit),
         first.start,
         last.end,
         timeline.buckets.iter().map(|b| b.all).sum::<u64>(),
@@ -206,10 +216,10 @@ fn write_chart(out: &mut impl Write, timeline: &Timeline) -> std::io::Result<()>
             .collect();
         writeln!(
             out,
-            "[{}] `{}`: {} matches, {} undated; bar and sparkline scale: full = {:.1}% of all",
+            "[{}] `{}`: {}, {} undated; bar and sparkline scale: full = {:.1}% of all",
             n + 1,
             printable(&series.query),
-            series.total,
+            plural(series.total, "match"),
             series.undated,
             peaks[n] * 100.0
         )?;
@@ -252,6 +262,15 @@ fn write_chart(out: &mut impl Write, timeline: &Timeline) -> std::io::Result<()>
         writeln!(out, "{}", row.trim_end())?;
     }
     Ok(())
+}
+
+/// `n` and the noun, plural unless `n` is 1 (`match` takes `es`).
+fn plural(n: u64, noun: &str) -> String {
+    match (n, noun.ends_with("ch")) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
+    }
 }
 
 /// A bar of `value` on a scale where `peak` is [`BAR_WIDTH`] cells, in eighths of a cell.
