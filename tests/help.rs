@@ -7,7 +7,7 @@ use assert_cmd::Command;
 fn every_command_has_help() {
     for command in [
         "ingest", "search", "persons", "serve", "show", "clean", "rebuild", "stats", "export",
-        "eval",
+        "eval", "timeline", "watch",
     ] {
         let output = Command::cargo_bin("newsdex")
             .unwrap()

@@ -19,7 +19,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use newsdex_index::{ArticleIndex, Config, SearchRequest, Sort};
+use newsdex_index::{ArticleIndex, Bucket, Config, Filters, SearchRequest, Sort, TimelineRequest};
 use newsdex_persons::{Mention, Person};
 use newsdex_types::{Article, Block, BlockKind};
 use serde::{Deserialize, Serialize};
@@ -872,6 +872,8 @@ fn main() {
             totals[totals.len() / 2]
         );
     }
+    timelines(&index, &generator, &samples);
+    watches(&index, &mut generator, &samples);
     if let Some(rss) = peak_rss_mb() {
         println!();
         println!("peak RSS       {rss:.0} MB at the end");
@@ -879,4 +881,117 @@ fn main() {
     if !all_ok {
         println!("warning: some fuzzy-fallback queries were not corrected");
     }
+}
+
+/// Two years by ISO week (issue 14): one series and "all articles", counted from the index.
+fn timelines(index: &ArticleIndex, generator: &Generator, samples: &Samples) {
+    let mut requests = Vec::new();
+    for i in 0..20 {
+        let series = if i % 2 == 0 {
+            generator.words[150 + (i * 37) % 3_000].clone()
+        } else {
+            format!("person:\"{}\"", samples.persons[i % samples.persons.len()])
+        };
+        let mut request = TimelineRequest::new(vec![series], Bucket::Week);
+        request.filters.since = Some("2024-01-01".into());
+        request.filters.until = Some("2025-12-31".into());
+        requests.push(request);
+    }
+    for request in &requests {
+        index.timeline(request).expect("timeline runs");
+    }
+    let mut times = Vec::new();
+    let mut buckets = 0;
+    for _ in 0..3 {
+        for request in &requests {
+            let started = Instant::now();
+            let timeline = index.timeline(request).expect("timeline runs");
+            times.push(started.elapsed());
+            buckets = timeline.buckets.len();
+        }
+    }
+    times.sort();
+    println!();
+    println!(
+        "timeline       two years by week ({buckets} buckets, a word or a person, and all articles): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(*times.last().expect("timed"))
+    );
+}
+
+/// 1,000 saved searches against 1,000 newly indexed articles (issue 14): words, persons,
+/// phrases and sites, each run over the new articles only.
+fn watches(index: &ArticleIndex, generator: &mut Generator, samples: &Samples) {
+    const WATCHES: usize = 1_000;
+    const NEW: usize = 1_000;
+    let mark = index.latest_arrival().expect("latest arrival");
+    let mut writer = index.writer().expect("writer");
+    for _ in 0..NEW {
+        let (article, persons) = generator.next();
+        writer
+            .upsert(&with_blocks(article), &persons)
+            .expect("upsert");
+    }
+    writer.commit().expect("commit");
+    drop(writer);
+    let watches: Vec<(String, Filters)> = (0..WATCHES)
+        .map(|i| {
+            let word = generator.words[100 + (i * 37) % 3_000].clone();
+            match i % 4 {
+                0 => (word, Filters::default()),
+                1 => (
+                    String::new(),
+                    Filters {
+                        persons: vec![samples.persons[i % samples.persons.len()].clone()],
+                        ..Filters::default()
+                    },
+                ),
+                2 => (
+                    format!("\"{}\"", samples.phrases[i % samples.phrases.len()]),
+                    Filters::default(),
+                ),
+                _ => (
+                    word,
+                    Filters {
+                        sites: vec![generator.sites[i % generator.sites.len()].0.clone()],
+                        ..Filters::default()
+                    },
+                ),
+            }
+        })
+        .collect();
+    let mut found = 0;
+    let started = Instant::now();
+    let arrivals = index.arrivals(mark).expect("arrivals");
+    for (query, filters) in &watches {
+        found += arrivals
+            .matches(query, filters, mark, 0)
+            .expect("watch runs")
+            .total;
+    }
+    let matching = started.elapsed();
+    let started = Instant::now();
+    let arrivals = index.arrivals(mark).expect("arrivals");
+    let mut hits = 0;
+    for (query, filters) in &watches {
+        hits += arrivals
+            .matches(query, filters, mark, usize::MAX)
+            .expect("watch runs")
+            .hits
+            .len();
+    }
+    let with_hits = started.elapsed();
+    assert_eq!(
+        arrivals.len(),
+        NEW,
+        "every new article arrived after the mark"
+    );
+    println!(
+        "watches        {WATCHES} saved searches over {} new articles: {:.0} ms to find their {found} matches, {:.0} ms with the hits (titles, snippets)",
+        arrivals.len(),
+        ms(matching),
+        ms(with_hits),
+    );
+    assert_eq!(found, hits);
 }

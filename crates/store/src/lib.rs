@@ -21,6 +21,8 @@
 
 mod error;
 mod store;
+mod watches;
 
 pub use error::{Error, Result};
 pub use store::{Link, PageStore, PageSummary, Pages, PutOutcome};
+pub use watches::Watch;
