@@ -21,3 +21,5 @@ mod multilingual;
 mod pipeline;
 mod search;
 mod serve;
+mod timeline;
+mod watch;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod atom;
 mod commands;
 mod data_dir;
 mod flags;
@@ -67,6 +68,8 @@ enum Command {
     Stats(commands::stats::Args),
     Eval(commands::eval::Args),
     Export(commands::export::Args),
+    Timeline(commands::timeline::Args),
+    Watch(commands::watch::Args),
 }
 
 /// How a run ended, as an exit code: 0 all good, 1 some inputs failed, 2 the command failed.
@@ -91,6 +94,8 @@ fn main() -> ExitCode {
         Command::Stats(args) => commands::stats::run(&data_dir, &args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Export(args) => commands::export::run(&data_dir, &args),
+        Command::Timeline(args) => commands::timeline::run(&data_dir, &args),
+        Command::Watch(args) => commands::watch::run(&data_dir, &args),
     };
     match result {
         Ok(ExitStatus::Success) => ExitCode::SUCCESS,

@@ -251,6 +251,23 @@ fn shingles(text: &str) -> HashSet<u64> {
         .collect()
 }
 
+/// Indexes the article of the page stored under `page_key` with the arrival the store keeps
+/// for that page (given now if it is the page's first time): re-indexed and rebuilt articles
+/// keep theirs, so saved searches never take them for new.
+pub fn upsert(
+    store: &PageStore,
+    writer: &mut ArticleWriter<'_>,
+    page_key: &str,
+    analysed: &AnalysedArticle,
+) -> anyhow::Result<()> {
+    match store.arrival(page_key)? {
+        Some(arrival) => writer.upsert_arrived(&analysed.article, &analysed.persons, arrival)?,
+        // Not a stored page (nothing in the pipeline indexes one): the writer's own arrival.
+        None => writer.upsert(&analysed.article, &analysed.persons)?,
+    }
+    Ok(())
+}
+
 /// Writes analysed pages into the index and records them in the store, committing in batches.
 ///
 /// A page is marked indexed in the store only after the commit that made it durable, so an
@@ -280,7 +297,7 @@ impl<'a> IndexSink<'a> {
         page_key: &str,
         analysed: &AnalysedArticle,
     ) -> anyhow::Result<()> {
-        self.writer.upsert(&analysed.article, &analysed.persons)?;
+        upsert(self.store, &mut self.writer, page_key, analysed)?;
         self.record(page_key, Some(analysed.article.url.clone()))
     }
 

@@ -203,6 +203,7 @@ impl ArticleIndex {
             folded: schema::folded_analyzer(),
             vocabulary: HashSet::default(),
             names: people::NameCache::default(),
+            last_arrival: crate::watch::latest_arrival(&self.reader.searcher())?,
             _lock: lock,
         })
     }
@@ -228,6 +229,7 @@ impl ArticleIndex {
                 folded: schema::folded_analyzer(),
                 vocabulary: HashSet::default(),
                 names: people::NameCache::default(),
+                last_arrival: 0,
                 _lock: lock,
             }),
             dir,
@@ -438,6 +440,8 @@ pub struct ArticleWriter<'a> {
     vocabulary: HashSet<u64, FxBuildHasher>,
     /// Names counted per segment, for `persons.json` at each commit.
     names: people::NameCache,
+    /// The latest arrival given to an article through this writer or found in the index.
+    last_arrival: u64,
     _lock: WriterLock,
 }
 
@@ -450,7 +454,23 @@ impl ArticleWriter<'_> {
     /// A publication date outside the range the index holds exactly (before 1700 or from 2200
     /// on: a misread date) is dropped, from the stored article too, so that what a hit shows
     /// and what date filters and sorting see agree; the page store keeps the page as fetched.
+    ///
+    /// The article is given the next arrival (see [`crate::next_arrival`]); callers that keep
+    /// arrivals elsewhere (the page store) use [`ArticleWriter::upsert_arrived`].
     pub fn upsert(&mut self, article: &Article, persons: &[Person]) -> Result<()> {
+        let arrival = crate::next_arrival(self.last_arrival);
+        self.upsert_arrived(article, persons, arrival)
+    }
+
+    /// [`ArticleWriter::upsert`] with the arrival the article first had: a rebuild or a
+    /// re-indexed article keeps it, so saved searches do not take it for new.
+    pub fn upsert_arrived(
+        &mut self,
+        article: &Article,
+        persons: &[Person],
+        arrival: u64,
+    ) -> Result<()> {
+        self.last_arrival = self.last_arrival.max(arrival);
         let fields = self.fields;
         let published = article.published.and_then(schema::indexed_date);
         let undated;
@@ -473,6 +493,7 @@ impl ArticleWriter<'_> {
             fields.title => article.title.as_str(),
             fields.body => article.text.as_str(),
             fields.dup => group,
+            fields.arrival => arrival,
             fields.stored => StoredArticle::to_json(article, persons),
         );
         document.add_text(fields.words, words);

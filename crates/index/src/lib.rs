@@ -38,6 +38,8 @@ mod query;
 mod schema;
 mod search;
 mod stemmer;
+mod timeline;
+mod watch;
 
 pub use error::{Error, Result};
 pub use facets::{FacetValue, Facets};
@@ -47,3 +49,7 @@ pub use people::PersonNames;
 pub use search::{
     Copy, Filters, PersonsRequest, PersonsResults, SearchHit, SearchRequest, SearchResults, Sort,
 };
+pub use timeline::{
+    Bucket, MAX_BUCKETS, Timeline, TimelineBucket, TimelineRequest, TimelineSeries,
+};
+pub use watch::{Arrivals, ArrivedHit, ArrivedMatches, arrival_time, check_query, next_arrival};

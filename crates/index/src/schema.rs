@@ -63,6 +63,11 @@ pub struct Fields {
     /// The body's 128-bit similarity fingerprint, in two halves.
     pub sim_lo: Field,
     pub sim_hi: Field,
+    /// When the article first arrived in the archive, in microseconds since 1970, unique and
+    /// increasing in the order articles were first indexed (see [`crate::next_arrival`]):
+    /// what saved searches report "new since the last run" by. Kept by the page store, so a
+    /// rebuild gives every article the arrival it had.
+    pub arrival: Field,
     /// The whole article and its persons as JSON: what `show` and search hits read back.
     pub stored: Field,
 }
@@ -104,6 +109,7 @@ pub fn build_schema() -> Schema {
     builder.add_u64_field("dup", INDEXED | FAST);
     builder.add_u64_field("sim_lo", FAST);
     builder.add_u64_field("sim_hi", FAST);
+    builder.add_u64_field("arrival", FAST);
     builder.add_text_field("stored", STORED);
     builder.build()
 }
@@ -125,6 +131,7 @@ impl Fields {
             dup: schema.get_field("dup")?,
             sim_lo: schema.get_field("sim_lo")?,
             sim_hi: schema.get_field("sim_hi")?,
+            arrival: schema.get_field("arrival")?,
             stored: schema.get_field("stored")?,
         })
     }

@@ -154,13 +154,13 @@ pub struct PersonsResults {
 }
 
 /// The query and the filters as one tree, each kept apart for showing a correction.
-struct Parsed {
-    query: Option<Node>,
-    filters: Vec<Node>,
+pub(crate) struct Parsed {
+    pub(crate) query: Option<Node>,
+    pub(crate) filters: Vec<Node>,
 }
 
 impl Parsed {
-    fn new(query: &str, filters: &Filters, with: Option<&str>) -> Result<Self> {
+    pub(crate) fn new(query: &str, filters: &Filters, with: Option<&str>) -> Result<Self> {
         let parsed = query::parse(query).map_err(|err| Error::Query {
             query: query.to_owned(),
             message: err.message,
@@ -237,7 +237,7 @@ impl Parsed {
     }
 
     /// Everything that must match, or `None` for "every article".
-    fn node(&self) -> Option<Node> {
+    pub(crate) fn node(&self) -> Option<Node> {
         let mut all: Vec<Node> = self.query.iter().cloned().collect();
         all.extend(self.filters.iter().cloned());
         match all.len() {
@@ -319,10 +319,10 @@ fn disjoint_periods(query: &str, periods: &[(Period, &query::DateFilter)]) -> Re
 }
 
 /// The best article of one near-duplicate group.
-struct Group {
-    address: DocAddress,
-    score: f32,
-    dup: u64,
+pub(crate) struct Group {
+    pub(crate) address: DocAddress,
+    pub(crate) score: f32,
+    pub(crate) dup: u64,
 }
 
 /// A compiled request, run: the total, the page of groups, and the facet counts.
@@ -524,7 +524,7 @@ impl ArticleIndex {
         }
     }
 
-    fn hit(
+    pub(crate) fn hit(
         &self,
         searcher: &Searcher,
         columns: &mut Columns,
@@ -829,7 +829,7 @@ fn highlights(
     hits
 }
 
-fn nothing_to_search(query: &str) -> Error {
+pub(crate) fn nothing_to_search(query: &str) -> Error {
     Error::Query {
         query: query.to_owned(),
         message: "there are no words in it to search for".into(),
@@ -837,14 +837,14 @@ fn nothing_to_search(query: &str) -> Error {
 }
 
 /// Fast columns opened once per segment for the duration of a search.
-struct Columns<'a> {
+pub(crate) struct Columns<'a> {
     searcher: &'a Searcher,
     dups: Vec<Option<Column<u64>>>,
     urls: Vec<Option<Option<tantivy::columnar::StrColumn>>>,
 }
 
 impl<'a> Columns<'a> {
-    fn new(searcher: &'a Searcher) -> Self {
+    pub(crate) fn new(searcher: &'a Searcher) -> Self {
         let segments = searcher.segment_readers().len();
         Self {
             searcher,
@@ -854,7 +854,7 @@ impl<'a> Columns<'a> {
     }
 
     /// The article's near-duplicate group (its own when the column cannot be read).
-    fn dup(&mut self, address: DocAddress) -> u64 {
+    pub(crate) fn dup(&mut self, address: DocAddress) -> u64 {
         let segment = address.segment_ord as usize;
         if self.dups[segment].is_none() {
             self.dups[segment] = self

@@ -22,6 +22,7 @@ mod error;
 mod page;
 mod store;
 mod urlnorm;
+mod watches;
 
 pub use error::{Error, Result};
 pub use page::{RawPage, find_header, is_html_content_type};
@@ -29,3 +30,4 @@ pub use store::{Link, PageStore, PageSummary, Pages, PutOutcome};
 pub use urlnorm::{
     canonical_key, is_tracking_param, normalize_url, redact_credentials, site_of, strip_credentials,
 };
+pub use watches::Watch;

@@ -42,7 +42,7 @@ const NEARLY_FULL: u64 = 1024 * 1024;
 /// SQLite reports a full disk as a generic "disk I/O error" as often as `SQLITE_FULL`
 /// (growing the WAL index fails first), and keeps the OS error to itself: when the file
 /// system holding the store is (nearly) full, say so instead.
-fn explain_full_disk(path: &Path, err: Error) -> Error {
+pub(crate) fn explain_full_disk(path: &Path, err: Error) -> Error {
     let (Error::Open { source, .. } | Error::Sqlite(source)) = &err else {
         return err;
     };
@@ -140,7 +140,7 @@ impl PageSummary {
 /// ([`PageStore::link`]), and every lookup by URL (`get`, `contains`, `summary`,
 /// `resolve`, `mark_indexed`, `put`) follows them.
 pub struct PageStore {
-    conn: Mutex<Connection>,
+    pub(crate) conn: Mutex<Connection>,
     path: PathBuf,
 }
 
@@ -221,7 +221,7 @@ impl PageStore {
         &self.path
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (it rolls back),
         // so a poisoned mutex is still safe to use.
         self.conn
@@ -524,10 +524,11 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if !has_requested {
         tx.execute_batch("ALTER TABLE pages ADD COLUMN requested TEXT")?;
     }
+    crate::watches::migrate(&tx)?;
     tx.commit()
 }
 
-fn key_of(conn: &Connection, url: &str) -> Result<String> {
+pub(crate) fn key_of(conn: &Connection, url: &str) -> Result<String> {
     Ok(conn.query_row(&format!("SELECT {KEY_OF_1}"), [url], |row| row.get(0))?)
 }
 
@@ -605,7 +606,7 @@ fn decode_page(
     Ok((key, page))
 }
 
-fn millis_to_time(millis: i64) -> DateTime<Utc> {
+pub(crate) fn millis_to_time(millis: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(millis).unwrap_or_default()
 }
 

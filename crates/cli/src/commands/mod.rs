@@ -10,3 +10,5 @@ pub mod search;
 pub mod serve;
 pub mod show;
 pub mod stats;
+pub mod timeline;
+pub mod watch;

@@ -11,7 +11,7 @@ use newsdex_index::ArticleIndex;
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
 use crate::output;
-use crate::pipeline::{Analyser, Filed};
+use crate::pipeline::{self, Analyser, Filed};
 
 /// Re-clean every page in the page store and build a fresh index from it.
 ///
@@ -47,9 +47,7 @@ pub fn run(data_dir: &DataDir, _args: &Args, quiet: bool) -> anyhow::Result<Exit
                 if let Some(target) = moved_to {
                     moved.insert(target);
                 }
-                rebuild
-                    .writer()
-                    .upsert(&analysed.article, &analysed.persons)?;
+                pipeline::upsert(&store, rebuild.writer(), &analysed.article.url, &analysed)?;
                 let url = analysed.article.url.clone();
                 processed.push((url.clone(), Some(url)));
                 articles += 1;

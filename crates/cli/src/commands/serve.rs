@@ -8,6 +8,7 @@
 
 #![allow(clippy::print_stdout)]
 
+mod feeds;
 mod guard;
 mod listen;
 
@@ -149,6 +150,7 @@ fn routes() -> Router<Arc<AppState>> {
         .route("/style.css", get(stylesheet))
         .route("/api/search", get(api_search))
         .route("/api/persons", get(api_persons))
+        .route("/feeds/{file}", get(feeds::feed))
 }
 
 /// `routes` made into the whole application: JSON answers for unknown pages and methods,

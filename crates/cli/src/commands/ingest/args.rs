@@ -147,6 +147,11 @@ pub struct Args {
     /// the next run re-indexes them from the page store); 1 to 1000000.
     #[arg(long, default_value_t = 200, value_name = "N", value_parser = count_in(1..=1_000_000))]
     pub commit_every: u64,
+
+    /// After the ingest, report every saved search's matches among the articles it added
+    /// (see `newsdex watch`; they are not marked seen).
+    #[arg(long)]
+    pub watch: bool,
 }
 
 fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {

@@ -85,6 +85,8 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
     let index = data_dir.index_with(&writer_config())?;
     // Taken before anything is fetched: a second ingest stops here with a clear message.
     let writer = index.writer()?;
+    // What arrives after this is what the ingest added (for `--watch`).
+    let before = index.latest_arrival()?;
     let crawler = Crawler::new(args.fetch_config())?;
     let mut sink = IndexSink::new(&store, writer, args.commit_every());
     let analyser = Analyser::new();
@@ -119,6 +121,9 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
     sink.commit()?;
     let failed = tally.failed_total();
     tally.finish()?;
+    if args.watch {
+        crate::commands::watch::report_ingested(data_dir, &index, before)?;
+    }
     if interrupted.load(Ordering::Relaxed) {
         output::warning(
             "interrupted: everything fetched so far is kept; run the same command again to resume",
