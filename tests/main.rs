@@ -23,3 +23,4 @@ mod search;
 mod serve;
 mod timeline;
 mod watch;
+mod web;
