@@ -24,3 +24,4 @@ mod serve;
 mod timeline;
 mod watch;
 mod web;
+mod web_api;
