@@ -90,7 +90,7 @@ bench-search *ARGS:
 bench-serve ARTICLES="100000" CLIENTS="16" SECONDS="20":
     #!/usr/bin/env bash
     set -euo pipefail
-    dir="target/bench-serve-{{ARTICLES}}"
+    dir="$(pwd)/target/bench-serve-{{ARTICLES}}"
     mkdir -p "$dir"
     if [ ! -f "$dir/index/CURRENT" ]; then
         cargo bench -p newsdex-index --bench search -- --articles {{ARTICLES}} --queries 1 --keep "$dir"

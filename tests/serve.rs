@@ -352,6 +352,7 @@ fn errors_are_json_and_every_response_carries_security_headers() {
         "/",
         "/?q=harwick",
         "/style.css",
+        "/app.js",
         "/api/search?q=harwick",
         "/api/persons",
     ] {

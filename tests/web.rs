@@ -459,6 +459,26 @@ async fn journey(client: &Client, base: &str) {
     );
     screenshot(client, "6-hostile-article").await;
     assert_nothing_ran(client, "hostile article").await;
+
+    // On a phone's width the results fit: nothing wider than the screen.
+    client
+        .set_window_size(420, 900)
+        .await
+        .expect("a narrow window");
+    client.goto(&format!("{base}/?q=ferry")).await.unwrap();
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            Vec::new(),
+        )
+        .await
+        .expect("a script of the test runs");
+    assert_eq!(
+        fits,
+        serde_json::json!(true),
+        "the page is wider than a phone"
+    );
+    screenshot(client, "7-phone").await;
 }
 
 #[test]

@@ -593,6 +593,11 @@ mod tests {
             "/",
             "/?q=otters",
             "/style.css",
+            "/app.js",
+            "/article?url=x",
+            "/person?name=x",
+            "/api/timeline?q=x",
+            "/healthz",
             "/api/search?q=x",
             "/nowhere",
         ] {
@@ -611,6 +616,15 @@ mod tests {
         let (_, headers, css) = fetch(&app, "/style.css").await;
         assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
         assert!(css.contains("font:"));
+        let (_, headers, js) = fetch(&app, "/app.js").await;
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
+        assert!(js.contains("addEventListener"));
+        let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.contains("script-src 'self'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
     }
 
     #[tokio::test(flavor = "multi_thread")]
