@@ -291,7 +291,9 @@ pub async fn search_page(State(state): State<Arc<AppState>>, query: QueryString)
     let request = view.request();
     let outcome = blocking(state, move |index| {
         let results = index.search(&request)?;
-        let timeline = histogram::timeline(index, &request.query, &request.filters, None)?;
+        // A misspelt query was run corrected: its timeline is of the corrected one.
+        let query = results.corrected.as_deref().unwrap_or(&request.query);
+        let timeline = histogram::timeline(index, query, &request.filters, None)?;
         Ok((results, timeline))
     })
     .await;
