@@ -84,8 +84,21 @@ bench-ingest:
 bench-search *ARGS:
     cargo bench -p newsdex-index --bench search -- "$@"
 
+# the web app and API under load: concurrent loopback clients for SECONDS against a generated
+# archive of ARTICLES (the search bench's generator, kept in target/bench-serve-ARTICLES);
+# requests/s and p50/p99 per endpoint
+bench-serve ARTICLES="100000" CLIENTS="16" SECONDS="20":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    dir="$(pwd)/target/bench-serve-{{ARTICLES}}"
+    mkdir -p "$dir"
+    if [ ! -f "$dir/index/CURRENT" ]; then
+        cargo bench -p newsdex-index --bench search -- --articles {{ARTICLES}} --queries 1 --keep "$dir"
+    fi
+    cargo bench -p newsdex --bench serve -- --data-dir "$dir" --clients {{CLIENTS}} --seconds {{SECONDS}}
+
 # every benchmark
-bench: bench-clean bench-persons bench-ingest bench-search
+bench: bench-clean bench-persons bench-ingest bench-search bench-serve
 
 # A crash input lands in fuzz/artifacts/TARGET/: copy it to fuzz/regressions/TARGET/ and
 # `cargo test` replays it from then on. Needs the nightly toolchain and cargo-fuzz.

@@ -23,3 +23,5 @@ mod search;
 mod serve;
 mod timeline;
 mod watch;
+mod web;
+mod web_api;

@@ -64,6 +64,8 @@ pub struct HitCopy<'a> {
 /// The facets of [`Search`].
 #[derive(Debug, Serialize)]
 pub struct SearchFacets<'a> {
+    /// Language codes.
+    pub langs: Vec<Count<'a>>,
     /// `YYYY-MM`.
     pub months: Vec<Count<'a>>,
     pub persons: Vec<Count<'a>>,
@@ -201,6 +203,7 @@ impl<'a> SearchFacets<'a> {
                 .collect()
         };
         Self {
+            langs: counts(&facets.langs),
             months: counts(&facets.months),
             persons: counts(&facets.persons),
             sites: counts(&facets.sites),
@@ -284,6 +287,7 @@ mod tests {
                 persons: vec![value("Владимир Зеленский", 3)],
                 sites: vec![value("example.org", 2), value("example.com", 1)],
                 months: vec![value("2025-08", 5)],
+                langs: vec![value("uk", 2), value("en", 1)],
             }),
         };
         let request = SearchRequest {

@@ -2,7 +2,10 @@
 //! shown), counted from fast columns in one pass that also counts the matches.
 //!
 //! Persons are counted by canonical person, once per article, so "Keir Starmer" in one
-//! article and "Starmer" in another are two articles for one person.
+//! article and "Starmer" in another are two articles for one person. Languages have no fast
+//! column (the schema predates the facet); each segment maps its documents to a language from
+//! the `lang` postings once per search, which reads every posting of a field with a few dozen
+//! terms.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +18,9 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::people::{PersonDirectory, UNKNOWN};
 
+/// A document without a language in [`FacetSegment`]'s map.
+const NO_LANG: u16 = u16::MAX;
+
 /// One value of a facet and the number of matching articles that have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetValue {
@@ -22,11 +28,13 @@ pub struct FacetValue {
     pub count: u64,
 }
 
-/// The most frequent persons, sites and months among the matching articles.
+/// The most frequent persons, sites, languages and months among the matching articles.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
     pub persons: Vec<FacetValue>,
     pub sites: Vec<FacetValue>,
+    /// ISO 639-1 codes, as the cleaner gives them.
+    pub langs: Vec<FacetValue>,
     /// `YYYY-MM`.
     pub months: Vec<FacetValue>,
 }
@@ -43,6 +51,7 @@ pub struct FacetCounts {
     /// By person number.
     pub persons: Vec<u64>,
     pub sites: HashMap<String, u64>,
+    pub langs: HashMap<String, u64>,
     /// By `year * 12 + month0`.
     pub months: HashMap<i32, u64>,
 }
@@ -51,6 +60,10 @@ pub struct FacetSegment {
     persons: Option<(StrColumn, Arc<Vec<u32>>)>,
     hosts: Option<StrColumn>,
     published: Column<tantivy::DateTime>,
+    /// Each document's language, as an index into `lang_names` ([`NO_LANG`] for none).
+    doc_langs: Vec<u16>,
+    lang_names: Vec<String>,
+    per_lang: Vec<u64>,
     counts: FacetCounts,
     per_host: Vec<u64>,
     seen: Vec<u32>,
@@ -78,10 +91,14 @@ impl Collector for FacetCollector {
         };
         let hosts = fast.str("host")?;
         let per_host = vec![0; hosts.as_ref().map_or(0, |hosts| hosts.num_terms())];
+        let (doc_langs, lang_names) = languages(segment)?;
         Ok(FacetSegment {
             persons,
             hosts,
             published: fast.date("published")?,
+            per_lang: vec![0; lang_names.len()],
+            doc_langs,
+            lang_names,
             counts: FacetCounts {
                 persons: vec![0; self.people.numbers()],
                 ..FacetCounts::default()
@@ -107,6 +124,9 @@ impl Collector for FacetCollector {
             }
             for (site, count) in fruit.sites {
                 *merged.sites.entry(site).or_default() += count;
+            }
+            for (lang, count) in fruit.langs {
+                *merged.langs.entry(lang).or_default() += count;
             }
             for (month, count) in fruit.months {
                 *merged.months.entry(month).or_default() += count;
@@ -136,6 +156,11 @@ impl SegmentCollector for FacetSegment {
         {
             self.per_host[ord as usize] += 1;
         }
+        if let Some(&lang) = self.doc_langs.get(doc as usize)
+            && lang != NO_LANG
+        {
+            self.per_lang[usize::from(lang)] += 1;
+        }
         if let Some(date) = self.published.first(doc)
             && let Some(date) = chrono::DateTime::from_timestamp(date.into_timestamp_secs(), 0)
         {
@@ -162,8 +187,50 @@ impl SegmentCollector for FacetSegment {
                 ord += 1;
             }
         }
+        for (name, count) in self.lang_names.iter().zip(&self.per_lang) {
+            if *count > 0 {
+                *self.counts.langs.entry(name.clone()).or_default() += count;
+            }
+        }
         self.counts
     }
+}
+
+/// Each document's language in `segment` (an index into the names returned), read from the
+/// postings of the `lang` field.
+fn languages(segment: &SegmentReader) -> tantivy::Result<(Vec<u16>, Vec<String>)> {
+    let mut doc_langs = vec![NO_LANG; segment.max_doc() as usize];
+    let mut names = Vec::new();
+    let Ok(field) = segment.schema().get_field("lang") else {
+        return Ok((doc_langs, names));
+    };
+    let inverted = segment.inverted_index(field)?;
+    let mut terms = inverted.terms().stream()?;
+    while terms.advance() {
+        // More distinct values than a u16 holds is no list of languages; the rest go uncounted.
+        let Ok(number) = u16::try_from(names.len()) else {
+            break;
+        };
+        if number == NO_LANG {
+            break;
+        }
+        let Ok(name) = std::str::from_utf8(terms.key()) else {
+            continue;
+        };
+        let mut postings = inverted.read_postings_from_terminfo(
+            terms.value(),
+            tantivy::schema::IndexRecordOption::Basic,
+        )?;
+        let mut doc = tantivy::DocSet::doc(&postings);
+        while doc != tantivy::TERMINATED {
+            if let Some(slot) = doc_langs.get_mut(doc as usize) {
+                *slot = number;
+            }
+            doc = tantivy::DocSet::advance(&mut postings);
+        }
+        names.push(name.to_owned());
+    }
+    Ok((doc_langs, names))
 }
 
 impl FacetCounts {
@@ -196,12 +263,23 @@ impl FacetCounts {
             .collect();
         sites.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         sites.truncate(top);
+        let mut langs: Vec<FacetValue> = self
+            .langs
+            .iter()
+            .map(|(lang, count)| FacetValue {
+                value: lang.clone(),
+                count: *count,
+            })
+            .collect();
+        langs.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        langs.truncate(top);
         let mut months: Vec<(i32, u64)> = self.months.iter().map(|(m, c)| (*m, *c)).collect();
         months.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
         months.truncate(top);
         Facets {
             persons,
             sites,
+            langs,
             months: months
                 .into_iter()
                 .map(|(month, count)| FacetValue {

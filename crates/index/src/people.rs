@@ -53,6 +53,8 @@ pub struct PersonDirectory {
     of_name: HashMap<String, u32>,
     /// Per person number, the index keys of its spellings.
     keys: Vec<Vec<String>>,
+    /// Per person number, each name as indexed with the articles naming it that way.
+    spellings: Vec<Vec<(String, u64)>>,
     /// The index key of each of `table.persons()`, in its order.
     person_keys: Vec<String>,
     /// Per segment, name ordinal -> person number (built on first use).
@@ -197,10 +199,11 @@ impl PersonDirectory {
             number: HashMap::new(),
             of_name: HashMap::new(),
             keys: Vec::new(),
+            spellings: Vec::new(),
             segment_maps: Mutex::default(),
             table,
         };
-        for (name, _) in names {
+        for (name, articles) in names {
             let canonical = directory.table.canonical(name).to_owned();
             let number = match directory.number.get(&canonical) {
                 Some(&number) => number,
@@ -208,6 +211,7 @@ impl PersonDirectory {
                     let number = u32::try_from(directory.canonicals.len()).unwrap_or(UNKNOWN);
                     directory.canonicals.push(canonical.clone());
                     directory.keys.push(Vec::new());
+                    directory.spellings.push(Vec::new());
                     directory.number.insert(canonical, number);
                     number
                 }
@@ -217,9 +221,21 @@ impl PersonDirectory {
             if !keys.contains(&key) {
                 keys.push(key);
             }
+            directory.spellings[number as usize].push((name.clone(), *articles));
             directory.of_name.insert(name.clone(), number);
         }
         directory
+    }
+
+    /// The names that resolve to person number `number`, most articles first.
+    pub fn spellings(&self, number: u32) -> Vec<(String, u64)> {
+        let mut names = self
+            .spellings
+            .get(number as usize)
+            .cloned()
+            .unwrap_or_default();
+        names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        names
     }
 
     /// Distinct canonical persons.
@@ -453,5 +469,32 @@ mod tests {
         assert_eq!(d.suggest("Boris Johnsen"), Some("Boris Johnson"));
         assert_eq!(d.suggest("Johnson"), None, "a shared surname is not a typo");
         assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
+}
+
+/// A person as the archive knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonNames {
+    /// The canonical name.
+    pub name: String,
+    /// Every name the archive resolves to them, with the articles naming them that way (an
+    /// article can use several), most articles first.
+    pub names: Vec<crate::FacetValue>,
+}
+
+impl crate::ArticleIndex {
+    /// The person `name` resolves to (by any of their names, as `person:` does) and the names
+    /// that resolve to them; `None` when it names nobody known, or several persons.
+    pub fn person(&self, name: &str) -> Result<Option<PersonNames>> {
+        let searcher = self.reader.searcher();
+        let people = self.people(&searcher)?;
+        Ok(people.number_of(name).map(|number| PersonNames {
+            name: people.name(number).to_owned(),
+            names: people
+                .spellings(number)
+                .into_iter()
+                .map(|(value, count)| crate::FacetValue { value, count })
+                .collect(),
+        }))
     }
 }

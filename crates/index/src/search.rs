@@ -595,6 +595,27 @@ impl ArticleIndex {
         }))
     }
 
+    /// The other copies of the article at `url` (near-duplicates elsewhere), newest first;
+    /// empty for an unknown URL.
+    pub fn copies_of(&self, url: &str) -> Result<Vec<NearDuplicate>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.url, url),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = found.first() else {
+            return Ok(Vec::new());
+        };
+        let mut columns = Columns::new(&searcher);
+        let group = Group {
+            address: *address,
+            score: 0.0,
+            dup: columns.dup(*address),
+        };
+        self.copies(&searcher, &mut columns, &group)
+    }
+
     /// The other articles of a hit's near-duplicate group, newest first.
     fn copies(
         &self,

@@ -896,3 +896,74 @@ fn hits_and_the_sites_facet_name_the_registrable_domain() {
     assert_eq!(search(&index, "site:harbour.co.uk").total, 2);
     assert_eq!(search(&index, "site:news.harbour.co.uk").total, 1);
 }
+
+/// The language facet (issue 13): counted over all matches like the others, by the code the
+/// cleaner gave.
+#[test]
+fn facets_count_languages_over_all_matches() {
+    let (_dir, index) = index();
+    let results = index
+        .search(&request("person:zelensky OR muller", |r| {
+            r.facets = 5;
+            r.limit = 1;
+        }))
+        .unwrap();
+    let langs: Vec<(&str, u64)> = results
+        .facets
+        .as_ref()
+        .unwrap()
+        .langs
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(langs, [("en", 4), ("de", 1)]);
+    let total: u64 = langs.iter().map(|(_, count)| count).sum();
+    assert_eq!(total, results.total as u64);
+}
+
+/// The person page (issue 13): any name finds the person, with every name that resolves to
+/// them; an ambiguous surname or an unknown name finds nobody.
+#[test]
+fn a_person_is_found_by_any_name_with_every_name_that_resolves_to_them() {
+    let (_dir, index) = index();
+    for asked in ["Zelensky", "volodymyr zelenskiy", "Volodymyr Zelenskyy"] {
+        let person = index.person(asked).unwrap().expect(asked);
+        assert_eq!(person.name, "Volodymyr Zelenskyy", "{asked}");
+        let names: Vec<&str> = person.names.iter().map(|n| n.value.as_str()).collect();
+        for name in ["Volodymyr Zelenskyy", "Zelensky", "Volodymyr Zelenskiy"] {
+            assert!(names.contains(&name), "{asked}: {names:?}");
+        }
+        assert!(person.names.iter().all(|n| n.count >= 1), "{person:?}");
+    }
+    assert_eq!(index.person("Johnson").unwrap(), None, "two persons");
+    assert_eq!(index.person("Nobody Known").unwrap(), None);
+}
+
+/// The article page (issue 13) lists the other copies of a story: every near-duplicate but
+/// the article itself, from any of them; an article without copies or an unknown URL has none.
+#[test]
+fn the_copies_of_an_article_are_its_near_duplicates_elsewhere() {
+    let (_dir, index) = index();
+    let hit = &search(&index, "grain shipments").hits[0];
+    let mut story: Vec<String> = hit.copies.iter().map(|c| c.url.clone()).collect();
+    story.push(hit.url.clone());
+    for url in &story {
+        let copies: Vec<String> = index
+            .copies_of(url)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.url)
+            .collect();
+        assert_eq!(copies.len(), 2, "{url}: {copies:?}");
+        assert!(!copies.contains(url), "{url}");
+        assert!(copies.iter().all(|c| story.contains(c)), "{copies:?}");
+    }
+    let lone = &search(&index, "\"coalition of the willing\"").hits[0].url;
+    assert!(index.copies_of(lone).unwrap().is_empty());
+    assert!(
+        index
+            .copies_of("https://nowhere.example/")
+            .unwrap()
+            .is_empty()
+    );
+}

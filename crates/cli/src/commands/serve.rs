@@ -1,5 +1,6 @@
-//! `newsdex serve`: the archive's search over HTTP, a JSON API and a minimal HTML page, on
-//! the same query language, filters and results as `newsdex search`.
+//! `newsdex serve`: the archive over HTTP, a JSON API and a web app (search with facets and
+//! a histogram, articles, persons; see [`pages`]), on the same query language, filters and
+//! results as `newsdex search`.
 //!
 //! The server is meant to survive whatever reaches it: [`listen`] bounds connections and cuts
 //! off slow clients, [`guard`] checks the Host header, limits requests and turns a panic into
@@ -8,9 +9,12 @@
 
 #![allow(clippy::print_stdout)]
 
+mod api;
 mod feeds;
 mod guard;
+mod histogram;
 mod listen;
+mod pages;
 
 use std::fmt::Display;
 use std::io::Write;
@@ -21,13 +25,11 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use newsdex_index::{
-    ArticleIndex, Filters, PersonsRequest, SearchRequest, SearchResults, Sort, highlighted_html,
-};
+use newsdex_index::{ArticleIndex, Filters, PersonsRequest, SearchRequest, Sort};
 use tokio::sync::Semaphore;
 
 use crate::ExitStatus;
@@ -50,7 +52,9 @@ const STACK_BYTES: usize = 32 * 1024 * 1024;
 /// What a client learns of an internal failure; the details go to the server's log.
 const INTERNAL: &str = "internal server error; the server's log has the details";
 
-/// Serve the search over HTTP: `GET /api/search`, `GET /api/persons` and a search page at `/`.
+/// Serve the archive over HTTP: a web app at `/` (search, `/article?url=`, `/person?name=`)
+/// and a JSON API (`/api/search`, `/api/persons`, `/api/article?url=`, `/api/timeline`,
+/// `/api/stats`, `/healthz`).
 ///
 /// `/api/search` takes `q` (the query language of `newsdex search`), `person`, `site`, `lang`
 /// (each repeatable), `since`, `until`, `sort=date`, `limit`, `offset` and `fuzzy=false`, and
@@ -145,11 +149,18 @@ fn exposure_warning(addr: SocketAddr) -> Option<String> {
 /// The server's pages.
 fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/", get(page))
-        .route("/style.css", get(stylesheet))
+        .route("/", get(pages::search_page))
+        .route("/article", get(pages::article_page))
+        .route("/person", get(pages::person_page))
+        .route("/style.css", get(pages::stylesheet))
+        .route("/app.js", get(pages::script))
         .route("/api/search", get(api_search))
         .route("/api/persons", get(api_persons))
         .route("/feeds/{file}", get(feeds::feed))
+        .route("/api/article", get(api::article))
+        .route("/api/stats", get(api::stats))
+        .route("/api/timeline", get(api::timeline))
+        .route("/healthz", get(api::healthz))
 }
 
 /// `routes` made into the whole application: JSON answers for unknown pages and methods,
@@ -254,7 +265,8 @@ async fn not_found(uri: Uri) -> Failure {
     Failure::new(
         StatusCode::NOT_FOUND,
         format!(
-            "there is no `{}` here; try `/`, `/api/search` or `/api/persons`",
+            "there is no `{}` here; try `/`, `/api/search`, `/api/persons`, `/api/article`, \
+             `/api/timeline` or `/api/stats`",
             uri.path()
         ),
     )
@@ -394,204 +406,10 @@ async fn api_persons(State(state): State<Arc<AppState>>, query: QueryString) -> 
     }
 }
 
-/// The page's stylesheet, a file of its own so the page's Content-Security-Policy can
-/// forbid inline styles along with everything else.
-async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "max-age=3600"),
-        ],
-        STYLE,
-    )
-        .into_response()
-}
-
-const STYLE: &str = "\
-body { font: 16px/1.45 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-form { display: flex; gap: .5rem; } input[name=q] { flex: 1; font-size: 1.05rem; padding: .4rem; }
-.hit { margin: 1.4rem 0; } .meta, .copies, .facets { color: #666; font-size: .9rem; }
-.hit h2 { font-size: 1.1rem; margin: 0; } b { background: #fff3a8; } .error { color: #b00; }
-.note { color: #555; font-style: italic; }
-";
-
-/// The search page: a form, and the results of `q` rendered on the server (no scripts).
-/// A bad query is a 400 and an internal failure a 500, each with the page and its message.
-async fn page(State(state): State<Arc<AppState>>, query: QueryString) -> Response {
-    let mut status = StatusCode::OK;
-    let mut body = String::new();
-    let mut shown = String::new();
-    match Params::parse(query) {
-        Err(failure) => {
-            status = failure.status;
-            body = format!("<p class=error>{}</p>", escape(&failure.message));
-        }
-        Ok(params) => {
-            shown = params.one("q").unwrap_or_default().to_owned();
-            let searched = !shown.is_empty()
-                || ["person", "site", "lang", "since", "until"]
-                    .iter()
-                    .any(|key| !params.all(key).is_empty());
-            if searched {
-                let outcome = match params.search_request() {
-                    Err(failure) => Err(failure),
-                    Ok(request) => {
-                        let offset = request.offset;
-                        blocking(state, move |index| index.search(&request))
-                            .await
-                            .map(|results| render_results(&results, offset))
-                    }
-                };
-                match outcome {
-                    Ok(html) => body = html,
-                    Err(failure) => {
-                        status = failure.status;
-                        body = format!("<p class=error>{}</p>", escape(&failure.message));
-                    }
-                }
-            }
-        }
-    }
-    let html = format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>newsdex{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/style.css">
-</head><body>
-<form action="/"><input name="q" value="{value}" placeholder="person:&quot;Keir Starmer&quot; budget after:2025-08" autofocus>
-<button>Search</button></form>
-{body}
-</body></html>"#,
-        title = if shown.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", escape(&shown))
-        },
-        value = escape(&shown),
-    );
-    (status, Html(html)).into_response()
-}
-
-fn render_results(results: &SearchResults, offset: usize) -> String {
-    let mut out = String::new();
-    if let Some(corrected) = &results.corrected {
-        out.push_str(&format!(
-            "<p class=note>no exact matches; showing results for <a href=\"/?q={}\">{}</a></p>",
-            url_encode(corrected),
-            escape(corrected)
-        ));
-    }
-    for note in &results.notes {
-        out.push_str(&format!("<p class=note>{}</p>", escape(note)));
-    }
-    if results.total == 0 {
-        out.push_str(&format!(
-            "<p>no articles match <code>{}</code></p>",
-            escape(&results.query)
-        ));
-        return out;
-    }
-    out.push_str(&format!(
-        "<p class=meta>{} matching articles; hits {}-{}</p>",
-        results.total,
-        offset + 1,
-        offset + results.hits.len()
-    ));
-    for hit in &results.hits {
-        let date = hit
-            .published
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "undated".into());
-        out.push_str(&format!(
-            "<div class=hit><h2>{}</h2><div class=meta>{} · {}{}</div><p>{}</p>",
-            link(
-                &hit.url,
-                &highlighted_html(&hit.title, &hit.title_highlights)
-            ),
-            escape(&hit.site),
-            date,
-            if hit.persons.is_empty() {
-                String::new()
-            } else {
-                format!(" · {}", escape(&hit.persons.join(", ")))
-            },
-            highlighted_html(&hit.snippet, &hit.highlights),
-        ));
-        if !hit.copies.is_empty() {
-            let links: Vec<String> = hit
-                .copies
-                .iter()
-                .map(|c| link(&c.url, &escape(&c.site)))
-                .collect();
-            out.push_str(&format!(
-                "<div class=copies>also on {}</div>",
-                links.join(", ")
-            ));
-        }
-        out.push_str("</div>");
-    }
-    if let Some(facets) = &results.facets {
-        for (label, values, key) in [
-            ("persons", &facets.persons, "person"),
-            ("sites", &facets.sites, "site"),
-            ("months", &facets.months, "published"),
-        ] {
-            if values.is_empty() {
-                continue;
-            }
-            let links: Vec<String> = values
-                .iter()
-                .map(|facet| {
-                    let narrowed = format!("{} {key}:\"{}\"", results.query, facet.value);
-                    format!(
-                        "<a href=\"/?q={}\">{}</a> ({})",
-                        url_encode(narrowed.trim()),
-                        escape(&facet.value),
-                        facet.count
-                    )
-                })
-                .collect();
-            out.push_str(&format!(
-                "<p class=facets>{label}: {}</p>",
-                links.join(", ")
-            ));
-        }
-    }
-    out
-}
-
-/// `html` as a link to `url` when that is an http(s) URL; as plain text otherwise, so an
-/// archived `javascript:` or `data:` URL can never run in the page.
-fn link(url: &str, html: &str) -> String {
-    let scheme = url.split_once(':').map(|(scheme, _)| scheme);
-    if scheme.is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")) {
-        format!("<a href=\"{}\">{html}</a>", escape(url))
-    } else {
-        html.to_owned()
-    }
-}
-
-fn escape(text: &str) -> String {
-    highlighted_html(text, &[])
-}
-
-fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use axum::body::Body;
-    use axum::http::{HeaderMap, Request};
-    use newsdex_index::{NearDuplicate, SearchHit};
+    use axum::http::{HeaderMap, Request, header};
     use tower::ServiceExt;
 
     use super::*;
@@ -702,7 +520,7 @@ mod tests {
         assert!(!body.contains(dir.path().to_str().unwrap()), "{body}");
         let (status, _, page) = fetch(&app, "/?q=otters").await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(page.contains(&escape(INTERNAL)), "{page}");
+        assert!(page.contains(INTERNAL), "{page}");
         assert!(!page.contains(dir.path().to_str().unwrap()), "{page}");
     }
 
@@ -765,6 +583,11 @@ mod tests {
             "/",
             "/?q=otters",
             "/style.css",
+            "/app.js",
+            "/article?url=x",
+            "/person?name=x",
+            "/api/timeline?q=x",
+            "/healthz",
             "/api/search?q=x",
             "/nowhere",
         ] {
@@ -783,6 +606,15 @@ mod tests {
         let (_, headers, css) = fetch(&app, "/style.css").await;
         assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
         assert!(css.contains("font:"));
+        let (_, headers, js) = fetch(&app, "/app.js").await;
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
+        assert!(js.contains("addEventListener"));
+        let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.contains("script-src 'self'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
     }
 
     #[tokio::test(flavor = "multi_thread")]
@@ -830,78 +662,6 @@ mod tests {
             .body(Body::empty())
             .unwrap();
         assert_eq!(send(huge).await.0, StatusCode::URI_TOO_LONG);
-    }
-
-    fn hit(url: &str, title: &str, snippet: &str, copies: &[&str]) -> SearchHit {
-        SearchHit {
-            url: url.to_owned(),
-            title: title.to_owned(),
-            title_highlights: Vec::new(),
-            site: "<b>site</b>".to_owned(),
-            published: None,
-            authors: Vec::new(),
-            persons: vec!["<img src=x onerror=alert(1)>".to_owned()],
-            score: 1.0,
-            snippet: snippet.to_owned(),
-            highlights: Vec::new(),
-            copies: copies
-                .iter()
-                .map(|url| NearDuplicate {
-                    url: (*url).to_owned(),
-                    site: "\"><script>alert(2)</script>".to_owned(),
-                    published: None,
-                })
-                .collect(),
-        }
-    }
-
-    /// Regression (issue 10, item 4): an archived `javascript:` URL became a link on the page.
-    #[test]
-    fn only_http_urls_become_links_and_every_value_is_escaped() {
-        let results = SearchResults {
-            query: "x".to_owned(),
-            corrected: None,
-            notes: vec!["<script>alert(3)</script>".to_owned()],
-            total: 2,
-            hits: vec![
-                hit(
-                    "javascript:alert(document.cookie)",
-                    "<script>alert(4)</script>",
-                    "<img src=x onerror=alert(5)>",
-                    &[
-                        " JaVaScRiPt:alert(6)",
-                        "data:text/html,<script>alert(7)</script>",
-                    ],
-                ),
-                hit(
-                    "https://news.example/a?b=1&c=\"2\"",
-                    "fine",
-                    "text",
-                    &["HTTP://copy.example/x"],
-                ),
-            ],
-            facets: None,
-        };
-        let html = render_results(&results, 0);
-        let lower = html.to_ascii_lowercase();
-        assert!(!lower.contains("href=\"javascript") && !lower.contains("href=\" javascript"));
-        assert!(!lower.contains("href=\"data:"), "{html}");
-        assert!(
-            !html.contains("<script") && !html.contains("<img"),
-            "{html}"
-        );
-        assert!(
-            html.contains("&lt;script&gt;alert(4)&lt;/script&gt;"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<a href=\"https://news.example/a?b=1&amp;c=&quot;2&quot;\">fine</a>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<a href=\"HTTP://copy.example/x\">"),
-            "{html}"
-        );
     }
 
     #[test]
