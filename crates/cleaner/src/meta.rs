@@ -31,6 +31,16 @@ const ARTICLE_TYPES: &[&str] = &[
     "creativework",
 ];
 
+/// JSON-LD values visited per script at most: a page's article object comes within the first
+/// few dozen, and the bound keeps a script of a million nested values cheap.
+const MAX_JSON_LD_VALUES: usize = 10_000;
+
+/// The last this many of [`ARTICLE_TYPES`] describe any page, not an article: an object of
+/// theirs is read only when no article type is there, so they rank ...
+const GENERIC_TYPES: usize = 2;
+/// ... from this rank on, after every article type.
+const GENERIC_RANK: usize = 100;
+
 /// What JSON-LD says about the article.
 #[derive(Debug, Default)]
 pub(crate) struct JsonLd {
@@ -339,7 +349,7 @@ pub(crate) fn json_ld(scripts: &[String]) -> JsonLd {
         let mut visited = 0;
         while let Some(v) = stack.pop() {
             visited += 1;
-            if visited > 10_000 {
+            if visited > MAX_JSON_LD_VALUES {
                 break;
             }
             match v {
@@ -388,8 +398,8 @@ fn type_rank(t: Option<&Value>) -> Option<usize> {
         })
         .min()
         .map(|p| {
-            if p >= ARTICLE_TYPES.len() - 2 {
-                100 + p
+            if p >= ARTICLE_TYPES.len() - GENERIC_TYPES {
+                GENERIC_RANK + p
             } else {
                 0
             }
@@ -548,6 +558,10 @@ fn read_article(map: &serde_json::Map<String, Value>) -> JsonLd {
     }
 }
 
+/// The `;` that ends a character reference lies at most this many bytes after its `&`: room
+/// for the longest, `&#x10FFFF;` (9), and a leading zero; a longer run is no reference.
+const MAX_ENTITY_END: usize = 10;
+
 /// Decodes the HTML character references that CMSs leave inside JSON-LD strings
 /// ("&#8211;", "&amp;"): numeric ones and the common named ones.
 pub(crate) fn decode_entities(s: &str) -> String {
@@ -559,7 +573,10 @@ pub(crate) fn decode_entities(s: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+        let end = rest[1..]
+            .find(';')
+            .map(|e| e + 1)
+            .filter(|&e| e <= MAX_ENTITY_END);
         let decoded = end.and_then(|end| {
             let name = &rest[1..end];
             let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
@@ -665,10 +682,26 @@ pub(crate) fn plausible_date(date: &DateTime<Utc>, fetched: DateTime<Utc>) -> bo
             .is_none_or(|latest| *date <= latest)
 }
 
+/// A date longer than this (in bytes) is text that mentions a date, not a date.
+const MAX_DATE_BYTES: usize = 64;
+
+/// A number of this many digits may be a Unix timestamp: seconds (9 or 10 digits from 1973
+/// to 2286) or milliseconds (up to 13) ...
+const TIMESTAMP_DIGITS: std::ops::RangeInclusive<usize> = 9..=13;
+/// ... in milliseconds when above this (3,000 years of seconds) ...
+const TIMESTAMP_MILLIS_ABOVE: i64 = 100_000_000_000;
+/// ... and a date only between 1990 and 2100 (in seconds): outside it, a number is more
+/// likely an ID than a time.
+const TIMESTAMP_SECONDS: std::ops::Range<i64> = 631_152_000..4_102_444_800;
+
+/// Years a date in a URL path may have: news sites have put dates in their URLs since the
+/// 1990s, and a number outside these is an ID.
+const URL_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
 /// Parses the date formats that pages use in metadata and `<time>` elements.
 pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
-    if s.is_empty() || s.len() > 64 {
+    if s.is_empty() || s.len() > MAX_DATE_BYTES {
         return None;
     }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
@@ -729,10 +762,14 @@ pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
         }
     }
     // Unix timestamps (seconds or milliseconds) in plausible ranges.
-    if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+    if TIMESTAMP_DIGITS.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = s.parse().ok()?;
-        let secs = if n > 100_000_000_000 { n / 1000 } else { n };
-        if (631_152_000..4_102_444_800).contains(&secs) {
+        let secs = if n > TIMESTAMP_MILLIS_ABOVE {
+            n / 1000
+        } else {
+            n
+        };
+        if TIMESTAMP_SECONDS.contains(&secs) {
             return DateTime::from_timestamp(secs, 0);
         }
     }
@@ -749,7 +786,7 @@ pub(crate) fn date_from_url(url: &Url) -> Option<DateTime<Utc>> {
             window[2].get(..2).unwrap_or("").parse::<u32>(),
         ) && window[0].len() == 4
             && window[1].len() <= 2
-            && (1990..=2100).contains(&y)
+            && URL_YEARS.contains(&y)
             && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
         {
             return date
@@ -762,8 +799,7 @@ pub(crate) fn date_from_url(url: &Url) -> Option<DateTime<Utc>> {
             let candidate = if part.len() >= 10 { &part[..10] } else { part };
             if candidate.len() == 10
                 && let Ok(date) = NaiveDate::parse_from_str(candidate, "%Y-%m-%d")
-                && (1990..=2100)
-                    .contains(&date.format("%Y").to_string().parse::<i32>().unwrap_or(0))
+                && URL_YEARS.contains(&date.format("%Y").to_string().parse::<i32>().unwrap_or(0))
             {
                 return date
                     .and_hms_opt(0, 0, 0)

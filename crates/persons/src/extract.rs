@@ -91,7 +91,7 @@ impl Extractor {
         Self::from_model_bytes(EMBEDDED, config).expect("the embedded person model is valid")
     }
 
-    /// A model from its file bytes (as written by [`crate::train`]).
+    /// A model from its file bytes (as written by `train`, behind the `train` feature).
     pub fn from_model_bytes(bytes: &[u8], config: Config) -> Result<Self, Error> {
         let model = Model::from_bytes(bytes)?;
         Ok(Self {
