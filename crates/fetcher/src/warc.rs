@@ -67,7 +67,7 @@ pub enum WarcProblem {
     /// reader skips them up to the next version line).
     #[error("not a WARC record (no `WARC/1.x` version line here)")]
     NoVersion,
-    /// The header block did not end within [`MAX_HEADER_BYTES`].
+    /// The header block did not end within `limit` bytes (the reader's header budget).
     #[error("header block larger than {limit} bytes")]
     HeaderTooLarge { limit: usize },
     /// A header line is neither `Name: value` nor a continuation.
