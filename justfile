@@ -84,6 +84,14 @@ bench-ingest:
 bench-search *ARGS:
     cargo bench -p newsdex-index --bench search -- "$@"
 
+# Spark: install a pinned PySpark into scale/spark/.venv and check for Java 17+
+spark-setup:
+    bash scale/spark/setup.sh
+
+# Spark: run the job on WARC files in local[*] mode, then import the shards into the archive
+spark-ingest +WARCS:
+    bash scale/spark/ingest.sh "$@"
+
 # every benchmark
 bench: bench-clean bench-persons bench-ingest bench-search
 

@@ -21,3 +21,4 @@ mod multilingual;
 mod pipeline;
 mod search;
 mod serve;
+mod spark;

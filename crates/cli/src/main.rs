@@ -12,11 +12,13 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod data_dir;
 mod flags;
+mod known;
 mod local_file;
 mod outfile;
 mod output;
 mod pipeline;
 mod progress;
+mod records;
 
 use data_dir::DataDir;
 
@@ -67,6 +69,8 @@ enum Command {
     Stats(commands::stats::Args),
     Eval(commands::eval::Args),
     Export(commands::export::Args),
+    Shard(commands::shard::Args),
+    Import(commands::import::Args),
 }
 
 /// How a run ended, as an exit code: 0 all good, 1 some inputs failed, 2 the command failed.
@@ -91,6 +95,8 @@ fn main() -> ExitCode {
         Command::Stats(args) => commands::stats::run(&data_dir, &args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Export(args) => commands::export::run(&data_dir, &args),
+        Command::Shard(args) => commands::shard::run(&args),
+        Command::Import(args) => commands::import::run(&data_dir, &args, cli.quiet),
     };
     match result {
         Ok(ExitStatus::Success) => ExitCode::SUCCESS,

@@ -43,6 +43,11 @@ pub struct Args {
     #[arg(long)]
     jsonl: bool,
 
+    /// The files are WARC files (`-`: a WARC stream on stdin): one JSON line per HTML response
+    /// record, with the raw response (see `newsdex shard write`).
+    #[arg(long, requires = "jsonl", conflicts_with = "url")]
+    warc: bool,
+
     /// Largest input (suffixes k, M, G), as `ingest --max-body`; 1k to 1G.
     #[arg(long, value_name = "SIZE",
         default_value_t = ByteSize(newsdex_fetcher::Config::default().max_body_bytes),
@@ -80,6 +85,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
         anyhow::bail!("`--url` names one page: give one file with it");
     }
     let analyser = Analyser::new();
+    if args.warc {
+        return super::clean_warc::run(&analyser, &args.files, args.max_body.0);
+    }
     if args.jsonl {
         return clean_lines(&analyser, args);
     }
