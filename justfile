@@ -97,6 +97,14 @@ bench-serve ARTICLES="100000" CLIENTS="16" SECONDS="20":
     fi
     cargo bench -p newsdex --bench serve -- --data-dir "$dir" --clients {{CLIENTS}} --seconds {{SECONDS}}
 
+# Spark: install a pinned PySpark into scale/spark/.venv and check for Java 17+
+spark-setup:
+    bash scale/spark/setup.sh
+
+# Spark: run the job on WARC files in local[*] mode, then import the shards into the archive
+spark-ingest +WARCS:
+    bash scale/spark/ingest.sh "$@"
+
 # every benchmark
 bench: bench-clean bench-persons bench-ingest bench-search bench-serve
 

@@ -21,6 +21,7 @@ mod multilingual;
 mod pipeline;
 mod search;
 mod serve;
+mod spark;
 mod timeline;
 mod watch;
 mod web;

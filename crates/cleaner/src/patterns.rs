@@ -3,6 +3,8 @@
 //! boilerplate lines ("READ MORE: ...", "Share.", "(Image: ...)", newsletter plugs, cookie
 //! notices). They describe markup conventions shared across sites, never one site.
 
+use std::sync::LazyLock;
+
 use regex::Regex;
 
 use crate::classes::{
@@ -110,32 +112,10 @@ impl ClassCache {
     }
 }
 
+/// The cleaner's wording and class-name knowledge. The class names are one small automaton
+/// built with it; the wording patterns are compiled when first needed (see [`Lazy`]).
 pub(crate) struct Patterns {
     words: ClassWords,
-    /// Parenthesised credits inside a caption or paragraph: "(Image: PA Wire)", "(Photo: Reuters)".
-    credit_inline: Regex,
-    /// Lines that are nothing but a credit: "Photo: Reuters", "Getty Images", "Image credit: x".
-    credit_line: Regex,
-    /// Lead-ins of link lines and boxes: "READ MORE:", "Related:", "Lesen Sie auch:".
-    link_lead: Regex,
-    /// Short lines that are chrome whatever they link to.
-    chrome_line: Regex,
-    /// Plugs and notices: newsletters, apps, WhatsApp, cookies, paywalls.
-    plug: Regex,
-    /// Appeals to the reader and licence or publication notices ([`NOTICES`]).
-    notice: Regex,
-    /// A line that is only a byline: "By Jane Doe", "VON Sina Giebel".
-    byline_line: Regex,
-    /// Date and time words, for lines that are only a time stamp.
-    date_words: Regex,
-    /// The publication record a blog engine prints under a post, which runs on ("... and is
-    /// filed under ... You can follow any responses through the RSS feed"): matched at the
-    /// start of a line, at any length.
-    record: Regex,
-    /// The label of a section appended to the story ([`APPENDIX_LABELS`]).
-    appendix_label: Regex,
-    /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
-    credit_lead: Regex,
 }
 
 impl std::fmt::Debug for Patterns {
@@ -157,39 +137,92 @@ fn re(pattern: &str) -> Regex {
         .unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
 }
 
+/// A compiled pattern, built the first time a page needs it: a process that cleans one page
+/// compiles only what that page's lines call for (compiling all of them was most of the
+/// start-up cost of `newsdex clean`), and every cleaner of a process shares them.
+type Lazy = LazyLock<Regex>;
+
+/// Parenthesised credits inside a caption or paragraph: "(Image: PA Wire)", "(Photo: Reuters)".
+static CREDIT_INLINE: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]|\s*[\(\[][^()\[\]]{0,60}(?:istock|getty images|shutterstock|imago|pixelio|adobe ?stock|unsplash|pixabay|picture[- ]alliance)[^()\[\]]{0,40}[\)\]]|\s*\|?\s*©\s*[^©.!?]{1,60}$",
+    )
+});
+/// Lines that are nothing but a credit: "Photo: Reuters", "Image credit: x", "© Jane Doe"
+/// (the agency credits are [`CREDIT_AGENCY`]).
+static CREDIT_LINE: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|©\s*.{1,80})\s*$",
+    )
+});
+/// Lines that are nothing but an agency credit: "Getty Images", "POOL/AFP via Getty Images".
+/// Its bounded runs of Unicode word characters make it by far the most expensive pattern to
+/// compile (three times all the others together), so it is only compiled once a line names
+/// an agency at all ([`AGENCY`]): a line it matches always contains a match of that.
+static CREDIT_AGENCY: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)^\s*(?:(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?)\s*$",
+    )
+});
+/// The agencies of [`CREDIT_AGENCY`], alone: cheap to compile, and a prefilter for it.
+static AGENCY: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago",
+    )
+});
+/// Lead-ins of link lines and boxes: "READ MORE:", "Related:", "Lesen Sie auch:".
+static LINK_LEAD: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook|auch lesen|weiterlesen|mehr dazu|mehr lesen|weiterführende links?|das thema könnte (?:dich|sie) auch interessieren|(?:das )?könnte (?:dich|sie) auch interessieren|vous aimerez aussi|à voir aussi|a voir aussi|le puede interesar|te puede interesar|también te puede interesar|leia também|leia mais|lees meer|läs också|les også|przeczytaj też|przeczytaj także|explore further|further reading|more stories|more news|latest news|sponsored content|in other news|lea más|lee más|lea también|mire|vea también|ver también|te recomendamos|relacionado|relacionada|noticias relacionadas|leggi pure|sur le même sujet|à lire|a lire|siehe auch|passend dazu|weitere infos|mehr infos|veja também|saiba mais|zie ook|schon gelesen|noch mehr infos|also on|more coverage|dig deeper|go deeper|lea|lesen sie hier|puedes ver|también puedes ver|ver más|mira también|dowiedz się więcej|więcej|zobacz|audios et vidéos sur le sujet|weitere beiträge aus der kolumne|quellenangaben)(?:$|[^\p{L}\p{N}])\s*[:：\-–—|»>]*",
+    )
+});
+/// Short lines that are chrome whatever they link to.
+static CHROME_LINE: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter|bild anzeigen(?: bild schließen)?|quellen (?:ausblenden|einblenden|anzeigen)|(?:.{0,30} )?als pdf herunterladen|download (?:as )?pdf|vergrößern|enlarge (?:image|photo)|pin it|vorlesen|artikel anhören|listen to (?:this )?article)\s*[.!:]?\s*$",
+    )
+});
+/// Plugs and notices: newsletters, apps, WhatsApp, cookies, paywalls.
+static PLUG: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
+    )
+});
+/// Appeals to the reader and licence or publication notices ([`NOTICES`]).
+static NOTICE: Lazy = Lazy::new(|| re(&format!("(?i){}", NOTICES.join("|"))));
+/// A line that is only a byline: "By Jane Doe", "VON Sina Giebel".
+static BYLINE_LINE: Lazy = Lazy::new(|| {
+    re(
+        r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
+    )
+});
+/// Date and time words, for lines that are only a time stamp.
+static DATE_WORDS: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
+    )
+});
+/// The publication record a blog engine prints under a post, which runs on ("... and is
+/// filed under ... You can follow any responses through the RSS feed"): matched at the
+/// start of a line, at any length.
+static RECORD: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)^\s*(?:(?:der|dieser) (?:beitrag|eintrag|artikel) wurde am .{0,80}(?:veröffentlicht|erstellt|geschrieben)|this (?:entry|post) was (?:posted|written|published) on .{0,80}(?:filed|posted) (?:under|in)|ce(?:tte)? (?:billet|article|entrée) a été (?:publié|posté)e? le)",
+    )
+});
+/// The label of a section appended to the story ([`APPENDIX_LABELS`]).
+static APPENDIX_LABEL: Lazy = Lazy::new(|| re(APPENDIX_LABELS));
+/// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
+static CREDIT_LEAD: Lazy = Lazy::new(|| {
+    re(
+        r"(?i)^(?:additional |further |extra )?(?:reporting|writing|editing|edited|written|compiled|research|researched|graphics|fact-?checking|fact-?checked|production|produced|translation|translated|photography|photos|video|design|illustrations?)\s+by\s+",
+    )
+});
+
 impl Patterns {
     pub fn new() -> Self {
         Patterns {
             words: ClassWords::new(),
-            credit_inline: re(
-                r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]|\s*[\(\[][^()\[\]]{0,60}(?:istock|getty images|shutterstock|imago|pixelio|adobe ?stock|unsplash|pixabay|picture[- ]alliance)[^()\[\]]{0,40}[\)\]]|\s*\|?\s*©\s*[^©.!?]{1,60}$",
-            ),
-            credit_line: re(
-                r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$",
-            ),
-            link_lead: re(
-                r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook|auch lesen|weiterlesen|mehr dazu|mehr lesen|weiterführende links?|das thema könnte (?:dich|sie) auch interessieren|(?:das )?könnte (?:dich|sie) auch interessieren|vous aimerez aussi|à voir aussi|a voir aussi|le puede interesar|te puede interesar|también te puede interesar|leia também|leia mais|lees meer|läs också|les også|przeczytaj też|przeczytaj także|explore further|further reading|more stories|more news|latest news|sponsored content|in other news|lea más|lee más|lea también|mire|vea también|ver también|te recomendamos|relacionado|relacionada|noticias relacionadas|leggi pure|sur le même sujet|à lire|a lire|siehe auch|passend dazu|weitere infos|mehr infos|veja também|saiba mais|zie ook|schon gelesen|noch mehr infos|also on|more coverage|dig deeper|go deeper|lea|lesen sie hier|puedes ver|también puedes ver|ver más|mira también|dowiedz się więcej|więcej|zobacz|audios et vidéos sur le sujet|weitere beiträge aus der kolumne|quellenangaben)(?:$|[^\p{L}\p{N}])\s*[:：\-–—|»>]*",
-            ),
-            chrome_line: re(
-                r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter|bild anzeigen(?: bild schließen)?|quellen (?:ausblenden|einblenden|anzeigen)|(?:.{0,30} )?als pdf herunterladen|download (?:as )?pdf|vergrößern|enlarge (?:image|photo)|pin it|vorlesen|artikel anhören|listen to (?:this )?article)\s*[.!:]?\s*$",
-            ),
-            plug: re(
-                r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
-            ),
-            notice: re(&format!("(?i){}", NOTICES.join("|"))),
-            appendix_label: re(APPENDIX_LABELS),
-            record: re(
-                r"(?i)^\s*(?:(?:der|dieser) (?:beitrag|eintrag|artikel) wurde am .{0,80}(?:veröffentlicht|erstellt|geschrieben)|this (?:entry|post) was (?:posted|written|published) on .{0,80}(?:filed|posted) (?:under|in)|ce(?:tte)? (?:billet|article|entrée) a été (?:publié|posté)e? le)",
-            ),
-            byline_line: re(
-                r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
-            ),
-            credit_lead: re(
-                r"(?i)^(?:additional |further |extra )?(?:reporting|writing|editing|edited|written|compiled|research|researched|graphics|fact-?checking|fact-?checked|production|produced|translation|translated|photography|photos|video|design|illustrations?)\s+by\s+",
-            ),
-            date_words: re(
-                r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
-            ),
         }
     }
 
@@ -197,7 +230,7 @@ impl Patterns {
     /// Whether a line is the label of a section appended to the story ("Kontakt:", "About
     /// the author", "Originalpublikation").
     pub fn is_appendix_label(&self, text: &str) -> bool {
-        text.len() <= 60 && self.appendix_label.is_match(text.trim())
+        text.len() <= 60 && APPENDIX_LABEL.is_match(text.trim())
     }
 
     pub fn is_meta_line(&self, text: &str) -> bool {
@@ -205,7 +238,7 @@ impl Patterns {
         if len > 80 {
             return false;
         }
-        if self.byline_line.is_match(text) {
+        if BYLINE_LINE.is_match(text) {
             return true;
         }
         if self.is_date_line(text) {
@@ -228,7 +261,7 @@ impl Patterns {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return false;
         }
-        let rest = self.date_words.replace_all(text, " ");
+        let rest = DATE_WORDS.replace_all(text, " ");
         rest.split_whitespace().all(|w| {
             w.chars()
                 .all(|c| c.is_ascii_digit() || ".,:/-–|()".contains(c))
@@ -378,13 +411,13 @@ impl Patterns {
     /// of its characters inside links.
     pub fn is_boilerplate_text(&self, text: &str, link_share: f32) -> bool {
         let len = text.chars().count();
-        if len <= 80 && self.chrome_line.is_match(text) {
+        if len <= 80 && CHROME_LINE.is_match(text) {
             return true;
         }
-        if len <= 160 && self.credit_line.is_match(text) {
+        if len <= 160 && is_credit_only(text) {
             return true;
         }
-        if let Some(m) = self.link_lead.find(text) {
+        if let Some(m) = LINK_LEAD.find(text) {
             // "Read more: <headline>" lines: mostly a link, or short enough to be one.
             let rest = text[m.end()..].trim();
             let lead_is_whole = rest.is_empty();
@@ -395,10 +428,10 @@ impl Patterns {
                 return true;
             }
         }
-        if len <= 320 && (self.plug.is_match(text) || self.notice.is_match(text)) {
+        if len <= 320 && (PLUG.is_match(text) || NOTICE.is_match(text)) {
             return true;
         }
-        if len <= 1000 && self.record.is_match(text) {
+        if len <= 1000 && RECORD.is_match(text) {
             return true;
         }
         len <= 400 && self.is_credit_line(text)
@@ -413,12 +446,12 @@ impl Patterns {
             .trim_start_matches(['(', '['])
             .trim_end_matches(['.', ')', ']'])
             .trim();
-        if !self.credit_lead.is_match(text) {
+        if !CREDIT_LEAD.is_match(text) {
             return false;
         }
         text.split(';').all(|part| {
             let part = part.trim();
-            let Some(m) = self.credit_lead.find(part) else {
+            let Some(m) = CREDIT_LEAD.find(part) else {
                 return false;
             };
             part[m.end()..]
@@ -442,8 +475,13 @@ impl Patterns {
 
     /// Removes parenthesised credits ("(Image: PA)") from a line of text.
     pub fn strip_credits<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        self.credit_inline.replace_all(text, "")
+        CREDIT_INLINE.replace_all(text, "")
     }
+}
+
+/// Whether a line is nothing but a credit ([`CREDIT_LINE`] or [`CREDIT_AGENCY`]).
+fn is_credit_only(text: &str) -> bool {
+    CREDIT_LINE.is_match(text) || (AGENCY.is_match(text) && CREDIT_AGENCY.is_match(text))
 }
 
 /// FNV-1a: a stable, dependency-free hash for class attribute equality.
@@ -460,6 +498,72 @@ mod tests {
     #[test]
     fn all_patterns_compile() {
         let _ = Patterns::new();
+        for pattern in [
+            &CREDIT_INLINE,
+            &CREDIT_LINE,
+            &CREDIT_AGENCY,
+            &AGENCY,
+            &LINK_LEAD,
+            &CHROME_LINE,
+            &PLUG,
+            &NOTICE,
+            &BYLINE_LINE,
+            &DATE_WORDS,
+            &RECORD,
+            &APPENDIX_LABEL,
+            &CREDIT_LEAD,
+        ] {
+            LazyLock::force(pattern);
+        }
+    }
+
+    /// The credit-line pattern before it was split in two so that its costly half compiles
+    /// only for lines that name an agency (issue 15: `newsdex clean` start-up).
+    const CREDIT_LINE_WHOLE: &str = r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$";
+
+    #[test]
+    fn split_credit_patterns_match_exactly_what_the_whole_one_did() {
+        let whole = re(CREDIT_LINE_WHOLE);
+        let (long, dpa_59, dpa_61) = (
+            "x".repeat(61),
+            format!("{}/dpa", "x".repeat(59)),
+            format!("{}/dpa", "x".repeat(61)),
+        );
+        let (accents_60, accents_61) = (
+            format!("shutterstock/{}", "é".repeat(60)),
+            format!("shutterstock/{}", "é".repeat(61)),
+        );
+        let lines = [
+            "Getty Images",
+            "POOL/AFP via Getty Images",
+            "  REUTERS/Jane Doe  ",
+            "Foto: dpa",
+            "Photo: Reuters",
+            "© Jane Doe",
+            "Reuters reported that the talks had stalled.",
+            "Фото: Reuters",
+            "Фото/ТАСС/Reuters",
+            "Архив/EPA/Иван Петров",
+            "图片：Getty Images",
+            "مصدر/رويترز/Reuters",
+            "Φωτογραφία/ΑΠΕ/EPA/Γιώργος",
+            "Crédit photo : AFP",
+            "Image credit: NASA",
+            "Source: ministère des finances",
+            "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/aa/bb/cc/dd/ee/ff/gg/imago",
+            &long,
+            &dpa_59,
+            &dpa_61,
+            &accents_60,
+            &accents_61,
+            "ſhutterstock",
+            "EPA",
+            "epa-efe",
+            "",
+        ];
+        for line in lines {
+            assert_eq!(whole.is_match(line), is_credit_only(line), "{line:?}");
+        }
     }
 
     #[test]

@@ -14,11 +14,13 @@ mod commands;
 mod data_dir;
 mod flags;
 mod json;
+mod known;
 mod local_file;
 mod outfile;
 mod output;
 mod pipeline;
 mod progress;
+mod records;
 
 use data_dir::DataDir;
 
@@ -71,6 +73,8 @@ enum Command {
     Export(commands::export::Args),
     Timeline(commands::timeline::Args),
     Watch(commands::watch::Args),
+    Shard(commands::shard::Args),
+    Import(commands::import::Args),
 }
 
 /// How a run ended, as an exit code: 0 all good, 1 some inputs failed, 2 the command failed.
@@ -97,6 +101,8 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&data_dir, &args),
         Command::Timeline(args) => commands::timeline::run(&data_dir, &args),
         Command::Watch(args) => commands::watch::run(&data_dir, &args),
+        Command::Shard(args) => commands::shard::run(&args),
+        Command::Import(args) => commands::import::run(&data_dir, &args, cli.quiet),
     };
     match result {
         Ok(ExitStatus::Success) => ExitCode::SUCCESS,

@@ -37,6 +37,9 @@ const SAME_STORY_SHARE: f64 = 0.5;
 pub struct Analyser {
     cleaner: Cleaner,
     extractor: Extractor,
+    /// Analyses made elsewhere (the Spark tasks of an import), by page: used instead of
+    /// cleaning the page again when it comes by.
+    known: Option<std::sync::Mutex<crate::known::KnownAnalyses>>,
 }
 
 /// An article and the persons it names: what the index stores for one page.
@@ -48,7 +51,7 @@ pub struct AnalysedArticle {
 }
 
 /// What cleaning made of one page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Analysis {
     Article(Box<AnalysedArticle>),
     /// Deliberately not indexed (not an HTML page); the reason says why, for people.
@@ -84,12 +87,39 @@ impl Analyser {
         Self {
             cleaner: Cleaner::new(newsdex_cleaner::Config::default()),
             extractor: Extractor::new(),
+            known: None,
+        }
+    }
+
+    /// An analyser that first looks pages up in `known` (see [`crate::known`]).
+    pub fn with_known(known: crate::known::KnownAnalyses) -> Self {
+        Self {
+            known: Some(std::sync::Mutex::new(known)),
+            ..Self::new()
+        }
+    }
+
+    /// Remembers the analysis of `page` made elsewhere (a no-op without [`Self::with_known`]).
+    pub fn remember(&self, page: &RawPage, analysis: &Analysis) {
+        if let Some(known) = &self.known {
+            known
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(page, analysis);
         }
     }
 
     /// Cleans a page and finds its persons; the article's `url` is its key by the page alone
     /// (a trusted canonical URL, else where the page came from).
     pub fn analyse(&self, page: &RawPage) -> Result<Analysis, CleanFailure> {
+        if let Some(known) = &self.known
+            && let Some(analysis) = known
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(page)
+        {
+            return Ok(analysis);
+        }
         if !page.is_html() {
             let content_type = page
                 .content_type()

@@ -28,6 +28,9 @@ use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
 use crate::{Error, Result};
 
+mod shards;
+pub use shards::{DupGroups, DupKey, ImportStats, Replacement, ShardDocument, shard_documents};
+
 /// Index settings. `Default` suits a laptop or a 2-core server.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -536,6 +539,18 @@ impl ArticleWriter<'_> {
         persons: &[Person],
         arrival: u64,
     ) -> Result<()> {
+        self.upsert_grouped(article, persons, None, arrival)
+    }
+
+    /// [`ArticleWriter::upsert_arrived`], in the near-duplicate `group` given (when an import
+    /// assigned it in archive order) or else the one this writer finds.
+    fn upsert_grouped(
+        &mut self,
+        article: &Article,
+        persons: &[Person],
+        group: Option<u64>,
+        arrival: u64,
+    ) -> Result<()> {
         self.last_arrival = self.last_arrival.max(arrival);
         let fields = self.fields;
         let published = article.published.and_then(schema::indexed_date);
@@ -543,7 +558,10 @@ impl ArticleWriter<'_> {
             .delete_term(Term::from_field_text(fields.url, &article.url));
         let (words, fingerprint) = self.words(article);
         let day = published.map(|published| published.into_timestamp_secs().div_euclid(86_400));
-        let group = self.dups.assign(fingerprint, day, &article.url);
+        let group = match group {
+            Some(group) => group,
+            None => self.dups.assign(fingerprint, day, &article.url),
+        };
         let mut document = doc!(
             fields.url => article.url.as_str(),
             fields.title => article.title.as_str(),

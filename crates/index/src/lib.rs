@@ -45,6 +45,7 @@ pub use error::{Error, Result};
 pub use facets::{FacetValue, Facets};
 pub use highlight::to_html as highlighted_html;
 pub use index::{ArticleIndex, ArticleWriter, Config, IndexStats, Rebuild, StoredArticle};
+pub use index::{DupGroups, DupKey, ImportStats, Replacement, ShardDocument, shard_documents};
 pub use people::PersonNames;
 pub use search::{
     Filters, NearDuplicate, PersonsRequest, PersonsResults, SearchHit, SearchRequest,

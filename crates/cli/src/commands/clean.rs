@@ -44,6 +44,11 @@ pub struct Args {
     #[arg(long)]
     jsonl: bool,
 
+    /// The files are WARC files (`-`: a WARC stream on stdin): one JSON line per HTML response
+    /// record, with the raw response (see `newsdex shard write`).
+    #[arg(long, requires = "jsonl", conflicts_with = "url")]
+    warc: bool,
+
     // The fetcher's default and range, as `ingest --max-body`.
     #[arg(long, value_name = "SIZE", value_parser = size_in(Config::BODY_RANGE),
         help = help(
@@ -92,6 +97,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
         anyhow::bail!("`--url` names one page: give one file with it");
     }
     let analyser = Analyser::new();
+    if args.warc {
+        return super::clean_warc::run(&analyser, &args.files, args.max_body_bytes());
+    }
     if args.jsonl {
         return clean_lines(&analyser, args);
     }
