@@ -1,8 +1,12 @@
-//! The pipeline: a raw page in, an indexed article out. This is the one place where the
-//! store, the cleaner, the person extractor and the index meet; `ingest` and `rebuild` both
-//! call [`Analyser::file`], so a page is processed the same way whether it was just fetched or
-//! re-read from the page store, and `clean` calls [`Analyser::analyse`], the same cleaning
-//! without the store.
+//! The pipeline: a raw page in, an indexed article out. This is where the store, the cleaner,
+//! the person extractor and the index meet. Every command that files a stored page calls
+//! [`Analyser::file`] (ingest, [`rebuild`] and `import`), so a page is processed the same way
+//! whether it was just fetched, re-read from the page store or analysed by a Spark task; and
+//! the two that write the archive's index article by article, ingest ([`IndexSink`]) and
+//! [`rebuild`], index it with [`upsert`] and mark pages indexed only once the index holding
+//! them is durable ([`Processed`]). `import` files records with the same step but builds its
+//! index by merging the shards' (see `commands/import.rs`); `clean` calls
+//! [`Analyser::analyse`], the same cleaning without the store.
 //!
 //! It also decides which URL an article is known by, in the store and in the index alike: the
 //! canonical URL the page declares when that can be trusted ([`canonical_key`]), else the URL
@@ -12,8 +16,9 @@
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use anyhow::Context;
 use newsdex_cleaner::Cleaner;
-use newsdex_index::ArticleWriter;
+use newsdex_index::{ArticleWriter, Rebuild};
 use newsdex_persons::{Extractor, Person};
 use newsdex_store::PageStore;
 use newsdex_types::{Article, RawPage, canonical_key, normalize_url};
@@ -299,6 +304,43 @@ pub fn upsert(
     Ok(())
 }
 
+/// Pages processed since the index holding them last became durable, each with the article
+/// it became (none: skipped, nothing to index). They are marked indexed in the store only once
+/// that index is durable, so an interrupted run never leaves the store claiming an article
+/// the index lost.
+#[derive(Debug, Default)]
+pub struct Processed(Vec<(String, Option<String>)>);
+
+impl Processed {
+    /// Records the page stored under `page_key`, and the article it became, if any.
+    pub fn push(&mut self, page_key: &str, article_url: Option<String>) {
+        self.0.push((page_key.to_owned(), article_url));
+    }
+
+    /// How many pages wait for the index to become durable.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the page stored under `page_key` waits for the index to become durable.
+    pub fn contains(&self, page_key: &str) -> bool {
+        self.0.iter().any(|(key, _)| key == page_key)
+    }
+
+    /// Marks every recorded page indexed in one transaction (synced to disk: see
+    /// [`PageStore::mark_indexed_all`]) and forgets them. Call it only after the index commit
+    /// (or the rebuild's swap) that made their articles durable.
+    pub fn mark_indexed(&mut self, store: &PageStore) -> anyhow::Result<()> {
+        store.mark_indexed_all(
+            self.0
+                .iter()
+                .map(|(key, article)| (key.as_str(), article.as_deref())),
+        )?;
+        self.0.clear();
+        Ok(())
+    }
+}
+
 /// Writes analysed pages into the index and records them in the store, committing in batches.
 ///
 /// A page is marked indexed in the store only after the commit that made it durable, so an
@@ -306,8 +348,8 @@ pub fn upsert(
 pub struct IndexSink<'a> {
     store: &'a PageStore,
     writer: ArticleWriter<'a>,
-    /// Page keys put since the last commit, with the article each became (none: skipped).
-    pending: Vec<(String, Option<String>)>,
+    /// Page keys put since the last commit.
+    pending: Processed,
     commit_every: usize,
 }
 
@@ -317,7 +359,7 @@ impl<'a> IndexSink<'a> {
         Self {
             store,
             writer,
-            pending: Vec::new(),
+            pending: Processed::default(),
             commit_every,
         }
     }
@@ -338,7 +380,7 @@ impl<'a> IndexSink<'a> {
     }
 
     fn record(&mut self, page_key: &str, article_url: Option<String>) -> anyhow::Result<()> {
-        self.pending.push((page_key.to_owned(), article_url));
+        self.pending.push(page_key, article_url);
         if self.pending.len() >= self.commit_every {
             self.commit()?;
         }
@@ -347,19 +389,80 @@ impl<'a> IndexSink<'a> {
 
     /// Whether the page stored under `page_key` was put since the last commit.
     pub fn is_pending(&self, page_key: &str) -> bool {
-        self.pending.iter().any(|(key, _)| key == page_key)
+        self.pending.contains(page_key)
     }
 
+    /// Commits the index, then marks the pages put since the last commit indexed.
     pub fn commit(&mut self) -> anyhow::Result<()> {
         self.writer.commit()?;
-        self.store.mark_indexed_all(
-            self.pending
-                .iter()
-                .map(|(key, article)| (key.as_str(), article.as_deref())),
-        )?;
-        self.pending.clear();
-        Ok(())
+        self.pending.mark_indexed(self.store)
     }
+}
+
+/// What [`rebuild`] made of the page store.
+#[derive(Debug, Default)]
+pub struct Rebuilt {
+    /// Stored pages read (aliases and pages moved during the rebuild counted once).
+    pub pages: usize,
+    /// Pages indexed as their article's stored copy.
+    pub articles: usize,
+    /// Pages that are not articles (not HTML).
+    pub skipped: usize,
+    /// Pages that failed to clean.
+    pub failed: usize,
+    /// Pages found to be the same story as another stored page, which became their alias.
+    pub merged: usize,
+}
+
+/// Files every stored page again with [`Analyser::file`] and indexes its article into
+/// `rebuild` (a new index generation), swaps that generation in, and only then marks the
+/// pages indexed. `on_failure` hears of each page that fails to clean (the URL and why); the
+/// rebuild goes on without it. A store or index error stops the rebuild and leaves the live
+/// index as it was.
+pub fn rebuild(
+    store: &PageStore,
+    analyser: &Analyser,
+    mut rebuild: Rebuild,
+    mut on_failure: impl FnMut(&str, &CleanFailure),
+) -> anyhow::Result<Rebuilt> {
+    let mut tally = Rebuilt::default();
+    let mut processed = Processed::default();
+    // Keys pages were moved to during this rebuild: the scan meets them again further on.
+    let mut moved = HashSet::new();
+    for page in store.pages(256) {
+        let page = page?;
+        let Some(key) = store.resolve(&page.url)? else {
+            continue;
+        };
+        if moved.contains(&key) {
+            continue;
+        }
+        tally.pages += 1;
+        match analyser.file(store, &page, &key)? {
+            Ok(Filed::Own { analysed, moved_to }) => {
+                if let Some(target) = moved_to {
+                    moved.insert(target);
+                }
+                let url = &analysed.article.url;
+                upsert(store, rebuild.writer(), url, &analysed)?;
+                processed.push(url, Some(url.clone()));
+                tally.articles += 1;
+            }
+            // The page kept under `target` is indexed when the scan reaches it (or was).
+            Ok(Filed::SameAs { .. }) => tally.merged += 1,
+            Ok(Filed::Skipped(_)) => {
+                processed.push(&key, None);
+                tally.skipped += 1;
+            }
+            Err(failure) => {
+                on_failure(&page.url, &failure);
+                tally.failed += 1;
+            }
+        }
+    }
+    rebuild.finish().context("cannot finish the rebuild")?;
+    processed.mark_indexed(store)?;
+    Ok(tally)
 }
 
 #[cfg(test)]

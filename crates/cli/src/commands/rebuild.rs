@@ -1,8 +1,8 @@
-//! `newsdex rebuild`: re-clean every stored page into a fresh index, with no network.
+//! `newsdex rebuild`: re-clean every stored page into a fresh index, with no network. The
+//! work is [`pipeline::rebuild`]; this is its arguments and its report.
 
 #![allow(clippy::print_stdout)]
 
-use std::collections::HashSet;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -11,7 +11,7 @@ use newsdex_index::ArticleIndex;
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
 use crate::output;
-use crate::pipeline::{self, Analyser, Filed};
+use crate::pipeline::{self, Analyser, Rebuilt};
 
 /// Re-clean every page in the page store and build a fresh index from it.
 ///
@@ -25,53 +25,21 @@ pub struct Args {}
 pub fn run(data_dir: &DataDir, _args: &Args, quiet: bool) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let store = data_dir.existing()?.store()?;
-    let mut rebuild =
+    let rebuild =
         ArticleIndex::begin_rebuild(data_dir.index_root(), &newsdex_index::Config::default())
             .context("cannot start the rebuild")?;
-    let analyser = Analyser::new();
-    let (mut pages, mut articles, mut skipped, mut failed, mut merged) = (0usize, 0, 0, 0, 0);
-    let mut processed = Vec::new();
-    // Keys pages were moved to during this rebuild: the scan meets them again further on.
-    let mut moved = HashSet::new();
-    for page in store.pages(256) {
-        let page = page?;
-        let Some(key) = store.resolve(&page.url)? else {
-            continue;
-        };
-        if moved.contains(&key) {
-            continue;
+    let rebuilt = pipeline::rebuild(&store, &Analyser::new(), rebuild, |url, failure| {
+        if !quiet {
+            output::warning(&format!("{url}: {failure}"));
         }
-        pages += 1;
-        match analyser.file(&store, &page, &key)? {
-            Ok(Filed::Own { analysed, moved_to }) => {
-                if let Some(target) = moved_to {
-                    moved.insert(target);
-                }
-                pipeline::upsert(&store, rebuild.writer(), &analysed.article.url, &analysed)?;
-                let url = analysed.article.url.clone();
-                processed.push((url.clone(), Some(url)));
-                articles += 1;
-            }
-            // The page kept under `target` is indexed when the scan reaches it (or was).
-            Ok(Filed::SameAs { .. }) => merged += 1,
-            Ok(Filed::Skipped(_)) => {
-                processed.push((key, None));
-                skipped += 1;
-            }
-            Err(failure) => {
-                if !quiet {
-                    output::warning(&format!("{}: {failure}", page.url));
-                }
-                failed += 1;
-            }
-        }
-    }
-    rebuild.finish().context("cannot finish the rebuild")?;
-    store.mark_indexed_all(
-        processed
-            .iter()
-            .map(|(key, article)| (key.as_str(), article.as_deref())),
-    )?;
+    })?;
+    let Rebuilt {
+        pages,
+        articles,
+        skipped,
+        failed,
+        merged,
+    } = rebuilt;
     let merged = if merged > 0 {
         format!(", {merged} merged into the same article's page")
     } else {
