@@ -1,19 +1,141 @@
 //! The JSON newsdex prints and serves, one `Serialize` type per document: `search --json` and
-//! `GET /api/search` ([`Search`]), `persons --json` and `GET /api/persons` ([`Persons`]), the
-//! API's errors ([`ApiError`]) and the lines of `persons tag` ([`Tagged`], [`TagFailure`]). The commands and the server both build these, so the two
-//! cannot drift apart, and the README's "JSON output" tables are checked against them (a test
-//! below), so the documentation cannot either.
+//! `GET /api/search` ([`Search`]), `persons --json` and `GET /api/persons` ([`Persons`]),
+//! `show --json` and `GET /api/article` ([`ArticleDocument`]), `stats --json` and
+//! `GET /api/stats` ([`Stats`]), `GET /healthz` ([`Health`]), the API's errors ([`ApiError`]),
+//! `clean --format json` ([`Cleaned`]), the lines of `clean --jsonl` ([`CleanLine`]) and of
+//! `persons tag` ([`Tagged`], [`TagFailure`]). The commands and the server both build these, so
+//! the two cannot drift apart, and the README's "JSON output" tables are checked against them
+//! (a test below), so the documentation cannot either.
 //!
-//! The fields of [`Search`] and [`Persons`] (and of what they hold) are declared in
+//! The fields of every document but [`Tagged`] (and of what they hold) are written in
 //! alphabetical order: that is the order they have always been written in (the documents were
 //! built as `serde_json::Value`s, whose maps are sorted), so a script comparing bytes sees no
-//! change. [`Tagged`] was always a struct, written in the order of its fields, and still is.
+//! change. Documents declared here list their fields in that order; those that hold the
+//! library's own types (an [`Article`](newsdex_types::Article), a
+//! [`Person`](newsdex_persons::Person)) write them through [`Sorted`]. [`Tagged`] was always a
+//! struct, written in the order of its fields, and still is.
 
 use chrono::{DateTime, Utc};
-use newsdex_index::{FacetValue, Facets, PersonsResults, SearchHit, SearchRequest, SearchResults};
+use newsdex_index::{
+    FacetValue, Facets, IndexStats, NearDuplicate, PersonsResults, SearchHit, SearchRequest,
+    SearchResults, StoredArticle,
+};
 use newsdex_persons::TaggedMention;
+use newsdex_types::Article;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
+
+/// Writes a value of a library type with its keys (and its fields' keys) in alphabetical
+/// order, as every document but [`Tagged`] is written: the libraries declare their fields in
+/// the order that reads best in Rust, and the output contract should not move when they do.
+#[derive(Debug)]
+pub struct Sorted<T>(pub T);
+
+impl<T: Serialize> Serialize for Sorted<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // `serde_json::Value` keeps objects in a sorted map (no `preserve_order`).
+        serde_json::to_value(&self.0)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+/// `show --json` and `GET /api/article`: one stored article, the persons it names with their
+/// mentions, and its near-duplicates on other sites.
+#[derive(Debug, Serialize)]
+pub struct ArticleDocument<'a> {
+    /// The clean article, every field of [`Article`].
+    pub article: Sorted<&'a Article>,
+    /// Near-duplicates (the same story at other URLs), folded into its search hit.
+    pub copies: Sorted<&'a [NearDuplicate]>,
+    /// Each person with their mentions' character offsets in `title + "\n\n" + text`.
+    pub persons: Sorted<&'a [newsdex_persons::Person]>,
+}
+
+impl<'a> ArticleDocument<'a> {
+    /// The document of `stored`, whose near-duplicates are `copies`.
+    pub fn new(stored: &'a StoredArticle, copies: &'a [NearDuplicate]) -> Self {
+        Self {
+            article: Sorted(&stored.article),
+            copies: Sorted(copies),
+            persons: Sorted(&stored.persons),
+        }
+    }
+}
+
+/// `stats --json` and `GET /api/stats`: how much the archive holds.
+#[derive(Debug, Serialize)]
+pub struct Stats {
+    /// Articles in the live index.
+    pub articles: u64,
+    /// Size of the live index generation on disk, in bytes.
+    pub index_bytes: u64,
+    /// Pages in the page store (articles and not-HTML pages, aliases not counted).
+    pub pages: u64,
+    /// Distinct canonical person names in the index.
+    pub persons: u64,
+    /// Size of the page store on disk (with its write-ahead log), in bytes.
+    pub store_bytes: u64,
+}
+
+impl Stats {
+    /// The document for an index's statistics and the page store's.
+    pub fn new(index: &IndexStats, pages: u64, store_bytes: u64) -> Self {
+        Self {
+            articles: index.articles,
+            index_bytes: index.bytes,
+            pages,
+            persons: index.persons,
+            store_bytes,
+        }
+    }
+}
+
+/// `GET /healthz` when the index can be read.
+#[derive(Debug, Serialize)]
+pub struct Health {
+    /// Articles in the live index.
+    pub articles: u64,
+    /// Always `ok` (a failure is an [`ApiError`] with status 503).
+    pub status: &'static str,
+}
+
+/// A line of `clean --jsonl`: one input file, and its article or why it has none.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum CleanLine<'a> {
+    /// The file was cleaned into an article.
+    Article {
+        /// The clean article, as in [`ArticleDocument`].
+        article: Sorted<&'a Article>,
+        /// The persons it names, as in [`ArticleDocument`].
+        persons: Sorted<&'a [newsdex_persons::Person]>,
+        /// The file as given on the command line.
+        source: &'a str,
+    },
+    /// The file could not be read or cleaned (the exit code is then 1).
+    Error {
+        /// One line saying why.
+        error: String,
+        /// The file as given on the command line.
+        source: &'a str,
+    },
+}
+
+/// `clean --format json`: the article's fields, and the persons it names beside them.
+#[derive(Debug, Serialize)]
+pub struct Cleaned<'a> {
+    #[serde(flatten)]
+    article: &'a Article,
+    persons: &'a [newsdex_persons::Person],
+}
+
+impl<'a> Cleaned<'a> {
+    /// The document of one cleaned page, its keys sorted.
+    pub fn new(article: &'a Article, persons: &'a [newsdex_persons::Person]) -> Sorted<Self> {
+        Sorted(Self { article, persons })
+    }
+}
 
 /// `search --json` and `GET /api/search`: one page of hits and what the search made of the query.
 #[derive(Debug, Serialize)]
@@ -298,6 +420,134 @@ mod tests {
         (results, request)
     }
 
+    /// An article with every field set, a quoted first block with a link, in several scripts.
+    fn sample_article() -> (StoredArticle, Vec<NearDuplicate>) {
+        use newsdex_types::{Block, BlockKind, Link};
+        let date = Utc.with_ymd_and_hms(2025, 8, 14, 9, 30, 0).single();
+        let article = Article {
+            url: "https://example.org/ru/novosti".into(),
+            title: "Зеленский встретился с Макроном".into(),
+            authors: vec!["Ἀλέξανδρος Παπαδόπουλος".into()],
+            published: date,
+            modified: date,
+            site_name: Some("Пример".into()),
+            language: Some("ru".into()),
+            description: Some("नमस्ते".into()),
+            section: Some("Мир".into()),
+            tags: vec!["外交".into()],
+            image: Some("https://example.org/a.jpg".into()),
+            text: "Président «Macron»\n\nمرحبا".into(),
+            canonical_url: Some("https://example.org/ru/novosti".into()),
+            blocks: vec![
+                Block {
+                    kind: BlockKind::Paragraph,
+                    quote: true,
+                    text: "Président «Macron»".into(),
+                    links: vec![Link {
+                        start: 0,
+                        end: 10,
+                        href: "https://example.fr/".into(),
+                    }],
+                },
+                Block {
+                    kind: BlockKind::Heading { level: 2 },
+                    quote: false,
+                    text: "مرحبا".into(),
+                    links: Vec::new(),
+                },
+            ],
+        };
+        let persons = vec![newsdex_persons::Person {
+            name: "Emmanuel Macron".into(),
+            mentions: vec![newsdex_persons::Mention {
+                start: 41,
+                end: 47,
+                text: "Macron".into(),
+            }],
+        }];
+        let copies = vec![NearDuplicate {
+            url: "https://example.com/ar/أخبار".into(),
+            site: "example.com".into(),
+            published: date,
+        }];
+        (StoredArticle { article, persons }, copies)
+    }
+
+    /// Issue 11: `GET /api/article`, `stats`, `healthz` and `clean --format json` are byte for
+    /// byte what their ad hoc `json!` / `Value` versions were.
+    #[test]
+    fn article_stats_and_clean_json_are_byte_compatible_with_the_untyped_ones() {
+        let (stored, copies) = sample_article();
+        let mut old = serde_json::to_value(&stored).unwrap();
+        old["copies"] = serde_json::to_value(&copies).unwrap();
+        let typed = serde_json::to_value(ArticleDocument::new(&stored, &copies)).unwrap();
+        assert_eq!(typed.to_string(), old.to_string());
+
+        let mut old = serde_json::to_value(&stored.article).unwrap();
+        old["persons"] = serde_json::to_value(&stored.persons).unwrap();
+        let typed = Cleaned::new(&stored.article, &stored.persons);
+        assert_eq!(
+            serde_json::to_string_pretty(&typed).unwrap(),
+            serde_json::to_string_pretty(&old).unwrap()
+        );
+
+        let index = IndexStats {
+            articles: 3,
+            persons: 5,
+            bytes: 7,
+        };
+        let old = json!({
+            "pages": 11,
+            "articles": index.articles,
+            "persons": index.persons,
+            "index_bytes": index.bytes,
+            "store_bytes": 13,
+        });
+        assert_eq!(
+            serde_json::to_string(&Stats::new(&index, 11, 13)).unwrap(),
+            old.to_string()
+        );
+        assert_eq!(
+            serde_json::to_string(&Health {
+                articles: 3,
+                status: "ok"
+            })
+            .unwrap(),
+            json!({ "status": "ok", "articles": 3 }).to_string()
+        );
+    }
+
+    /// Issue 11: `show --json` wrote the article in its Rust field order while `/api/article`
+    /// wrote the same document sorted; now both are one type, sorted at every level.
+    #[test]
+    fn article_documents_are_sorted_at_every_level() {
+        let (stored, copies) = sample_article();
+        let line = CleanLine::Article {
+            article: Sorted(&stored.article),
+            persons: Sorted(&stored.persons),
+            source: "a.html",
+        };
+        for text in [
+            serde_json::to_string_pretty(&ArticleDocument::new(&stored, &copies)).unwrap(),
+            serde_json::to_string(&line).unwrap(),
+            serde_json::to_string_pretty(&Cleaned::new(&stored.article, &stored.persons)).unwrap(),
+        ] {
+            // The order is read from the text: parsed again, the keys would come out sorted.
+            let mut positions = Vec::new();
+            for key in ["\"article\"", "\"copies\"", "\"persons\"", "\"source\""] {
+                if let Some(at) = text.find(key) {
+                    positions.push(at);
+                }
+            }
+            assert!(positions.is_sorted(), "{text}");
+            let (authors, url) = (
+                text.find("\"authors\"").unwrap(),
+                text.find("\"url\"").unwrap(),
+            );
+            assert!(authors < url, "{text}");
+        }
+    }
+
     fn sample_persons() -> PersonsResults {
         PersonsResults {
             articles: 7,
@@ -478,6 +728,33 @@ mod tests {
                 }),
             ),
         ];
+        let (stored, copies) = sample_article();
+        let index = IndexStats {
+            articles: 1,
+            persons: 1,
+            bytes: 1,
+        };
+        let documents = documents.into_iter().chain([
+            (
+                "`show --json`",
+                serde_json::to_value(ArticleDocument::new(&stored, &copies)),
+            ),
+            (
+                "`stats --json`",
+                serde_json::to_value(Stats::new(&index, 1, 1)),
+            ),
+            (
+                "`GET /healthz`",
+                serde_json::to_value(Health {
+                    articles: 1,
+                    status: "ok",
+                }),
+            ),
+            (
+                "`clean --format json`",
+                serde_json::to_value(Cleaned::new(&stored.article, &stored.persons)),
+            ),
+        ]);
         for (heading, value) in documents {
             let mut actual = BTreeSet::new();
             paths(&value.unwrap(), "", &mut actual);
@@ -487,5 +764,23 @@ mod tests {
                 "README section {heading}"
             );
         }
+        // `clean --jsonl`'s table lists its top-level fields; what `article` and `persons`
+        // hold is `show --json`'s, by type.
+        let mut actual = BTreeSet::new();
+        for line in [
+            CleanLine::Article {
+                article: Sorted(&stored.article),
+                persons: Sorted(&stored.persons),
+                source: "a.html",
+            },
+            CleanLine::Error {
+                error: "e".into(),
+                source: "b.html",
+            },
+        ] {
+            paths(&serde_json::to_value(line).unwrap(), "", &mut actual);
+        }
+        actual.retain(|path| !path.contains(['.', '[']));
+        assert_eq!(documented(&readme, "`clean --jsonl`"), actual);
     }
 }

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use newsdex_fetcher::Config;
 use newsdex_types::RawPage;
-use serde::Serialize;
 
 use crate::ExitStatus;
 use crate::flags::{ByteSize, help, size_in, size_range};
+use crate::json::{self, CleanLine, Sorted};
 use crate::local_file;
 use crate::pipeline::{AnalysedArticle, Analyser, Analysis};
 
@@ -24,8 +24,8 @@ use crate::pipeline::{AnalysedArticle, Analyser, Analysis};
 /// This is what evaluations call: `--format text` prints only the body text, paragraphs
 /// separated by a blank line; `--format markdown` keeps headings, lists, quotes and links;
 /// `--format json` prints every field and the persons found. `--jsonl` takes many files and
-/// prints one line per file: `{"source", "article", "persons"}`, or `{"source", "error"}`
-/// for a file that could not be cleaned (the exit code is then 1).
+/// prints one line per file: `{"article", "persons", "source"}`, or `{"error", "source"}`
+/// for a file that could not be cleaned (the exit code is then 1). The README documents both.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The HTML files, or `-` for stdin.
@@ -66,21 +66,6 @@ enum Format {
     Json,
 }
 
-/// One line of `--jsonl`.
-#[derive(Serialize)]
-struct Line<'a> {
-    source: &'a str,
-    #[serde(flatten)]
-    outcome: LineOutcome<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum LineOutcome<'a> {
-    Article(&'a AnalysedArticle),
-    Error { error: String },
-}
-
 impl Args {
     /// Largest input: `--max-body`, else the fetcher's default.
     fn max_body_bytes(&self) -> u64 {
@@ -113,9 +98,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitStatus> {
         Format::Text => writeln!(out, "{}", article.text)?,
         Format::Markdown => writeln!(out, "{}", article.to_markdown())?,
         Format::Json => {
-            let mut value = serde_json::to_value(&article)?;
-            value["persons"] = serde_json::to_value(&persons)?;
-            serde_json::to_writer_pretty(&mut out, &value)?;
+            serde_json::to_writer_pretty(&mut out, &json::Cleaned::new(&article, &persons))?;
             writeln!(out)?;
         }
     }
@@ -129,17 +112,19 @@ fn clean_lines(analyser: &Analyser, args: &Args) -> anyhow::Result<ExitStatus> {
     for file in &args.files {
         let source = file.display().to_string();
         let outcome = clean_one(analyser, file, args);
-        let line = Line {
-            source: &source,
-            outcome: match &outcome {
-                Ok(analysed) => LineOutcome::Article(analysed),
-                Err(err) => {
-                    failed += 1;
-                    LineOutcome::Error {
-                        error: format!("{err:#}"),
-                    }
-                }
+        let line = match &outcome {
+            Ok(analysed) => CleanLine::Article {
+                article: Sorted(&analysed.article),
+                persons: Sorted(&analysed.persons),
+                source: &source,
             },
+            Err(err) => {
+                failed += 1;
+                CleanLine::Error {
+                    error: format!("{err:#}"),
+                    source: &source,
+                }
+            }
         };
         serde_json::to_writer(&mut out, &line)?;
         out.write_all(b"\n")?;

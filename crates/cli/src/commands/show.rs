@@ -9,6 +9,7 @@ use newsdex_types::normalize_url;
 
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
+use crate::json;
 use crate::output::printable;
 
 /// Show the clean article stored for a URL (the page's URL or the article's canonical URL).
@@ -19,7 +20,8 @@ pub struct Args {
     #[arg(value_name = "URL")]
     url: String,
 
-    /// Print the article and its persons as JSON.
+    /// Print the article, its persons and its near-duplicates as JSON (`GET /api/article`'s
+    /// document; see the README).
     #[arg(long)]
     json: bool,
 }
@@ -41,7 +43,8 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     stored.article.sanitise();
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &stored)?;
+        let copies = index.copies_of(&stored.article.url)?;
+        serde_json::to_writer_pretty(&mut out, &json::ArticleDocument::new(&stored, &copies))?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }

@@ -4,11 +4,12 @@
 
 use crate::ExitStatus;
 use crate::data_dir::DataDir;
+use crate::json;
 
 /// Pages stored, articles indexed, persons known, index size on disk.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print `{"pages", "articles", "persons", "index_bytes", "store_bytes"}`.
+    /// Print `{"articles", "index_bytes", "pages", "persons", "store_bytes"}` (see the README).
     #[arg(long)]
     json: bool,
 }
@@ -19,14 +20,8 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
     let stats = index.stats()?;
     let pages = store.count()?;
     if args.json {
-        let value = serde_json::json!({
-            "pages": pages,
-            "articles": stats.articles,
-            "persons": stats.persons,
-            "index_bytes": stats.bytes,
-            "store_bytes": store.disk_bytes(),
-        });
-        println!("{value}");
+        let document = json::Stats::new(&stats, pages, store.disk_bytes());
+        println!("{}", serde_json::to_string(&document)?);
     } else {
         println!("data dir:    {}", data_dir.root().display());
         println!("pages:       {pages}");

@@ -13,6 +13,7 @@ use newsdex_index::Filters;
 use super::histogram;
 use super::pages::find_article;
 use super::{AppState, Failure, Params, QueryString, blocking};
+use crate::json;
 
 fn answer(outcome: Result<serde_json::Value, Failure>) -> Response {
     match outcome {
@@ -49,9 +50,8 @@ pub async fn article(State(state): State<Arc<AppState>>, query: QueryString) -> 
                 format!("no article is indexed under `{asked}`"),
             )
         })?;
-        let mut json = serde_json::to_value(&stored).map_err(Failure::internal)?;
-        json["copies"] = serde_json::to_value(&copies).map_err(Failure::internal)?;
-        Ok(json)
+        serde_json::to_value(json::ArticleDocument::new(&stored, &copies))
+            .map_err(Failure::internal)
     };
     answer(outcome.await)
 }
@@ -70,13 +70,8 @@ pub async fn stats(State(state): State<Arc<AppState>>) -> Response {
             .store_read_only()
             .map_err(Failure::internal)?;
         let pages = store.count().map_err(Failure::internal)?;
-        Ok(serde_json::json!({
-            "pages": pages,
-            "articles": stats.articles,
-            "persons": stats.persons,
-            "index_bytes": stats.bytes,
-            "store_bytes": store.disk_bytes(),
-        }))
+        serde_json::to_value(json::Stats::new(&stats, pages, store.disk_bytes()))
+            .map_err(Failure::internal)
     });
     answer(outcome)
 }
@@ -109,9 +104,11 @@ pub async fn timeline(State(state): State<Arc<AppState>>, query: QueryString) ->
 /// `GET /healthz`: 200 with the article count when the index can be read, else 503.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     match blocking(state, |index| index.stats()).await {
-        Ok(stats) => {
-            Json(serde_json::json!({ "status": "ok", "articles": stats.articles })).into_response()
-        }
+        Ok(stats) => Json(json::Health {
+            articles: stats.articles,
+            status: "ok",
+        })
+        .into_response(),
         Err(failure) => Failure::new(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("the index cannot be read: {}", failure.message),
