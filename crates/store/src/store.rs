@@ -44,7 +44,7 @@ const NEARLY_FULL: u64 = 1024 * 1024;
 /// SQLite reports a full disk as a generic "disk I/O error" as often as `SQLITE_FULL`
 /// (growing the WAL index fails first), and keeps the OS error to itself: when the file
 /// system holding the store is (nearly) full, say so instead.
-pub(crate) fn explain_full_disk(path: &Path, err: Error) -> Error {
+fn explain_full_disk(path: &Path, err: Error) -> Error {
     let (Error::Open { source, .. } | Error::Sqlite(source)) = &err else {
         return err;
     };
@@ -231,15 +231,20 @@ impl PageStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Runs a write on the connection, explaining a failure that is the file system being
+    /// full ([`Error::NoSpace`]; see [`explain_full_disk`]). Every write goes through here, so
+    /// each says a full disk the same way; reads need not, since a full disk cannot fail them.
+    pub(crate) fn write<T>(&self, write: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let outcome = write(&mut conn);
+        drop(conn);
+        outcome.map_err(|err| explain_full_disk(&self.path, err))
+    }
+
     /// Stores a page under the key its URL leads to (`page.url` itself for a new URL),
     /// replacing an older response for it, unless that response came from another URL
     /// ([`PutOutcome::Alias`]).
     pub fn put(&self, page: &RawPage) -> Result<PutOutcome> {
-        self.put_unexplained(page)
-            .map_err(|err| explain_full_disk(&self.path, err))
-    }
-
-    fn put_unexplained(&self, page: &RawPage) -> Result<PutOutcome> {
         let hash = content_hash(&page.body);
         let compressed =
             zstd::bulk::compress(&page.body, ZSTD_LEVEL).map_err(|source| Error::Compression {
@@ -247,7 +252,7 @@ impl PageStore {
                 source,
             })?;
         let headers = serde_json::to_string(&page.headers).expect("headers serialise");
-        let mut conn = self.conn();
+        self.write(|conn| {
         let tx = conn.transaction()?;
         let key = key_of(&tx, &page.url)?;
         let previous: Option<(i64, String)> = tx
@@ -285,6 +290,7 @@ impl PageStore {
         )?;
         tx.commit()?;
         Ok(outcome)
+        })
     }
 
     /// Files the page that `url` leads to under `canonical` (a normalised URL), so that the
@@ -293,44 +299,40 @@ impl PageStore {
     /// Either way `url`, the page's old key and every alias of it lead to `canonical` from
     /// now on. Fails with [`Error::NotStored`] when `url` leads to no page.
     pub fn link(&self, url: &str, canonical: &str) -> Result<Link> {
-        self.link_unexplained(url, canonical)
-            .map_err(|err| explain_full_disk(&self.path, err))
-    }
-
-    fn link_unexplained(&self, url: &str, canonical: &str) -> Result<Link> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let key = key_of(&tx, url)?;
-        if !page_exists(&tx, &key)? {
-            return Err(Error::NotStored {
-                url: url.to_owned(),
-            });
-        }
-        let target = key_of(&tx, canonical)?;
-        if target == key {
-            return Ok(Link::Same);
-        }
-        let link = if page_exists(&tx, &target)? {
-            tx.execute("DELETE FROM pages WHERE url = ?1", [&key])?;
-            Link::Merged
-        } else {
-            // `requested` keeps where the stored response came from once the key changes.
-            tx.execute(
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let key = key_of(&tx, url)?;
+            if !page_exists(&tx, &key)? {
+                return Err(Error::NotStored {
+                    url: url.to_owned(),
+                });
+            }
+            let target = key_of(&tx, canonical)?;
+            if target == key {
+                return Ok(Link::Same);
+            }
+            let link = if page_exists(&tx, &target)? {
+                tx.execute("DELETE FROM pages WHERE url = ?1", [&key])?;
+                Link::Merged
+            } else {
+                // `requested` keeps where the stored response came from once the key changes.
+                tx.execute(
                 "UPDATE pages SET requested = COALESCE(requested, url), url = ?2 WHERE url = ?1",
                 [&key, &target],
             )?;
-            Link::Moved
-        };
-        tx.execute(
-            "UPDATE aliases SET url = ?2 WHERE url = ?1",
-            [&key, &target],
-        )?;
-        tx.execute(
-            "INSERT OR REPLACE INTO aliases (alias, url) VALUES (?1, ?2)",
-            [&key, &target],
-        )?;
-        tx.commit()?;
-        Ok(link)
+                Link::Moved
+            };
+            tx.execute(
+                "UPDATE aliases SET url = ?2 WHERE url = ?1",
+                [&key, &target],
+            )?;
+            tx.execute(
+                "INSERT OR REPLACE INTO aliases (alias, url) VALUES (?1, ?2)",
+                [&key, &target],
+            )?;
+            tx.commit()?;
+            Ok(link)
+        })
     }
 
     /// The key the page `url` leads to is stored under (`url` itself or the page it is an
@@ -407,18 +409,15 @@ impl PageStore {
     /// Pass `None` when the page was processed but gave no article (not HTML, no text), so
     /// that a later ingest knows it has nothing to redo.
     pub fn mark_indexed(&self, url: &str, article_url: Option<&str>) -> Result<()> {
-        self.mark_indexed_unexplained(url, article_url)
-            .map_err(|err| explain_full_disk(&self.path, err))
-    }
-
-    fn mark_indexed_unexplained(&self, url: &str, article_url: Option<&str>) -> Result<()> {
-        self.conn().execute(
-            &format!(
-                "UPDATE pages SET article_url = ?2, indexed_hash = body_hash WHERE url = {KEY_OF_1}"
-            ),
-            params![url, article_url],
-        )?;
-        Ok(())
+        self.write(|conn| {
+            conn.execute(
+                &format!(
+                    "UPDATE pages SET article_url = ?2, indexed_hash = body_hash WHERE url = {KEY_OF_1}"
+                ),
+                params![url, article_url],
+            )?;
+            Ok(())
+        })
     }
 
     /// Marks a batch of pages indexed (see [`PageStore::mark_indexed`]) in one transaction,
@@ -428,15 +427,7 @@ impl PageStore {
         &self,
         pages: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
     ) -> Result<()> {
-        self.mark_indexed_all_unexplained(pages)
-            .map_err(|err| explain_full_disk(&self.path, err))
-    }
-
-    fn mark_indexed_all_unexplained<'a>(
-        &self,
-        pages: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
-    ) -> Result<()> {
-        let mut conn = self.conn();
+        self.write(|conn| {
         // FULL for this one commit: in WAL mode its sync covers every earlier transaction.
         conn.pragma_update(None, "synchronous", "FULL")?;
         let marked = (|| {
@@ -453,6 +444,7 @@ impl PageStore {
         })();
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(marked?)
+        })
     }
 
     /// Number of stored pages (aliases not counted).

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{explain_full_disk, key_of, millis_to_time};
+use crate::store::{key_of, millis_to_time};
 use crate::{PageStore, Result};
 
 const SCHEMA: &str = "
@@ -86,35 +86,31 @@ impl PageStore {
     /// Ask when the page's article is indexed: only one process indexes at a time (the index's
     /// writer lock), so arrivals are given in indexing order.
     pub fn arrival(&self, url: &str) -> Result<Option<u64>> {
-        self.arrival_unexplained(url)
-            .map_err(|err| explain_full_disk(self.path(), err))
-    }
-
-    fn arrival_unexplained(&self, url: &str) -> Result<Option<u64>> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let key = key_of(&tx, url)?;
-        let Some(current): Option<Option<i64>> = tx
-            .query_row("SELECT arrival FROM pages WHERE url = ?1", [&key], |row| {
-                row.get(0)
-            })
-            .optional()?
-        else {
-            return Ok(None);
-        };
-        if let Some(arrival) = current {
-            return Ok(Some(from_db(arrival)));
-        }
-        let latest: Option<i64> =
-            tx.query_row("SELECT MAX(arrival) FROM pages", [], |row| row.get(0))?;
-        let now = u64::try_from(Utc::now().timestamp_micros()).unwrap_or(0);
-        let arrival = now.max(latest.map_or(0, from_db).saturating_add(1));
-        tx.execute(
-            "UPDATE pages SET arrival = ?2 WHERE url = ?1",
-            params![key, to_db(arrival)],
-        )?;
-        tx.commit()?;
-        Ok(Some(arrival))
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let key = key_of(&tx, url)?;
+            let Some(current): Option<Option<i64>> = tx
+                .query_row("SELECT arrival FROM pages WHERE url = ?1", [&key], |row| {
+                    row.get(0)
+                })
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            if let Some(arrival) = current {
+                return Ok(Some(from_db(arrival)));
+            }
+            let latest: Option<i64> =
+                tx.query_row("SELECT MAX(arrival) FROM pages", [], |row| row.get(0))?;
+            let now = u64::try_from(Utc::now().timestamp_micros()).unwrap_or(0);
+            let arrival = now.max(latest.map_or(0, from_db).saturating_add(1));
+            tx.execute(
+                "UPDATE pages SET arrival = ?2 WHERE url = ?1",
+                params![key, to_db(arrival)],
+            )?;
+            tx.commit()?;
+            Ok(Some(arrival))
+        })
     }
 
     /// Saves a watch; `false` (and nothing changed) when one of that name exists.
@@ -125,9 +121,8 @@ impl PageStore {
             langs: watch.langs.clone(),
         })
         .expect("filters serialise");
-        let added = self
-            .conn()
-            .execute(
+        let added = self.write(|conn| {
+            Ok(conn.execute(
                 "INSERT OR IGNORE INTO watches (name, query, filters, seen, created_at, last_run)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
@@ -138,8 +133,8 @@ impl PageStore {
                     watch.created.timestamp_millis(),
                     watch.last_run.map(|time| time.timestamp_millis()),
                 ],
-            )
-            .map_err(|err| explain_full_disk(self.path(), err.into()))?;
+            )?)
+        })?;
         Ok(added == 1)
     }
 
@@ -179,18 +174,15 @@ impl PageStore {
 
     /// Deletes a watch; `false` when there was none of that name.
     pub fn remove_watch(&self, name: &str) -> Result<bool> {
-        let removed = self
-            .conn()
-            .execute("DELETE FROM watches WHERE name = ?1", [name])
-            .map_err(|err| explain_full_disk(self.path(), err.into()))?;
+        let removed =
+            self.write(|conn| Ok(conn.execute("DELETE FROM watches WHERE name = ?1", [name])?))?;
         Ok(removed == 1)
     }
 
     /// Records that each named watch has reported everything up to its arrival, at `at`, in
     /// one transaction: a run stopped before this marks nothing.
     pub fn mark_watches_seen(&self, seen: &[(&str, u64)], at: DateTime<Utc>) -> Result<()> {
-        let mut conn = self.conn();
-        let marked = (|| -> rusqlite::Result<()> {
+        self.write(|conn| {
             let tx = conn.transaction()?;
             {
                 // MAX: a slower run that started earlier never moves a mark back.
@@ -201,10 +193,8 @@ impl PageStore {
                     update.execute(params![name, to_db(*arrival), at.timestamp_millis()])?;
                 }
             }
-            tx.commit()
-        })();
-        drop(conn);
-        marked.map_err(|err| explain_full_disk(self.path(), err.into()))
+            Ok(tx.commit()?)
+        })
     }
 }
 
