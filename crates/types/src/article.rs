@@ -12,14 +12,20 @@ pub struct Article {
     pub title: String,
     /// People (or agencies) credited, without "By" or job titles.
     pub authors: Vec<String>,
+    /// When it was first published (UTC), from JSON-LD, meta tags, `<time>` or the URL; `None`
+    /// when no source gives a plausible date.
     pub published: Option<DateTime<Utc>>,
+    /// When it was last modified (UTC), from the same sources as `published`.
     pub modified: Option<DateTime<Utc>>,
+    /// The site's own name (`og:site_name`, JSON-LD publisher), when the page gives one.
     pub site_name: Option<String>,
     /// ISO 639-1 code (`en`, `de`): from the markup, else detected from the text.
     pub language: Option<String>,
     /// The standfirst or meta description.
     pub description: Option<String>,
+    /// The section the page files it under (`article:section`, JSON-LD `articleSection`).
     pub section: Option<String>,
+    /// The page's keywords and tags (`article:tag`, `rel=tag`, JSON-LD `keywords`).
     pub tags: Vec<String>,
     /// The lead image, absolute.
     pub image: Option<String>,
@@ -36,10 +42,12 @@ pub struct Article {
 /// One paragraph-like unit of the article body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
+    /// Whether it is a paragraph, heading, list item, code or table cell.
     pub kind: BlockKind,
     /// Inside a `<blockquote>`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub quote: bool,
+    /// The block's text, without markup.
     pub text: String,
     /// Links inside `text`, as byte ranges.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -50,13 +58,16 @@ pub struct Block {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {
+    /// Ordinary running text.
     Paragraph,
     /// `level` 1 to 6.
     Heading {
+        /// 1 for `<h1>` to 6 for `<h6>`.
         level: u8,
     },
     /// A list item, `depth` 1 for a top-level list.
     ListItem {
+        /// How many lists deep the item sits.
         depth: u8,
     },
     /// Preformatted text or code.
@@ -68,8 +79,11 @@ pub enum BlockKind {
 /// A link in a block: `text[start..end]` points to `href` (absolute where it could be resolved).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
+    /// Byte offset in the block's `text` where the link's text starts.
     pub start: usize,
+    /// Byte offset in the block's `text` where the link's text ends (exclusive).
     pub end: usize,
+    /// The target: an absolute `http`, `https` or `mailto` URL (others are dropped).
     pub href: String,
 }
 

@@ -7,11 +7,18 @@ use serde::{Deserialize, Serialize};
 /// `final_url` is where redirects ended. Headers keep their original order and case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawPage {
+    /// The normalised URL the page was requested by: its key in the page store.
     pub url: String,
+    /// Where redirects ended; relative links in the body resolve against it.
     pub final_url: String,
+    /// The HTTP status (200 for a local file).
     pub status: u16,
+    /// Response headers in their original order and case (a name may repeat).
     pub headers: Vec<(String, String)>,
+    /// When the response was received (a file's modification time, a WARC record's date).
     pub fetched_at: DateTime<Utc>,
+    /// The body as received, in its own charset: the fetcher undoes the HTTP content encoding
+    /// (gzip, brotli, ...), a file or WARC record is kept as it was read.
     pub body: Vec<u8>,
 }
 
