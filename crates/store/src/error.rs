@@ -9,14 +9,18 @@ pub enum Error {
     /// The database could not be opened or created at this path.
     #[error("cannot open page store `{path}`")]
     Open {
+        /// The database file.
         path: PathBuf,
+        /// SQLite's reason.
         #[source]
         source: rusqlite::Error,
     },
     /// The directory for a new database could not be created.
     #[error("cannot create the directory of page store `{path}`")]
     CreateDir {
+        /// The directory that could not be created.
         path: PathBuf,
+        /// The file system's reason.
         #[source]
         source: std::io::Error,
     },
@@ -24,27 +28,38 @@ pub enum Error {
     /// I/O one; it is kept as the source).
     #[error("page store `{path}`: No space left on device ({free} bytes free)")]
     NoSpace {
+        /// The database file.
         path: PathBuf,
+        /// Bytes still free on its file system when the write failed.
         free: u64,
+        /// SQLite's own error, often a generic "disk I/O error".
         #[source]
         source: rusqlite::Error,
     },
     /// A read-only opening found no database there.
     #[error("no page store at `{path}`")]
-    Missing { path: PathBuf },
+    Missing {
+        /// The path that was to be opened read-only.
+        path: PathBuf,
+    },
     /// A query on an open store failed (disk full, corrupt file, locked too long).
     #[error("page store query failed")]
     Sqlite(#[from] rusqlite::Error),
     /// A stored body could not be compressed or decompressed.
     #[error("page store: body of `{url}` could not be (de)compressed")]
     Compression {
+        /// The page whose body it was.
         url: String,
+        /// zstd's reason.
         #[source]
         source: std::io::Error,
     },
     /// [`crate::PageStore::link`] was asked about a URL that leads to no stored page.
     #[error("page store: no page stored for `{url}`")]
-    NotStored { url: String },
+    NotStored {
+        /// The URL given to `link`.
+        url: String,
+    },
 }
 
 /// `Result` with the store's [`Error`].

@@ -110,10 +110,15 @@ pub struct PageSummary {
     pub url: String,
     /// The (normalised) URL the stored response was requested by.
     pub requested_url: String,
+    /// Where redirects ended, for resolving the body's relative links.
     pub final_url: String,
+    /// The HTTP status stored with the response.
     pub status: u16,
+    /// When the stored response was received.
     pub fetched_at: DateTime<Utc>,
+    /// The stored response headers (for `ETag` and `Last-Modified` on a conditional re-fetch).
     pub headers: Vec<(String, String)>,
+    /// Length of the stored body before compression, in bytes.
     pub body_len: u64,
     /// The URL of the article indexed from this page, once it has been indexed.
     pub article_url: Option<String>,
@@ -251,7 +256,9 @@ impl PageStore {
                 url: page.url.clone(),
                 source,
             })?;
-        let headers = serde_json::to_string(&page.headers).expect("headers serialise");
+        #[allow(clippy::expect_used)]
+        let headers = serde_json::to_string(&page.headers)
+            .expect("pairs of strings always serialise: no map keys, no fallible Serialize");
         self.write(|conn| {
         let tx = conn.transaction()?;
         let key = key_of(&tx, &page.url)?;

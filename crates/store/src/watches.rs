@@ -49,11 +49,15 @@ pub struct Watch {
     pub name: String,
     /// The query, in the index's query language (may be empty when filters are given).
     pub query: String,
+    /// Only articles naming all of these persons (canonical names).
     pub persons: Vec<String>,
+    /// Only articles from these sites (any of them).
     pub sites: Vec<String>,
+    /// Only articles in these languages (ISO 639-1 codes, any of them).
     pub langs: Vec<String>,
     /// The latest arrival reported: articles that arrived after it are new to this watch.
     pub seen: u64,
+    /// When it was saved.
     pub created: DateTime<Utc>,
     /// When it last ran to the end (and marked what it reported as seen).
     pub last_run: Option<DateTime<Utc>>,
@@ -115,12 +119,13 @@ impl PageStore {
 
     /// Saves a watch; `false` (and nothing changed) when one of that name exists.
     pub fn add_watch(&self, watch: &Watch) -> Result<bool> {
+        #[allow(clippy::expect_used)]
         let filters = serde_json::to_string(&StoredFilters {
             persons: watch.persons.clone(),
             sites: watch.sites.clone(),
             langs: watch.langs.clone(),
         })
-        .expect("filters serialise");
+        .expect("lists of strings always serialise: no map keys, no fallible Serialize");
         let added = self.write(|conn| {
             Ok(conn.execute(
                 "INSERT OR IGNORE INTO watches (name, query, filters, seen, created_at, last_run)
