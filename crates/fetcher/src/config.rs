@@ -24,6 +24,7 @@ pub struct Config {
     pub robots_agent: String,
     /// Whole request, body included.
     pub timeout: Duration,
+    /// Connecting, TLS handshake included: a dead host fails fast, well before `timeout`.
     pub connect_timeout: Duration,
     /// Largest decoded page or feed body accepted; bigger responses are abandoned mid-stream.
     pub max_body_bytes: u64,

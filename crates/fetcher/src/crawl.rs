@@ -72,7 +72,9 @@ pub enum Recall {
 /// A page URL found in a feed or sitemap, with what the source said about it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Listing {
+    /// The page URL as the source gave it.
     pub url: String,
+    /// The title the source gave it, if any.
     pub title: Option<String>,
     /// Publication date (news sitemaps, feeds) or last modification (plain sitemaps).
     pub published: Option<DateTime<Utc>>,
@@ -81,7 +83,9 @@ pub struct Listing {
 /// What kind of source a [`Outcome::Source`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
+    /// An RSS, Atom or JSON feed.
     Feed,
+    /// A sitemap listing pages (`urlset`).
     Sitemap,
     /// A sitemap index: `found` counts the sitemaps it lists.
     SitemapIndex,
@@ -157,23 +161,45 @@ pub enum Outcome {
     /// A 2xx answer. `page.url` is the normalised URL asked for, `page.final_url` where the
     /// redirects ended. Bodies of non-HTML answers (by content type) are not downloaded.
     Page {
+        /// The response (boxed: it is far larger than the other outcomes).
         page: Box<RawPage>,
+        /// What the feed or sitemap that led to it said about it, if one did.
         listing: Option<Listing>,
     },
     /// A conditional request answered `304 Not Modified`.
-    NotModified { url: String },
+    NotModified {
+        /// The page URL asked for (normalised).
+        url: String,
+    },
     /// [`Recall::Stored`]: the caller already has it, nothing was fetched.
-    Known { url: String },
+    Known {
+        /// The page URL asked for (normalised).
+        url: String,
+    },
     /// Deliberately not fetched.
-    Skipped { url: String, reason: Skip },
+    Skipped {
+        /// The URL not asked for (a page, or a source).
+        url: String,
+        /// Why it was not fetched.
+        reason: Skip,
+    },
     /// Could not be fetched (or, for a source, read).
-    Failed { url: String, error: Error },
+    Failed {
+        /// The URL asked for (a page, or a source).
+        url: String,
+        /// What went wrong.
+        error: Error,
+    },
     /// A feed, sitemap, robots.txt or home page was read: it listed `found` URLs, of which
     /// `queued` were new and passed the filters.
     Source {
+        /// The source's URL.
         url: String,
+        /// What kind of source it was.
         kind: SourceKind,
+        /// URLs it listed.
         found: usize,
+        /// Of those, the ones new to this crawl and passing the filters.
         queued: usize,
     },
 }

@@ -16,31 +16,52 @@ pub enum Error {
     /// The text is not an absolute http(s) URL.
     #[error("{url}: invalid URL")]
     InvalidUrl {
+        /// The URL asked for.
         url: String,
+        /// What is wrong with it.
         #[source]
         problem: UrlProblem,
     },
     /// The server answered with a status that is neither success nor a redirect.
     #[error("{url}: HTTP {status}")]
-    Status { url: String, status: u16 },
+    Status {
+        /// The URL asked for.
+        url: String,
+        /// The HTTP status the server answered with.
+        status: u16,
+    },
     /// The server asked to come back later than newsdex is willing to wait.
     #[error("{url}: HTTP {status}, retry after {seconds} s is longer than the {limit} s limit")]
     RetryTooLate {
+        /// The URL asked for.
         url: String,
+        /// The HTTP status the server answered with.
         status: u16,
+        /// How long the server asked to wait (`Retry-After`).
         seconds: u64,
+        /// The longest wait the fetcher accepts (`Config::max_retry_wait`).
         limit: u64,
     },
     /// The body was larger than the configured cap.
     #[error("{url}: body larger than {limit} bytes")]
-    TooLarge { url: String, limit: u64 },
+    TooLarge {
+        /// The URL asked for.
+        url: String,
+        /// The cap, in bytes (`Config::max_body_bytes`).
+        limit: u64,
+    },
     /// The request took longer than the configured timeout.
     #[error("{url}: timed out")]
-    Timeout { url: String },
+    Timeout {
+        /// The URL asked for.
+        url: String,
+    },
     /// Connecting, TLS or reading the body failed.
     #[error("{url}: network error")]
     Network {
+        /// The URL asked for.
         url: String,
+        /// reqwest's error (the connection, TLS or body failure beneath it).
         #[source]
         source: reqwest::Error,
     },
@@ -48,27 +69,48 @@ pub enum Error {
     /// private addresses are not allowed. Through a proxy, which resolves names itself, one
     /// such address is enough.
     #[error("{url}: refusing to fetch `{host}`: a private, loopback or link-local address")]
-    PrivateAddress { url: String, host: String },
+    PrivateAddress {
+        /// The URL asked for.
+        url: String,
+        /// The host name or address of the URL.
+        host: String,
+    },
     /// A request would go through a proxy, and the host's addresses could not be looked up to
     /// check them first.
     #[error("{url}: cannot resolve `{host}` to check its addresses before using the proxy")]
     Unresolved {
+        /// The URL asked for.
         url: String,
+        /// The host name or address of the URL.
         host: String,
+        /// The resolver's error.
         #[source]
         source: std::io::Error,
     },
     /// A redirect chain came back to a URL it had already visited.
     #[error("{url}: redirect loop at `{at}`")]
-    RedirectLoop { url: String, at: String },
+    RedirectLoop {
+        /// The URL asked for.
+        url: String,
+        /// The URL the chain came back to.
+        at: String,
+    },
     /// A redirect chain was longer than the configured limit.
     #[error("{url}: more than {limit} redirects")]
-    TooManyRedirects { url: String, limit: usize },
+    TooManyRedirects {
+        /// The URL asked for.
+        url: String,
+        /// The most redirects followed (`Config::max_redirects`).
+        limit: usize,
+    },
     /// A redirect without a usable `Location` header (`source`: why it is not a URL).
     #[error("{url}: bad redirect: {reason}")]
     BadRedirect {
+        /// The URL asked for.
         url: String,
+        /// What is wrong with the `Location` header.
         reason: String,
+        /// The URL parser's error, when the header was there but not a URL.
         #[source]
         source: Option<url::ParseError>,
     },
@@ -77,46 +119,67 @@ pub enum Error {
     /// The problem is shared by every URL of the site while the rules are cached.
     #[error("{url}: robots.txt unreachable, so the site is treated as disallowed")]
     RobotsUnreachable {
+        /// The URL asked for.
         url: String,
+        /// Why robots.txt could not be read, shared by every URL of the site.
         #[source]
         problem: Arc<RobotsProblem>,
     },
     /// A feed or sitemap could not be parsed.
     #[error("{url}: not a valid {what}")]
     Parse {
+        /// The URL asked for.
         url: String,
+        /// What it should have been (`feed`, `sitemap`).
         what: &'static str,
+        /// What the parser found wrong.
         #[source]
         problem: ParseProblem,
     },
     /// Feed discovery found no feed on the page nor at the usual paths.
     #[error("{url}: no RSS, Atom or JSON feed found")]
-    NoFeed { url: String },
+    NoFeed {
+        /// The URL asked for.
+        url: String,
+    },
     /// A WARC file (or stream) could not be opened or read at all.
     #[error("{}: cannot read WARC file", path.display())]
     WarcRead {
+        /// The file (`-` for standard input).
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
     /// What was given as a WARC file is not one.
     #[error("{}: not a WARC file ({why})", path.display())]
-    NotWarc { path: PathBuf, why: &'static str },
+    NotWarc {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// What the start of the file is instead.
+        why: &'static str,
+    },
     /// One record of a WARC file was not imported; the records after it still are.
     /// `record` counts from 1 (malformed stretches included) and `offset` is in bytes from
     /// the start of the (decompressed) stream.
     #[error("{}: record {record} at byte {offset}", path.display())]
     WarcRecord {
+        /// The file (`-` for standard input).
         path: PathBuf,
+        /// The record's number, from 1.
         record: u64,
+        /// Where the record starts, in bytes of the decompressed stream.
         offset: u64,
+        /// What is wrong with the record.
         #[source]
         problem: WarcProblem,
     },
     /// A WARC file could not be written.
     #[error("{}: cannot write WARC file", path.display())]
     WarcWrite {
+        /// The file (`-` for standard input).
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -126,8 +189,11 @@ pub enum Error {
     /// A [`crate::Config`] setting is outside the range the fetcher accepts.
     #[error("fetcher setting `{field}` is {value}, outside its range {range}")]
     Setting {
+        /// The setting's name in `Config`.
         field: &'static str,
+        /// The value it was given.
         value: String,
+        /// The values it accepts.
         range: String,
     },
 }
@@ -141,7 +207,10 @@ pub enum UrlProblem {
     Syntax(#[from] url::ParseError),
     /// Another scheme than http and https.
     #[error("scheme `{scheme}` is not fetched (only http and https)")]
-    Scheme { scheme: String },
+    Scheme {
+        /// The URL's scheme.
+        scheme: String,
+    },
     /// `http://` without a host.
     #[error("no host")]
     NoHost,
@@ -162,20 +231,28 @@ pub enum ParseProblem {
     Gzip(#[source] std::io::Error),
     /// The sitemap is larger than the configured cap once inflated.
     #[error("larger than {limit} bytes uncompressed")]
-    TooLarge { limit: u64 },
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+    },
     /// Nothing but white space.
     #[error("empty")]
     Empty,
     /// The XML is malformed at this byte offset.
     #[error("bad XML at byte {position}")]
     Xml {
+        /// Where the parser stopped, in bytes.
         position: u64,
+        /// quick-xml's error.
         #[source]
         source: quick_xml::Error,
     },
     /// The document is XML, but neither a `urlset` nor a `sitemapindex`.
     #[error("root element is `{root}`, not urlset or sitemapindex")]
-    Root { root: String },
+    Root {
+        /// The root element's name.
+        root: String,
+    },
     /// The document holds no element at all.
     #[error("no urlset or sitemapindex element")]
     NoRoot,

@@ -66,10 +66,13 @@ pub(crate) fn parse(body: &[u8], base: &Url) -> Result<Vec<Listing>, ParseProble
     Ok(listings)
 }
 
+// Constant selectors, parsed once; a test below runs both, so a typo fails it.
+#[allow(clippy::expect_used)]
 static LINKS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("link[href]").expect("valid selector"));
+    LazyLock::new(|| Selector::parse("link[href]").expect("a constant, valid CSS selector"));
+#[allow(clippy::expect_used)]
 static ANCHORS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
+    LazyLock::new(|| Selector::parse("a[href]").expect("a constant, valid CSS selector"));
 
 /// Feeds announced by a home page: `<link rel="alternate">` with a feed type first, then
 /// links whose path looks like a feed. Resolved against `base`, deduplicated, in page order.

@@ -18,7 +18,9 @@ use crate::{Config, Error, Proxy, Result};
 /// unchanged page costs a `304 Not Modified` instead of a download.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    /// The stored response's `ETag`, sent as `If-None-Match`.
     pub etag: Option<String>,
+    /// The stored response's `Last-Modified`, sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
 }
 

@@ -69,7 +69,10 @@ pub enum WarcProblem {
     NoVersion,
     /// The header block did not end within `limit` bytes (the reader's header budget).
     #[error("header block larger than {limit} bytes")]
-    HeaderTooLarge { limit: usize },
+    HeaderTooLarge {
+        /// The header budget, in bytes.
+        limit: usize,
+    },
     /// A header line is neither `Name: value` nor a continuation.
     #[error("malformed header line")]
     BadHeaderLine,
@@ -78,13 +81,24 @@ pub enum WarcProblem {
     NoLength,
     /// `Content-Length` is not a number of bytes (or does not fit in 64 bits).
     #[error("Content-Length `{value}` is not a number of bytes")]
-    BadLength { value: String },
+    BadLength {
+        /// The header's value as written.
+        value: String,
+    },
     /// `Content-Length` is larger than a record may be under the configured body limit.
     #[error("content of {length} bytes is larger than the {limit} byte limit")]
-    TooLarge { length: u64, limit: u64 },
+    TooLarge {
+        /// The record's `Content-Length`.
+        length: u64,
+        /// The largest record content read, in bytes (set from the body limit).
+        limit: u64,
+    },
     /// The content does not end where `Content-Length` says (the length is wrong).
     #[error("the content does not end where its Content-Length ({length}) says")]
-    LengthMismatch { length: u64 },
+    LengthMismatch {
+        /// The record's `Content-Length`.
+        length: u64,
+    },
     /// The input ends inside the record.
     #[error("the file ends inside the record (cut short)")]
     Truncated,
@@ -94,13 +108,18 @@ pub enum WarcProblem {
     /// The record has no `WARC-Target-URI`, or it is not an absolute URL.
     #[error("target URI `{uri}` is not a URL")]
     BadTarget {
+        /// The record's `WARC-Target-URI` (empty when it has none).
         uri: String,
+        /// The URL parser's error, when there was a URI to parse.
         #[source]
         source: Option<url::ParseError>,
     },
     /// Only http and https pages are imported (a record may claim `file:///etc/passwd`).
     #[error("target URI `{uri}` is not http or https")]
-    NotHttp { uri: String },
+    NotHttp {
+        /// The record's `WARC-Target-URI`.
+        uri: String,
+    },
     /// The HTTP response in the record cannot be parsed.
     #[error("the HTTP response head cannot be parsed")]
     BadHttpHead(#[source] Option<httparse::Error>),
@@ -109,17 +128,25 @@ pub enum WarcProblem {
     BadChunks,
     /// A `Content-Encoding` newsdex cannot undo.
     #[error("content encoding `{encoding}` is not supported")]
-    UnknownEncoding { encoding: String },
+    UnknownEncoding {
+        /// The `Content-Encoding` as written.
+        encoding: String,
+    },
     /// The body could not be decompressed.
     #[error("the {encoding} body cannot be decoded")]
     Decode {
+        /// The `Content-Encoding` (gzip, deflate, br, zstd).
         encoding: String,
+        /// The decompressor's error.
         #[source]
         source: io::Error,
     },
     /// The decoded body is larger than the configured limit (`--max-body`).
     #[error("body larger than {limit} bytes")]
-    BodyTooLarge { limit: u64 },
+    BodyTooLarge {
+        /// The body limit, in bytes.
+        limit: u64,
+    },
 }
 
 impl WarcProblem {
