@@ -76,26 +76,39 @@ pub struct CleanEvalArgs {
     pub misses: bool,
 }
 
+/// Which gold set `newsdex eval clean` scores against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum EvalSet {
+    /// readability-test-pages: body shingles and metadata against Readability.js's output.
     Readability,
+    /// trafilatura-eval: snippets that must and must not be in the body.
     Trafilatura,
+    /// The Mirror sample page against its expected clean text, paragraph by paragraph.
     Seed,
+    /// Every set above.
     All,
 }
 
 /// Per-page result, as written by `--json-out`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageScore {
+    /// The gold set the page belongs to.
     pub set: &'static str,
+    /// The page's name in its set.
     pub page: String,
+    /// Body precision on this page (shingles, or snippets on the trafilatura set).
     pub precision: f64,
+    /// Body recall on this page.
     pub recall: f64,
+    /// Harmonic mean of `precision` and `recall`.
     pub f1: f64,
+    /// The snippet counts behind the figures (trafilatura set only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippets: Option<SnippetCounts>,
+    /// Whether the title was exact, where the gold has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title_ok: Option<bool>,
+    /// Why the page could not be cleaned, if it could not (its scores are then 0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -103,39 +116,57 @@ pub struct PageScore {
 /// Results on the readability set: body summary and metadata accuracy per field.
 #[derive(Debug)]
 pub struct ReadabilityScores {
+    /// Body shingle precision, recall and F1 over all pages.
     pub body: BodySummary,
+    /// Title exact against the gold as it stands.
     pub title: FieldScore,
     /// Title exact against the gold without its own site name (the convention).
     pub title_without_site: FieldScore,
+    /// Title exact once a trailing site name is ignored on both sides.
     pub title_ignoring_site: FieldScore,
     /// Title exact from a cleaner that keeps declared titles whole (Readability's convention).
     pub title_declared: FieldScore,
+    /// Authors against the gold byline.
     pub byline: FieldScore,
+    /// Publication date against the gold (the instant, or the day when the gold gives only one).
     pub published: FieldScore,
+    /// Site name against the gold.
     pub site: FieldScore,
+    /// Language code against the gold.
     pub lang: FieldScore,
     /// Title and byline misses, for study.
     pub misses: Vec<MetaMiss>,
+    /// Each page's scores.
     pub pages: Vec<PageScore>,
+    /// HTML bytes cleaned.
     pub bytes: usize,
+    /// Time spent in the cleaner alone.
     pub spent: Duration,
 }
 
 /// A metadata field the cleaner got wrong on one page.
 #[derive(Debug, Clone)]
 pub struct MetaMiss {
+    /// Which field (`title`, `byline`).
     pub field: &'static str,
+    /// The page's name in its set.
     pub page: String,
+    /// What the cleaner found.
     pub got: String,
+    /// What the gold says.
     pub want: String,
 }
 
 /// Results on the trafilatura set.
 #[derive(Debug)]
 pub struct SnippetScores {
+    /// Snippet counts summed over all pages (micro average).
     pub counts: SnippetCounts,
+    /// Each page's scores.
     pub pages: Vec<PageScore>,
+    /// HTML bytes cleaned.
     pub bytes: usize,
+    /// Time spent in the cleaner alone.
     pub spent: Duration,
     /// Pages listed in expectations.json whose file is missing.
     pub missing: usize,
@@ -144,18 +175,26 @@ pub struct SnippetScores {
 /// Summary of the readability set.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BodySummary {
+    /// Pages scored.
     pub pages: usize,
+    /// Mean per-page shingle precision.
     pub precision: f64,
+    /// Mean per-page shingle recall.
     pub recall: f64,
+    /// Harmonic mean of `precision` and `recall`.
     pub f1: f64,
 }
 
 /// Snippet counts (trafilatura set).
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct SnippetCounts {
+    /// Snippets that must be in the body and are.
     pub tp: usize,
+    /// Snippets that must be in the body and are not.
     pub fn_: usize,
+    /// Snippets that must not be in the body (boilerplate) and are.
     pub fp: usize,
+    /// Snippets that must not be in the body and are not.
     pub tn: usize,
 }
 
@@ -167,18 +206,22 @@ impl SnippetCounts {
         self.tn += o.tn;
     }
 
+    /// Share of the snippets found in the body that belong there.
     pub fn precision(&self) -> f64 {
         ratio(self.tp, self.tp + self.fp)
     }
 
+    /// Share of the snippets that belong in the body that were found there.
     pub fn recall(&self) -> f64 {
         ratio(self.tp, self.tp + self.fn_)
     }
 
+    /// Harmonic mean of precision and recall: the set's headline figure.
     pub fn f1(&self) -> f64 {
         f1(self.precision(), self.recall())
     }
 
+    /// Share of all snippets judged right, in or out.
     pub fn accuracy(&self) -> f64 {
         ratio(self.tp + self.tn, self.tp + self.tn + self.fp + self.fn_)
     }
@@ -347,7 +390,9 @@ struct ExpectedMeta {
 /// How many pages got a metadata field right, of those whose gold has it.
 #[derive(Debug, Default)]
 pub struct FieldScore {
+    /// Pages that got it right.
     pub right: usize,
+    /// Pages whose gold has the field.
     pub total: usize,
 }
 
@@ -359,6 +404,7 @@ impl FieldScore {
         }
     }
 
+    /// Share of the pages with the field in their gold that got it right.
     pub fn accuracy(&self) -> f64 {
         ratio(self.right, self.total)
     }

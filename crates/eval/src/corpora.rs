@@ -411,7 +411,9 @@ pub fn group_words(conll: &[TrainingDoc]) -> HashSet<String> {
 /// One extra corpus, read.
 #[derive(Debug, Clone)]
 pub struct Corpus {
+    /// The corpus's name, as the training report gives it.
     pub name: &'static str,
+    /// Its documents, with their gold person spans.
     pub docs: Vec<TrainingDoc>,
 }
 

@@ -39,6 +39,7 @@ pub struct PersonsEvalArgs {
 /// A CoNLL document rebuilt as text: tokens joined by spaces, sentences by newlines.
 #[derive(Debug, Clone)]
 pub struct ConllDoc {
+    /// The text and its gold person spans.
     pub doc: TrainingDoc,
     /// CoNLL tokens in the document.
     pub tokens: usize,
@@ -177,8 +178,11 @@ pub fn read_conll(path: &Path) -> anyhow::Result<Vec<ConllDoc>> {
 /// Scores for one document.
 #[derive(Debug, Clone, Default)]
 pub struct DocScore {
+    /// The document's position in the split, from 0.
     pub index: usize,
+    /// The start of its first line with a letter, to recognise it by.
     pub headline: String,
+    /// Gold person spans the extractor found exactly.
     pub tp: usize,
     /// Gold person spans the extractor missed, as text.
     pub missed: Vec<String>,
@@ -191,21 +195,30 @@ pub struct DocScore {
 /// Scores over a whole split.
 #[derive(Debug, Clone, Default)]
 pub struct Scores {
+    /// Person spans found exactly (CoNLL's exact-match scoring).
     pub tp: usize,
+    /// Spans reported that are not gold person spans.
     pub fp: usize,
+    /// Gold person spans not reported.
     pub fn_: usize,
+    /// Each document's scores.
     pub docs: Vec<DocScore>,
+    /// CoNLL tokens in the split, for the speed figure.
     pub tokens: usize,
+    /// Time spent in the extractor alone.
     pub seconds: f64,
 }
 
 impl Scores {
+    /// Share of the reported spans that are gold person spans.
     pub fn precision(&self) -> f64 {
         ratio(self.tp, self.tp + self.fp)
     }
+    /// Share of the gold person spans that were reported.
     pub fn recall(&self) -> f64 {
         ratio(self.tp, self.tp + self.fn_)
     }
+    /// Harmonic mean of precision and recall: CoNLL's span F1.
     pub fn f1(&self) -> f64 {
         f1(self.precision(), self.recall())
     }
@@ -218,6 +231,7 @@ impl Scores {
             v.iter().sum::<f64>() / v.len() as f64
         }
     }
+    /// Extraction speed over the split.
     pub fn tokens_per_second(&self) -> f64 {
         if self.seconds > 0.0 {
             self.tokens as f64 / self.seconds

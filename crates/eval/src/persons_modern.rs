@@ -41,9 +41,12 @@ pub const SIGNATORIES_PAGE: &str = "harpers.org.justice.html";
 /// One article of the dev set.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ModernDoc {
+    /// The article's id in the set.
     pub id: String,
+    /// Where the article was published (empty when the set does not say).
     #[serde(default)]
     pub url: String,
+    /// The article's text, as given to the extractor.
     pub text: String,
     /// Key (fullest name) -> the other surface forms of the same person.
     pub persons: BTreeMap<String, Vec<String>>,
@@ -99,6 +102,7 @@ fn predicted_name(p: &Person) -> String {
 /// Scores of one article.
 #[derive(Debug, Clone, Default)]
 pub struct DocResult {
+    /// The article's id in the set.
     pub id: String,
     /// Gold persons.
     pub gold: usize,
@@ -235,16 +239,24 @@ pub fn score_doc(doc: &ModernDoc, persons: &[Person]) -> DocResult {
 /// Micro-averaged totals over a set of articles.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
+    /// Articles added.
     pub docs: usize,
+    /// Gold persons.
     pub gold: usize,
+    /// Distinct predicted names.
     pub predicted: usize,
+    /// Predicted names matched one-to-one to a gold person.
     pub matched: usize,
+    /// Unmatched predicted names that are another form of a matched gold person.
     pub dedup: usize,
+    /// Gold persons with at least one alias.
     pub alias_persons: usize,
+    /// Of those, the ones one predicted person covers two forms of.
     pub alias_resolved: usize,
 }
 
 impl Totals {
+    /// Adds one article's result.
     pub fn add(&mut self, r: &DocResult) {
         self.docs += 1;
         self.gold += r.gold;
@@ -258,15 +270,19 @@ impl Totals {
     pub fn precision(&self) -> f64 {
         ratio(self.matched, self.predicted - self.dedup)
     }
+    /// Matched names over gold persons.
     pub fn recall(&self) -> f64 {
         ratio(self.matched, self.gold)
     }
+    /// Harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
         f1(self.precision(), self.recall())
     }
+    /// Share of the gold persons with aliases whose forms came out as one person.
     pub fn alias_rate(&self) -> f64 {
         ratio(self.alias_resolved, self.alias_persons)
     }
+    /// Predicted names that are no gold person, nor another form of one.
     pub fn false_persons(&self) -> usize {
         self.predicted - self.dedup - self.matched
     }
