@@ -96,10 +96,18 @@ pub enum Error {
     /// number): decompress them and clean the result. The cleaner does not, so that the
     /// caller decides how far a body may expand.
     #[error("{format}-compressed data, not an HTML page (decompress it first)")]
-    Compressed { format: &'static str },
+    Compressed {
+        /// `gzip`, `zstd`, `xz` or `bzip2`.
+        format: &'static str,
+    },
     /// The page is larger than [`Config::max_bytes`].
     #[error("page of {size} bytes is over the {limit}-byte limit")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// The page's size, in bytes.
+        size: usize,
+        /// [`Config::max_bytes`].
+        limit: usize,
+    },
 }
 
 /// The cleaner, with its configuration and compiled patterns. Build once, use for every page.
@@ -116,6 +124,8 @@ impl Default for Cleaner {
 }
 
 impl Cleaner {
+    /// A cleaner with `config`. Its wording patterns are compiled when a page first needs
+    /// each, not here; build one and share it (it is `Send + Sync`).
     pub fn new(config: Config) -> Self {
         Cleaner {
             config,

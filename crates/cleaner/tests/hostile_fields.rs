@@ -2,6 +2,9 @@
 //! schemes, control characters and bidi overrides that reach a terminal, dates a news article
 //! cannot have. Each test names the bug it pins.
 
+// A test's unwrap is its assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use newsdex_cleaner::{Cleaner, Config};
 use newsdex_types::Article;
 
