@@ -77,8 +77,17 @@ pub(crate) fn is_title(folded: &str) -> bool {
     TITLE_SET.contains(folded)
 }
 
+/// The name lists, looked up where the model file keeps them: the gazetteer's sorted keys,
+/// found through a table of where each 16-bit key prefix starts, and the short hand-written
+/// lists in a small map beside them. Nothing is rebuilt per entry at load: a map of the
+/// gazetteer's ~400,000 entries took most of a one-page `newsdex clean` process's CPU time
+/// (tens of milliseconds, mostly page faults), where this takes well under one.
 pub(crate) struct Lexicon {
-    map: HashKeyMap<Entry>,
+    gazetteer: Gazetteer,
+    /// `gazetteer.keys[starts[p]..starts[p + 1]]` are the keys whose high 16 bits are `p`.
+    starts: Vec<u32>,
+    /// Titles, honorifics, head words and person verbs, by [`spread`] key.
+    lists: HashKeyMap<Entry>,
 }
 
 #[cfg(any(test, feature = "train"))]
@@ -258,9 +267,36 @@ fn spread(k: u32) -> u64 {
     u64::from(k) | u64::from(k) << 32
 }
 
+/// The 32 bits of a full hash that the gazetteer keeps.
+fn kept_bits(folded_hash: u64) -> u32 {
+    (folded_hash >> 32) as u32
+}
+
 /// The lexicon map key of a folded word's full hash.
 fn short_key(folded_hash: u64) -> u64 {
-    spread((folded_hash >> 32) as u32)
+    spread(kept_bits(folded_hash))
+}
+
+/// How many 16-bit key prefixes [`Lexicon`] indexes the gazetteer's keys by.
+const PREFIXES: usize = 1 << 16;
+
+fn key_prefix(key: u32) -> usize {
+    (key >> 16) as usize
+}
+
+/// The fields of one gazetteer code.
+fn decode(code: u16) -> Entry {
+    Entry {
+        first: field(code, CODE_GIVEN, 2),
+        last: field(code, CODE_SURNAME, 3),
+        given_freq: field(code, CODE_GIVEN_FREQ, 2),
+        place: field(code, CODE_PLACE, 2),
+        company: field(code, CODE_COMPANY, 1) == 1,
+        caps: field(code, CODE_CAPS, 3),
+        cap_freq: field(code, CODE_CAP_FREQ, 2),
+        phrase_start: field(code, CODE_PHRASE_START, 1) == 1,
+        ..Entry::default()
+    }
 }
 
 impl Gazetteer {
@@ -419,32 +455,58 @@ fn words(list: &str) -> impl Iterator<Item = String> + '_ {
 impl Lexicon {
     /// The name lists of `gazetteer` plus the compiled-in titles, honorifics and head words.
     pub fn new(gazetteer: &Gazetteer) -> Self {
-        let mut map = HashKeyMap::<Entry>::default();
-        map.reserve(gazetteer.keys.len() + 1000);
-        for (&key, &code) in gazetteer.keys.iter().zip(&gazetteer.codes) {
-            let e = map.entry(spread(key)).or_default();
-            e.first = field(code, CODE_GIVEN, 2);
-            e.last = field(code, CODE_SURNAME, 3);
-            e.given_freq = field(code, CODE_GIVEN_FREQ, 2);
-            e.place = field(code, CODE_PLACE, 2);
-            e.company = field(code, CODE_COMPANY, 1) == 1;
-            e.caps = field(code, CODE_CAPS, 3);
-            e.cap_freq = field(code, CODE_CAP_FREQ, 2);
-            e.phrase_start = field(code, CODE_PHRASE_START, 1) == 1;
+        let gazetteer = gazetteer.clone();
+        let mut starts = Vec::with_capacity(PREFIXES + 1);
+        let mut at = 0usize;
+        for prefix in 0..=PREFIXES {
+            while at < gazetteer.keys.len() && key_prefix(gazetteer.keys[at]) < prefix {
+                at += 1;
+            }
+            // The gazetteer's size fits a u32: its reader takes the count from one.
+            starts.push(u32::try_from(at).unwrap_or(u32::MAX));
         }
+        let mut lists = HashKeyMap::<Entry>::default();
         for w in words(TITLES) {
-            map.entry(short_key(hash_str(&w))).or_default().title = 1;
+            lists.entry(short_key(hash_str(&w))).or_default().title = 1;
         }
         for w in words(HONORIFICS) {
-            map.entry(short_key(hash_str(&w))).or_default().title = 2;
+            lists.entry(short_key(hash_str(&w))).or_default().title = 2;
         }
         for w in words(HEADS) {
-            map.entry(short_key(hash_str(&w))).or_default().head = true;
+            lists.entry(short_key(hash_str(&w))).or_default().head = true;
         }
         for w in words(PERSON_VERBS) {
-            map.entry(short_key(hash_str(&w))).or_default().person_verb = true;
+            lists
+                .entry(short_key(hash_str(&w)))
+                .or_default()
+                .person_verb = true;
         }
-        Self { map }
+        Self {
+            gazetteer,
+            starts,
+            lists,
+        }
+    }
+
+    /// What the lists say about the kept 32 bits `key` of a hash, if any list names it.
+    fn entry(&self, key: u32) -> Option<Entry> {
+        let prefix = key_prefix(key);
+        let range = self.starts[prefix] as usize..self.starts[prefix + 1] as usize;
+        let found = self.gazetteer.keys[range.clone()]
+            .binary_search(&key)
+            .ok()
+            .map(|i| decode(self.gazetteer.codes[range.start + i]));
+        match (found, self.lists.get(&spread(key))) {
+            (None, None) => None,
+            (found, None) => found,
+            (found, Some(listed)) => {
+                let mut entry = found.unwrap_or_default();
+                entry.title = listed.title;
+                entry.head = listed.head;
+                entry.person_verb = listed.person_verb;
+                Some(entry)
+            }
+        }
     }
 
     /// Honorifics, for the trainer to insert before names.
@@ -455,15 +517,12 @@ impl Lexicon {
 
     /// Looks up a phrase by [`phrase_hash`].
     pub fn get_phrase(&self, phrase: u64) -> Option<Entry> {
-        self.map.get(&short_key(phrase)).copied()
+        self.entry(kept_bits(phrase))
     }
 
     /// Looks up a word by the hash of its folded form, without any trailing period.
     pub fn get(&self, folded_hash: u64) -> Entry {
-        self.map
-            .get(&short_key(folded_hash))
-            .copied()
-            .unwrap_or_default()
+        self.entry(kept_bits(folded_hash)).unwrap_or_default()
     }
 
     /// Looks up a word as written (`Mr.`, `PRESIDENT`).
@@ -478,6 +537,59 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lexicon as a map of every entry, built the way the lexicon was before it looked
+    /// entries up in the gazetteer itself: the reference for
+    /// `lookups_agree_with_a_map_of_every_entry`.
+    fn reference_map(gazetteer: &Gazetteer) -> HashKeyMap<Entry> {
+        let mut map = HashKeyMap::<Entry>::default();
+        for (&key, &code) in gazetteer.keys.iter().zip(&gazetteer.codes) {
+            map.insert(spread(key), decode(code));
+        }
+        for (list, set) in [
+            (TITLES, (|e: &mut Entry| e.title = 1) as fn(&mut Entry)),
+            (HONORIFICS, |e: &mut Entry| e.title = 2),
+            (HEADS, |e: &mut Entry| e.head = true),
+            (PERSON_VERBS, |e: &mut Entry| e.person_verb = true),
+        ] {
+            for w in words(list) {
+                set(map.entry(short_key(hash_str(&w))).or_default());
+            }
+        }
+        map
+    }
+
+    #[test]
+    fn lookups_agree_with_a_map_of_every_entry() {
+        let model = crate::model::Model::from_bytes(crate::model::EMBEDDED).expect("model");
+        let lex = Lexicon::new(&model.gazetteer);
+        let map = reference_map(&model.gazetteer);
+        assert!(
+            map.len() > 100_000,
+            "the embedded gazetteer is the real one"
+        );
+        for (&key, &entry) in &map {
+            let kept = (key >> 32) as u32;
+            assert_eq!(lex.entry(kept), Some(entry), "key {kept:#x}");
+        }
+        // Keys no list names, including ones beside listed keys and at both ends.
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut probes: Vec<u32> = vec![0, 1, u32::MAX, u32::MAX - 1];
+        for &key in model.gazetteer.keys.iter().step_by(97) {
+            probes.extend([key.wrapping_add(1), key.wrapping_sub(1)]);
+        }
+        for _ in 0..20_000 {
+            state = crate::fold::fmix(state.wrapping_add(0x9E37_79B9_7F4A_7C15));
+            probes.push((state >> 32) as u32);
+        }
+        for key in probes {
+            assert_eq!(
+                lex.entry(key),
+                map.get(&spread(key)).copied(),
+                "key {key:#x}"
+            );
+        }
+    }
 
     fn lists() -> NameLists {
         let v = |s: &[&str]| s.iter().map(|x| (*x).to_string()).collect();
