@@ -11,6 +11,8 @@
 //! indexing time includes reading and decoding articles (as `newsdex rebuild` includes
 //! cleaning) but not generating them, and memory stays bounded.
 
+// A benchmark's inputs are its own: a failure to build them is a broken bench, not input.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(clippy::print_stdout, clippy::cast_precision_loss)]
 
 use std::collections::HashSet;

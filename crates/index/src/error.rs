@@ -7,26 +7,46 @@ pub enum Error {
     #[error(
         "the index at `{path}` is being written by another newsdex process (ingest or rebuild); wait for it to finish"
     )]
-    Locked { path: PathBuf },
+    Locked {
+        /// The index's root directory.
+        path: PathBuf,
+    },
     /// There is no index here yet (nothing was ingested).
     #[error("no index at `{path}` yet; ingest something first")]
-    Missing { path: PathBuf },
+    Missing {
+        /// The index's root directory.
+        path: PathBuf,
+    },
     /// The index was rebuilt since this handle opened it; open it again.
     #[error("the index at `{path}` was rebuilt while newsdex was running; run the command again")]
-    Stale { path: PathBuf },
+    Stale {
+        /// The index's root directory.
+        path: PathBuf,
+    },
     /// The index was built by an older newsdex, with different fields.
     #[error(
         "the index at `{path}` was built by an older newsdex; run `newsdex rebuild` to rebuild it from the page store"
     )]
-    Outdated { path: PathBuf },
+    Outdated {
+        /// The index's root directory.
+        path: PathBuf,
+    },
     /// The query could not be understood; `message` says where and what was expected.
     #[error("invalid query `{}`: {}", Shown(query), Shown(message))]
-    Query { query: String, message: String },
+    Query {
+        /// The query as given.
+        query: String,
+        /// Where it went wrong (a column) and what was expected.
+        message: String,
+    },
     /// A filter given beside the query (a person, site, date or language) is not valid.
     #[error("invalid {filter} `{}`: {}", Shown(value), Shown(message))]
     Filter {
+        /// Which filter (`person`, `site`, `since date`, ...).
         filter: &'static str,
+        /// The value as given.
         value: String,
+        /// What is wrong with it.
         message: String,
     },
     /// A filesystem operation on the index directory failed.
@@ -36,7 +56,9 @@ pub enum Error {
     /// once.
     #[error("index `{path}`")]
     Io {
+        /// The index's root directory.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -45,6 +67,7 @@ pub enum Error {
     Storage {
         /// The file, when tantivy says which.
         path: Option<PathBuf>,
+        /// The I/O error tantivy met.
         #[source]
         source: std::io::Error,
     },

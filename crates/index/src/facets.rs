@@ -24,14 +24,18 @@ const NO_LANG: u16 = u16::MAX;
 /// One value of a facet and the number of matching articles that have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetValue {
+    /// The value: a canonical name, a site, a language code or a month.
     pub value: String,
+    /// Matching articles that have it.
     pub count: u64,
 }
 
 /// The most frequent persons, sites, languages and months among the matching articles.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
+    /// Canonical person names.
     pub persons: Vec<FacetValue>,
+    /// Sites (registrable domains), the values `site:` filters on.
     pub sites: Vec<FacetValue>,
     /// ISO 639-1 codes, as the cleaner gives them.
     pub langs: Vec<FacetValue>,

@@ -32,21 +32,16 @@ pub struct Matchers {
 }
 
 impl Matchers {
-    pub fn add(&mut self, tokens: Vec<String>) {
-        match tokens.len() {
-            0 => {}
-            1 => {
-                let term = tokens.into_iter().next().expect("one token");
-                if STOPWORDS.contains(&term.as_str()) {
-                    self.weak.insert(term);
-                } else {
-                    self.terms.insert(term);
-                }
+    pub fn add(&mut self, mut tokens: Vec<String>) {
+        if tokens.len() > 1 {
+            if !self.phrases.contains(&tokens) {
+                self.phrases.push(tokens);
             }
-            _ => {
-                if !self.phrases.contains(&tokens) {
-                    self.phrases.push(tokens);
-                }
+        } else if let Some(term) = tokens.pop() {
+            if STOPWORDS.contains(&term.as_str()) {
+                self.weak.insert(term);
+            } else {
+                self.terms.insert(term);
             }
         }
     }

@@ -72,13 +72,16 @@ impl Config {
 /// An article as the index stores it: the cleaner's output and the persons found in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredArticle {
+    /// The article as the cleaner gave it (its `url` the key it is indexed under).
     pub article: Article,
+    /// The persons it names, with their mentions.
     pub persons: Vec<Person>,
 }
 
 /// What `newsdex stats` reports about the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct IndexStats {
+    /// Live documents: one per article URL.
     pub articles: u64,
     /// Distinct canonical person names.
     pub persons: u64,
@@ -422,6 +425,7 @@ impl<'a> ArticleRef<'a> {
 
 impl StoredArticle {
     /// The stored JSON of `article` with `published` as its publication date.
+    #[allow(clippy::expect_used)]
     fn to_json(article: &Article, published: Option<DateTime<Utc>>, persons: &[Person]) -> String {
         let text_from_blocks = !article.blocks.is_empty() && text_is_blocks(article);
         let text = if text_from_blocks { "" } else { &article.text };
@@ -430,7 +434,7 @@ impl StoredArticle {
             persons,
             text_from_blocks,
         })
-        .expect("articles serialise")
+        .expect("structs of strings, numbers and dates always serialise: no map keys")
     }
 
     fn from_json(json: &str) -> Option<Self> {
@@ -678,18 +682,24 @@ pub struct Rebuild {
 
 impl Rebuild {
     /// The writer filling the new generation.
+    #[allow(clippy::expect_used)]
     pub fn writer(&mut self) -> &mut ArticleWriter<'static> {
+        // `None` only once `finish` (which takes `self`) or `drop` ran: never seen here.
         self.writer.as_mut().expect("writer present until finish")
     }
 
     /// Commits the new generation, merges it and makes it the live index.
+    #[allow(clippy::expect_used)]
     pub fn finish(mut self) -> Result<()> {
         let ArticleWriter {
             mut writer,
             mut names,
             _lock: lock,
             ..
-        } = self.writer.take().expect("finish runs once");
+        } = self
+            .writer
+            .take()
+            .expect("finish takes `self`, so it runs once, before drop");
         writer.commit()?;
         let index = writer.index().clone();
         writer.wait_merging_threads()?;

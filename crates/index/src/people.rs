@@ -160,7 +160,9 @@ pub fn write(dir: &Path, searcher: &Searcher, cache: &mut NameCache) -> Result<(
     };
     let path = dir.join(FILE);
     let tmp = dir.join(format!("{FILE}.tmp"));
-    let json = serde_json::to_vec(&stored).expect("names serialise");
+    #[allow(clippy::expect_used)]
+    let json = serde_json::to_vec(&stored)
+        .expect("lists of strings and numbers always serialise: no map keys");
     std::fs::write(&tmp, json).map_err(io_error(&tmp))?;
     std::fs::rename(&tmp, &path).map_err(io_error(&path))?;
     Ok(())

@@ -408,7 +408,7 @@ impl Parser {
                         ));
                     }
                 }
-                _ => items.push(self.unary(scope, depth)?),
+                _ => items.push(self.unary(token, scope, depth)?),
             }
         }
         Ok(if items.len() == 1 {
@@ -418,34 +418,34 @@ impl Parser {
         })
     }
 
-    fn unary(&mut self, scope: Scope, depth: usize) -> Result<Node, ParseError> {
-        let token = self.peek().cloned().expect("and() checked");
+    /// `token` is the next token, peeked (by `and()`) and not yet taken.
+    fn unary(&mut self, token: Token, scope: Scope, depth: usize) -> Result<Node, ParseError> {
+        self.bump();
         if matches!(token.tok, Tok::Minus | Tok::Not) {
-            self.bump();
-            if matches!(
-                self.peek().map(|t| &t.tok),
-                None | Some(Tok::RParen | Tok::Or | Tok::And)
-            ) {
-                let what = if token.tok == Tok::Not {
-                    "`NOT`"
-                } else {
-                    "`-`"
-                };
-                return Err(ParseError::at(
-                    token.column,
-                    format!("{what} needs something to exclude after it"),
-                ));
-            }
+            let next = match self.peek() {
+                Some(next) if !matches!(next.tok, Tok::RParen | Tok::Or | Tok::And) => next.clone(),
+                _ => {
+                    let what = if token.tok == Tok::Not {
+                        "`NOT`"
+                    } else {
+                        "`-`"
+                    };
+                    return Err(ParseError::at(
+                        token.column,
+                        format!("{what} needs something to exclude after it"),
+                    ));
+                }
+            };
             if depth >= MAX_DEPTH {
                 return Err(too_deep(token.column));
             }
-            return Ok(Node::Not(Box::new(self.unary(scope, depth + 1)?)));
+            return Ok(Node::Not(Box::new(self.unary(next, scope, depth + 1)?)));
         }
-        self.primary(scope, depth)
+        self.primary(token, scope, depth)
     }
 
-    fn primary(&mut self, scope: Scope, depth: usize) -> Result<Node, ParseError> {
-        let token = self.bump().expect("unary() checked");
+    /// `token` has just been taken.
+    fn primary(&mut self, token: Token, scope: Scope, depth: usize) -> Result<Node, ParseError> {
         match token.tok {
             Tok::LParen => self.group(token.column, scope, depth),
             Tok::Word(text) => Ok(Node::Text {
@@ -512,12 +512,24 @@ impl Parser {
                 ),
             )
         };
-        let value = match self.peek().map(|t| t.tok.clone()) {
-            Some(Tok::LParen) if operator.scope().is_some() => {
-                let open = self.bump().expect("peeked").column;
-                return self.group(open, operator.scope().expect("checked"), depth);
+        let value = match (self.peek().cloned(), operator.scope()) {
+            (
+                Some(Token {
+                    tok: Tok::LParen,
+                    column: open,
+                }),
+                Some(scope),
+            ) => {
+                self.bump();
+                return self.group(open, scope, depth);
             }
-            Some(Tok::Word(text) | Tok::Phrase(text)) => {
+            (
+                Some(Token {
+                    tok: Tok::Word(text) | Tok::Phrase(text),
+                    ..
+                }),
+                _,
+            ) => {
                 let phrase = matches!(self.peek().map(|t| &t.tok), Some(Tok::Phrase(_)));
                 self.bump();
                 if let Some(scope) = operator.scope() {

@@ -35,8 +35,11 @@ const MAX_CORRECTED_WORDS: usize = 16;
 pub struct SearchRequest {
     /// In the query language (see the crate docs); may be empty when filters are given.
     pub query: String,
+    /// Filters given beside the query (flags, URL parameters), ANDed with it.
     pub filters: Filters,
+    /// Result order.
     pub sort: Sort,
+    /// The most hits to return.
     pub limit: usize,
     /// Hits to skip; a hit is a story, with its near-duplicate copies folded into it.
     pub offset: usize,
@@ -47,6 +50,7 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
+    /// The first ten hits of `query` by relevance, with no filters, facets or correction.
     pub fn new(query: impl Into<String>) -> Self {
         Self {
             query: query.into(),
@@ -88,6 +92,7 @@ pub enum Sort {
 /// One page of results and the exact number of matching articles.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
+    /// The query as given.
     pub query: String,
     /// The query actually run when the one given found nothing and had misspellings.
     pub corrected: Option<String>,
@@ -95,6 +100,7 @@ pub struct SearchResults {
     pub notes: Vec<String>,
     /// Matching articles, copies included.
     pub total: usize,
+    /// The page of hits asked for (`offset`, `limit`), best first.
     pub hits: Vec<SearchHit>,
     /// Present when facets were asked for.
     pub facets: Option<Facets>,
@@ -103,14 +109,18 @@ pub struct SearchResults {
 /// One matching story.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
+    /// The URL the article is indexed under (its trusted canonical URL, else its page's).
     pub url: String,
+    /// The headline.
     pub title: String,
     /// Byte ranges of `title` that matched.
     pub title_highlights: Vec<(usize, usize)>,
     /// The site's name when the page gives one, else its site (registrable domain,
     /// [`newsdex_types::site_of_host`]).
     pub site: String,
+    /// When it was published, if known.
     pub published: Option<DateTime<Utc>>,
+    /// Who it is credited to.
     pub authors: Vec<String>,
     /// The persons it names, by the archive's canonical names.
     pub persons: Vec<String>,
@@ -129,8 +139,11 @@ pub struct SearchHit {
 /// hit of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NearDuplicate {
+    /// The copy's URL.
     pub url: String,
+    /// The copy's site (its registrable domain).
     pub site: String,
+    /// When the copy was published, if known.
     pub published: Option<DateTime<Utc>>,
 }
 
@@ -139,9 +152,11 @@ pub struct NearDuplicate {
 pub struct PersonsRequest {
     /// Only articles matching this query (empty for the whole archive).
     pub query: String,
+    /// Filters given beside the query, ANDed with it.
     pub filters: Filters,
     /// Only articles naming this person; the person is left out of the list.
     pub with: Option<String>,
+    /// The most persons to list.
     pub top: usize,
 }
 
@@ -152,7 +167,9 @@ pub struct PersonsResults {
     pub articles: usize,
     /// The canonical name `with` resolved to.
     pub with: Option<String>,
+    /// The persons named in the most articles, most first (canonical names).
     pub persons: Vec<FacetValue>,
+    /// Things worth telling the user (an ambiguous surname).
     pub notes: Vec<String>,
 }
 
@@ -330,7 +347,7 @@ pub(crate) struct Group {
 
 /// A compiled request, run: the total, the page of groups, and the facet counts.
 struct Run {
-    compiled: Option<Compiled>,
+    compiled: Compiled,
     total: usize,
     groups: Vec<Group>,
     facets: Option<FacetCounts>,
@@ -362,7 +379,7 @@ impl ArticleIndex {
                 corrected = Some(fixed.display());
             }
         }
-        let compiled = run.compiled.expect("a request that matched compiled");
+        let compiled = run.compiled;
         let mut hits = Vec::with_capacity(run.groups.len());
         let mut columns = Columns::new(&searcher);
         let mut news = self
@@ -440,9 +457,10 @@ impl ArticleIndex {
         people: &std::sync::Arc<PersonDirectory>,
         request: &SearchRequest,
     ) -> Result<Run> {
-        let node = parsed
-            .node()
-            .expect("search() checked the request is not empty");
+        // `search()` refuses an empty request, and the correction keeps what it corrects.
+        let Some(node) = parsed.node() else {
+            return Err(nothing_to_search(&request.query));
+        };
         let Some(compiled) =
             Compiler::new(self.fields, Some(people), Some(searcher)).compile(&node)
         else {
@@ -473,7 +491,7 @@ impl ArticleIndex {
             )?
         };
         Ok(Run {
-            compiled: Some(compiled),
+            compiled,
             total,
             groups,
             facets,

@@ -29,10 +29,12 @@ const SECONDS_PER_DAY: i64 = 86_400;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bucket {
+    /// Calendar days (UTC).
     Day,
     /// ISO 8601 weeks: Monday to Sunday, numbered within the ISO week-based year.
     #[default]
     Week,
+    /// Calendar months.
     Month,
 }
 
@@ -67,6 +69,7 @@ impl Bucket {
         }
     }
 
+    /// The bucket's name as the CLI and the API take it: `day`, `week`, `month`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Day => "day",
@@ -86,10 +89,12 @@ pub struct TimelineRequest {
     /// buckets) instead of filtering; without them the buckets span the dated matches.
     /// `sites` and `langs` also narrow "all articles", the collection the shares are of.
     pub filters: Filters,
+    /// The buckets' width.
     pub by: Bucket,
 }
 
 impl TimelineRequest {
+    /// One series per query, in buckets of `by`, with no filters.
     pub fn new(series: Vec<String>, by: Bucket) -> Self {
         Self {
             series,
@@ -102,7 +107,9 @@ impl TimelineRequest {
 /// Counts per bucket for every series, and for all articles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Timeline {
+    /// The buckets' width.
     pub by: Bucket,
+    /// One per query asked for, in the order asked.
     pub series: Vec<TimelineSeries>,
     /// In date order, contiguous, covering the range asked for (or the dated matches).
     pub buckets: Vec<TimelineBucket>,

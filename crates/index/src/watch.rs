@@ -73,6 +73,7 @@ fn empty_query(query: &str) -> Error {
 /// A match of a saved search, with when it arrived.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArrivedHit {
+    /// The hit, as a search shows it (its fields flattened into this one's).
     #[serde(flatten)]
     pub hit: SearchHit,
     /// When the article first entered the archive.
@@ -88,6 +89,7 @@ pub struct ArrivedMatches {
     pub total: usize,
     /// In arrival order.
     pub hits: Vec<ArrivedHit>,
+    /// Things worth telling the user about the query.
     pub notes: Vec<String>,
 }
 
@@ -181,6 +183,7 @@ impl Arrivals<'_> {
         self.segments.iter().map(Vec::len).sum()
     }
 
+    /// Whether no article arrived after the point asked for.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -3,6 +3,9 @@
 //! case and accent oddities, purely negative and wildcard queries. Each test names the bug it
 //! pins.
 
+// A test's unwrap is its assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, TimeZone, Utc};
 use newsdex_index::{
     ArticleIndex, Config, Error, Filters, PersonsRequest, SearchRequest, SearchResults, Sort,

@@ -1,6 +1,9 @@
 //! Search behaviour on a small fixed corpus: every operator and filter, folding, stemming,
 //! the typo fallback, facets, paging, near-duplicates, highlights, persons and errors.
 
+// A test's unwrap is its assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, TimeZone, Utc};
 use newsdex_index::{
     ArticleIndex, Config, Error, Filters, PersonsRequest, SearchRequest, SearchResults, Sort,

@@ -32,7 +32,9 @@ use crate::{Error, Result};
 /// groups in archive order without analysing the bodies again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DupKey {
+    /// The body's shingle fingerprint (`None` when the body is too short to compare).
     pub fingerprint: Option<[u64; 2]>,
+    /// The day of publication, in days since 1970-01-01 (UTC), if it has a date.
     pub day: Option<i64>,
 }
 
@@ -61,6 +63,7 @@ impl DupKey {
 pub struct DupGroups(DupIndex);
 
 impl DupGroups {
+    /// No groups yet, for assigning in archive order.
     pub fn new() -> Self {
         Self::default()
     }
@@ -75,15 +78,20 @@ impl DupGroups {
 /// A live document of a shard: its article's URL and near-duplicate group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShardDocument {
+    /// The URL the article is indexed under.
     pub url: String,
+    /// Its near-duplicate group, as the shard assigned it.
     pub group: u64,
 }
 
 /// An article to put into the merged index in place of what the shards hold for its URL.
 #[derive(Debug, Clone)]
 pub struct Replacement {
+    /// The article, its `url` the key it replaces.
     pub article: Article,
+    /// The persons it names.
     pub persons: Vec<Person>,
+    /// Its near-duplicate group in the merged index.
     pub group: u64,
 }
 
