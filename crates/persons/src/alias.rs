@@ -226,10 +226,12 @@ impl AliasTable {
         words.len() == 1 && matches!(self.single.get(&words[0]), Some(None))
     }
 
+    /// How many persons the directory holds (canonical names).
     pub fn len(&self) -> usize {
         self.persons.len()
     }
 
+    /// Whether it holds no person at all.
     pub fn is_empty(&self) -> bool {
         self.persons.is_empty()
     }

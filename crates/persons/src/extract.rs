@@ -85,6 +85,7 @@ impl Extractor {
     }
 
     /// The committed model with the given settings.
+    #[allow(clippy::expect_used)]
     pub fn with_config(config: Config) -> Self {
         // The embedded model is checked by this crate's tests, so failing here means a broken
         // build, not bad input.

@@ -44,8 +44,11 @@ pub use train::{TrainConfig, TrainReport, TrainedModel, train};
 /// name itself: titles ("Mr", "President") and possessives ("'s") are not part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
+    /// Where the name starts, in characters.
     pub start: usize,
+    /// Where it ends (exclusive), in characters.
     pub end: usize,
+    /// The name as written there.
     pub text: String,
 }
 
@@ -54,6 +57,7 @@ pub struct Mention {
 pub struct Person {
     /// Canonical name: the fullest form used in the text, titles and possessives removed.
     pub name: String,
+    /// Every mention that resolved to this person, in text order.
     pub mentions: Vec<Mention>,
 }
 

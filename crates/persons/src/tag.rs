@@ -7,9 +7,13 @@ use crate::Extractor;
 /// One mention: the canonical name it resolved to and where it is (character offsets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaggedMention {
+    /// The canonical name the mention resolved to in that text.
     pub name: String,
+    /// Where the name starts, in characters.
     pub start: usize,
+    /// Where it ends (exclusive), in characters.
     pub end: usize,
+    /// The name as written (titles and possessives left out).
     pub text: String,
 }
 

@@ -35,6 +35,7 @@ pub struct TrainConfig {
     /// features (document-level consistency, learned). Its training input comes from
     /// first-stage models that did not see the document (`folds`-fold jackknife).
     pub stacked: bool,
+    /// How many parts the jackknife of `stacked` splits the documents into.
     pub folds: usize,
     /// Words seen fewer times than this in the training data get no weights of their own.
     pub vocabulary_min: u32,
@@ -75,8 +76,11 @@ impl Default for TrainConfig {
 /// What training saw and how it went.
 #[derive(Debug, Clone, Default)]
 pub struct TrainReport {
+    /// Training documents prepared (the snippets cut from them included).
     pub documents: usize,
+    /// Sentences they were split into.
     pub sentences: usize,
+    /// Tokens in those sentences.
     pub tokens: usize,
     /// Gold entities whose edges fall inside a token of ours (they are trained as the tokens
     /// they overlap).
@@ -96,7 +100,9 @@ pub struct TrainReport {
 /// A trained model, as the bytes of its file.
 #[derive(Debug, Clone)]
 pub struct TrainedModel {
+    /// The model file, as `Extractor::from_model_bytes` reads it.
     pub bytes: Vec<u8>,
+    /// What training saw and how it went.
     pub report: TrainReport,
 }
 
