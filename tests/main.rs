@@ -3,7 +3,10 @@
 //!
 //! One test binary (built as part of `crates/cli`, so Cargo always builds the current
 //! `newsdex` first and hands it over in `CARGO_BIN_EXE_newsdex`), with one module per area.
-#![allow(clippy::print_stderr)] // notices for checks that cannot run on this machine
+#![allow(clippy::print_stderr)]
+// notices for checks that cannot run on this machine
+// A test's unwrap is its assertion (helpers in `support` included).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

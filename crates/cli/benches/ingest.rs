@@ -7,6 +7,8 @@
 //! largest peak RSS seen, and the largest anonymous (heap) RSS sampled, which leaves out the
 //! index files the process maps. `NEWSDEX_BENCH_PAGES=500,2000` changes the counts.
 
+// A benchmark's setup failing is a broken bench, not bad input: unwrapping says where.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(clippy::print_stdout)]
 
 // The end-to-end tests' helpers: a local server for the fake hosts.

@@ -80,7 +80,9 @@ enum Command {
 /// How a run ended, as an exit code: 0 all good, 1 some inputs failed, 2 the command failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
+    /// Everything was done (exit code 0); inputs deliberately skipped count as done.
     Success,
+    /// Some inputs failed and the rest were processed (exit code 1).
     Failure,
 }
 
