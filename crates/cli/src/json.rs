@@ -11,7 +11,7 @@
 //! alphabetical order: that is the order they have always been written in (the documents were
 //! built as `serde_json::Value`s, whose maps are sorted), so a script comparing bytes sees no
 //! change. Documents declared here list their fields in that order; those that hold the
-//! library's own types (an [`Article`](newsdex_types::Article), a
+//! library's own types (an [`Article`], a
 //! [`Person`](newsdex_persons::Person)) write them through [`Sorted`]. [`Tagged`] was always a
 //! struct, written in the order of its fields, and still is.
 
