@@ -12,6 +12,26 @@ const PRESCAN_BYTES: usize = 1024;
 /// How many leading bytes the UTF-16 sniff looks at.
 const SNIFF_BYTES: usize = 4096;
 
+/// Binary, not text: more than one byte in this many is a byte text never holds. Random and
+/// compressed data have about one in ten; a text page with stray control bytes far fewer.
+const BINARY_ONE_IN: usize = 32;
+
+/// UTF-16 without a BOM is judged on at least this many code units: fewer say nothing.
+const MIN_UTF16_UNITS: usize = 4;
+
+/// In UTF-16 markup, at least one code unit in this many has a zero high byte (ASCII: the
+/// tags alone are more than that) ...
+const UTF16_ASCII_ONE_IN: usize = 4;
+
+/// ... and the other byte of a unit is zero at most once per this many ASCII units (text,
+/// not 16-bit samples of a quiet sound, which are zero on both sides).
+const UTF16_OTHER_ZERO_ONE_IN: usize = 16;
+
+/// A body that is not valid UTF-8 is still decoded as UTF-8 when it holds at least this many
+/// valid non-ASCII characters per corrupt sequence: a UTF-8 page cut or spliced, where
+/// decoding it all in a legacy encoding would garble every character instead of a few.
+const UTF8_CHARS_PER_INVALID: usize = 20;
+
 /// The compressed format `body` is in, by its magic number: gzip (`1f 8b`, a saved
 /// `.html.gz` or a body stored still content-encoded), zstd, xz or bzip2. The cleaner does not
 /// decompress: the caller knows where the bytes came from and how large they may grow.
@@ -54,7 +74,7 @@ pub(crate) fn looks_binary(body: &[u8]) -> bool {
     };
     let text = &body[..=last];
     let binary = text.iter().filter(|&&b| binary_byte(b)).count();
-    binary * 32 > text.len()
+    binary * BINARY_ONE_IN > text.len()
 }
 
 /// UTF-16 without a byte order mark, told by its bytes: markup is ASCII, so in UTF-16LE at
@@ -66,7 +86,7 @@ pub(crate) fn looks_binary(body: &[u8]) -> bool {
 fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
     let head = &body[..body.len().min(SNIFF_BYTES) & !1];
     let units = head.len() / 2;
-    if units < 4 {
+    if units < MIN_UTF16_UNITS {
         return None;
     }
     let zeros = |high: usize| head.chunks_exact(2).filter(|u| u[high] == 0).count();
@@ -76,14 +96,14 @@ fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
     } else {
         (UTF_16BE, 0, even, odd)
     };
-    if ascii * 4 < units || other * 16 > ascii {
+    if ascii * UTF16_ASCII_ONE_IN < units || other * UTF16_OTHER_ZERO_ONE_IN > ascii {
         return None;
     }
     let binary = head
         .chunks_exact(2)
         .filter(|u| u[high] == 0 && binary_byte(u[1 - high]))
         .count();
-    (binary * 32 <= ascii).then_some(encoding)
+    (binary * BINARY_ONE_IN <= ascii).then_some(encoding)
 }
 
 /// Decodes `body` to a string, borrowed when the body is UTF-8 already (no copy of a large
@@ -149,7 +169,7 @@ fn mostly_utf8(body: &[u8]) -> bool {
         multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         invalid += usize::from(!chunk.invalid().is_empty());
     }
-    invalid == 0 || multibyte >= 20 * invalid
+    invalid == 0 || multibyte >= UTF8_CHARS_PER_INVALID * invalid
 }
 
 fn detect(body: &[u8], tld: Option<&str>) -> &'static Encoding {

@@ -1,21 +1,34 @@
 //! Language: from the page's markup when it says, else detected from the article text.
 
+/// A language subtag is two letters (ISO 639-1) or three (ISO 639-2/3, for languages without
+/// a two-letter code); anything else in `lang=` is not a language.
+const SUBTAG_LETTERS: std::ops::RangeInclusive<usize> = 2..=3;
+
+/// Characters of the text given to detection: a thousand or so decide as well as the whole
+/// text, at a fraction of the cost.
+const DETECT_CHARS: usize = 1500;
+
+/// Below this many bytes of text, a guess whatlang itself calls unreliable is not given:
+/// a short text (a caption, a teaser) can look like many languages. Longer texts keep
+/// whatlang's best guess even when it calls it unreliable.
+const MIN_UNRELIABLE_BYTES: usize = 200;
+
 /// Normalises a markup language tag (`en-GB`, `EN_us`, `de`) to its ISO 639-1 primary subtag.
 pub(crate) fn normalise_tag(tag: &str) -> Option<String> {
     let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-    let ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let ok =
+        SUBTAG_LETTERS.contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
     ok.then_some(primary)
 }
 
 /// Detects the language of `text`, as an ISO 639-1 code where one exists (else 639-3).
 pub(crate) fn detect(text: &str) -> Option<String> {
-    // A thousand or so characters decide as well as the whole text, at a fraction of the cost.
-    let sample = match text.char_indices().nth(1500) {
+    let sample = match text.char_indices().nth(DETECT_CHARS) {
         Some((cut, _)) => &text[..cut],
         None => text,
     };
     let info = whatlang::detect(sample)?;
-    if !info.is_reliable() && sample.len() < 200 {
+    if !info.is_reliable() && sample.len() < MIN_UNRELIABLE_BYTES {
         return None;
     }
     let code = info.lang().code();

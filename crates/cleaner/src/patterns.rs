@@ -129,6 +129,45 @@ impl std::fmt::Debug for Patterns {
 /// engine then gave up on it for a backtracker that is several times slower per line.
 const DFA_CACHE: usize = 16 << 20;
 
+/// The numbers of the wording checks. Most are the lengths (in characters) up to which a line
+/// is judged by its wording, by the kind of line: a pattern that marks a short line as
+/// boilerplate would also match inside prose, so each kind is looked for only in lines no
+/// longer than that kind ever is.
+mod tuning {
+    /// Readability's class weight: a class or id that says "content" adds this to an
+    /// element's score, one that says "sidebar" or "comment" takes it away.
+    pub(super) const CLASS_WEIGHT: i32 = 25;
+    /// A section label ("Kontakt:", "About the author") is a few words (in bytes, not
+    /// characters).
+    pub(super) const APPENDIX_LABEL_CHARS: usize = 60;
+    /// A byline or time stamp line ("Updated: 12.12.2022, 08:30 Uhr") fits on one short line.
+    pub(super) const META_LINE_CHARS: usize = 80;
+    /// ... and a label beside a time stamp ("2021-10-16 | Botschaft") is a short phrase: at
+    /// most this many characters ...
+    pub(super) const META_LABEL_CHARS: usize = 30;
+    /// ... and this many words.
+    pub(super) const META_LABEL_WORDS: usize = 3;
+    /// Page chrome ("Share this", "Skip to content") is a button's or a link's text.
+    pub(super) const CHROME_LINE_CHARS: usize = 80;
+    /// A photo or agency credit alone ("Photo: Reuters/Jane Doe").
+    pub(super) const CREDIT_ONLY_CHARS: usize = 160;
+    /// A "Read more:" lead whose line is at least this share links is a link list, whatever
+    /// its length ...
+    pub(super) const LINK_LEAD_SHARE: f32 = 0.5;
+    /// ... and one ending in `:` or `|` (the headline follows as a link) is one up to this
+    /// length.
+    pub(super) const LINK_LEAD_CHARS: usize = 200;
+    /// Newsletter, app and cookie plugs and paywall notices: a few sentences of pitch.
+    pub(super) const PLUG_CHARS: usize = 320;
+    /// A blog engine's publication record ("This entry was posted in ... Bookmark the
+    /// permalink") can list many tags and categories.
+    pub(super) const RECORD_CHARS: usize = 1000;
+    /// Wire copy's closing credits ("Reporting by ...; Editing by ...") name a few people.
+    pub(super) const CREDIT_LINE_CHARS: usize = 400;
+    /// A name in those credits is at most this many words ("Maria Clara dos Santos Lima").
+    pub(super) const CREDIT_NAME_WORDS: usize = 5;
+}
+
 fn re(pattern: &str) -> Regex {
     // The patterns are constants of this module; a test compiles every one of them.
     regex::RegexBuilder::new(pattern)
@@ -226,16 +265,16 @@ impl Patterns {
         }
     }
 
-    /// Whether a short line is only a byline or only a time stamp ("Updated: 12.12.2022, 08:30 Uhr").
     /// Whether a line is the label of a section appended to the story ("Kontakt:", "About
     /// the author", "Originalpublikation").
     pub fn is_appendix_label(&self, text: &str) -> bool {
-        text.len() <= 60 && APPENDIX_LABEL.is_match(text.trim())
+        text.len() <= tuning::APPENDIX_LABEL_CHARS && APPENDIX_LABEL.is_match(text.trim())
     }
 
+    /// Whether a short line is only a byline or only a time stamp ("Updated: 12.12.2022, 08:30 Uhr").
     pub fn is_meta_line(&self, text: &str) -> bool {
         let len = text.chars().count();
-        if len > 80 {
+        if len > tuning::META_LINE_CHARS {
             return false;
         }
         if BYLINE_LINE.is_match(text) {
@@ -250,8 +289,8 @@ impl Patterns {
             && parts.iter().any(|p| self.is_date_line(p))
             && parts.iter().all(|p| {
                 self.is_date_line(p)
-                    || (p.chars().count() <= 30
-                        && p.split_whitespace().count() <= 3
+                    || (p.chars().count() <= tuning::META_LABEL_CHARS
+                        && p.split_whitespace().count() <= tuning::META_LABEL_WORDS
                         && !p.contains(['.', '!', '?', ',']))
             })
     }
@@ -391,7 +430,7 @@ impl Patterns {
                     parts |= name_flags & !flag::ARTICLE_BODY;
                 }
             }
-            weight += 25 * (i32::from(positive) - i32::from(negative));
+            weight += tuning::CLASS_WEIGHT * (i32::from(positive) - i32::from(negative));
         }
         let key = if class.is_empty() {
             0
@@ -411,10 +450,10 @@ impl Patterns {
     /// of its characters inside links.
     pub fn is_boilerplate_text(&self, text: &str, link_share: f32) -> bool {
         let len = text.chars().count();
-        if len <= 80 && CHROME_LINE.is_match(text) {
+        if len <= tuning::CHROME_LINE_CHARS && CHROME_LINE.is_match(text) {
             return true;
         }
-        if len <= 160 && is_credit_only(text) {
+        if len <= tuning::CREDIT_ONLY_CHARS && is_credit_only(text) {
             return true;
         }
         if let Some(m) = LINK_LEAD.find(text) {
@@ -422,19 +461,20 @@ impl Patterns {
             let rest = text[m.end()..].trim();
             let lead_is_whole = rest.is_empty();
             if lead_is_whole
-                || link_share >= 0.5
-                || (len <= 200 && m.as_str().trim_end().ends_with([':', '：', '|', '»', '>']))
+                || link_share >= tuning::LINK_LEAD_SHARE
+                || (len <= tuning::LINK_LEAD_CHARS
+                    && m.as_str().trim_end().ends_with([':', '：', '|', '»', '>']))
             {
                 return true;
             }
         }
-        if len <= 320 && (PLUG.is_match(text) || NOTICE.is_match(text)) {
+        if len <= tuning::PLUG_CHARS && (PLUG.is_match(text) || NOTICE.is_match(text)) {
             return true;
         }
-        if len <= 1000 && RECORD.is_match(text) {
+        if len <= tuning::RECORD_CHARS && RECORD.is_match(text) {
             return true;
         }
-        len <= 400 && self.is_credit_line(text)
+        len <= tuning::CREDIT_LINE_CHARS && self.is_credit_line(text)
     }
 
     /// Wire copy's closing credits, "Reporting by Pavel Polityuk and Olena Harmash in Kyiv;
@@ -460,7 +500,7 @@ impl Patterns {
                 .flat_map(|p| p.split(" in "))
                 .all(|name| {
                     let words: Vec<&str> = name.split_whitespace().collect();
-                    words.len() <= 5
+                    words.len() <= tuning::CREDIT_NAME_WORDS
                         && words.iter().all(|w| {
                             w.chars().next().is_some_and(|c| !c.is_lowercase())
                                 || [
