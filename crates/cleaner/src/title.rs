@@ -8,6 +8,31 @@ use crate::dom::{Doc, Kind};
 use crate::extract;
 use crate::meta::{self, JsonLd};
 
+/// The numbers of title finding, by phase. Those marked "Readability" are Mozilla
+/// Readability's (`_getArticleTitle`, `_getJSONLD`), whose title rules this follows.
+mod tuning {
+    /// Clues: the page's first this many `<h1>`s are compared with title parts (a page has
+    /// one headline; later `<h1>`s are teasers and widgets).
+    pub(super) const HEADINGS: usize = 3;
+    /// Naming the site: a name shorter than this many letters and digits is compared only
+    /// whole, since "AP" or "FT" would begin many words ...
+    pub(super) const MIN_PREFIX_CHARS: usize = 3;
+    /// ... and a shorter name must cover at least one part in this many of the longer one
+    /// ("Mirror" in "Mirror Online").
+    pub(super) const PREFIX_SHARE_ONE_IN: usize = 2;
+    /// A domain ending ("Salon.com", "Le Monde.fr") is 2 to 6 lowercase letters.
+    pub(super) const TLD_LETTERS: std::ops::RangeInclusive<usize> = 2..=6;
+    /// JSON-LD `headline` or `name`: the one whose words are more than this similar to the
+    /// `<title>`'s is the headline (Readability).
+    pub(super) const COVERS_TITLE: f32 = 0.75;
+    /// Cutting `<title>`: a part before the separator of fewer words than this is the site,
+    /// so the part after the first separator is taken ("Site | Title"; Readability) ...
+    pub(super) const MIN_HEAD_WORDS: usize = 3;
+    /// ... and a result of at most this many words is too short to be the headline, so the
+    /// whole `<title>` is kept (Readability).
+    pub(super) const MAX_SHORT_WORDS: usize = 4;
+}
+
 /// Separators between a headline and the site, section or author parts around it.
 const SEPARATORS: &[&str] = &[
     " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " \\ ", " / ", " > ", " ｜ ", "｜",
@@ -57,7 +82,7 @@ impl TitleClues {
             .blocks
             .iter()
             .filter(|b| b.kind == Kind::Heading(1))
-            .take(3)
+            .take(tuning::HEADINGS)
             .map(|b| extract::words(&b.text))
             .filter(|w| !w.is_empty())
             .collect();
@@ -81,7 +106,9 @@ impl TitleClues {
                 } else {
                     (site, &key, m, n)
                 };
-                ns >= 3 && 2 * ns >= nl && long.starts_with(short.as_str())
+                ns >= tuning::MIN_PREFIX_CHARS
+                    && tuning::PREFIX_SHARE_ONE_IN * ns >= nl
+                    && long.starts_with(short.as_str())
             })
     }
 
@@ -107,7 +134,8 @@ pub(crate) fn headline(doc: &Doc, ld: &JsonLd, clues: &TitleClues, keep_declared
     let article_title = match (&article_title, &ld.alt_title, &doc.head.title) {
         (Some(headline), Some(name), Some(document)) => {
             let document = extract::words(&title_from_document(document, site_name));
-            let covers = |t: &str| extract::similarity(&extract::words(t), &document) > 0.75;
+            let covers =
+                |t: &str| extract::similarity(&extract::words(t), &document) > tuning::COVERS_TITLE;
             Some(if covers(headline) && !covers(name) {
                 headline.clone()
             } else {
@@ -257,7 +285,7 @@ fn site_key(name: &str) -> String {
         match s.rsplit_once('.') {
             Some((head, tld))
                 if !head.is_empty()
-                    && (2..=6).contains(&tld.len())
+                    && tuning::TLD_LETTERS.contains(&tld.len())
                     && tld.chars().all(|c| c.is_ascii_lowercase()) =>
             {
                 head
@@ -309,7 +337,7 @@ pub(crate) fn title_from_document(raw: &str, site_name: Option<&str>) -> String 
     }
     let words = |s: &str| s.split_whitespace().count();
     let mut current = head.to_owned();
-    if words(&current) < 3 {
+    if words(&current) < tuning::MIN_HEAD_WORDS {
         // "Site | Title": the part after the first separator.
         if let Some((first_at, first_sep)) = seps
             .iter()
@@ -324,7 +352,7 @@ pub(crate) fn title_from_document(raw: &str, site_name: Option<&str>) -> String 
         .split_whitespace()
         .filter(|w| !["|", "-", "–", "—", "\\", "/", ">", "»", "::", "·"].contains(w))
         .count();
-    if words(&current) <= 4
+    if words(&current) <= tuning::MAX_SHORT_WORDS
         && (!hierarchical || words(&current) != stripped_words.saturating_sub(1))
     {
         return original;
