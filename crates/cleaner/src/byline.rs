@@ -5,6 +5,32 @@
 use crate::dom::{Doc, flag};
 use crate::meta::clean_text;
 
+/// The numbers of byline reading, by phase.
+mod tuning {
+    /// Splitting: a name longer than this many bytes is a sentence or a whole box, not a name.
+    pub(super) const MAX_NAME_BYTES: usize = 80;
+    /// A person's or agency's name is at most this many words ("Maria Clara dos Santos Lima").
+    pub(super) const MAX_NAME_WORDS: usize = 5;
+    /// A one-word "name" longer than this with a dot inside is a domain ("blog.example.com");
+    /// shorter ones are initials or agencies ("A.B.", "n.tv").
+    pub(super) const MAX_DOTTED_NAME_BYTES: usize = 4;
+    /// More digits than this and a credit is a phone number, a date or an address, not a role.
+    pub(super) const MAX_ROLE_DIGITS: usize = 3;
+    /// "Surname, Given" (a bibliographic citation) has one to this many given names.
+    pub(super) const MAX_GIVEN_NAMES: usize = 3;
+    /// A name of two words or more in capitals, with at least this many letters, is shouted
+    /// ("GILLIAN MOHNEY") and
+    /// title-cased; shorter ones are agencies ("AP", "AFP") and stay as they are.
+    pub(super) const MIN_SHOUTED_LETTERS: usize = 6;
+    /// A byline box holding more than this many characters is a page or article container
+    /// whose class mentions an author: the bylines inside it are read one by one instead.
+    pub(super) const MAX_BOX_CHARS: usize = 300;
+}
+
+/// The last this many of [`AUTHOR_LEADS`] join names ("with", "and") rather than open a
+/// byline: a line starting with one is not a byline by that alone.
+const JOINING_LEADS: usize = 5;
+
 /// Words that introduce the authors; stripped.
 const AUTHOR_LEADS: &[&str] = &[
     "by ",
@@ -94,7 +120,7 @@ pub(crate) fn bibliographic_people(value: &str) -> Vec<String> {
         let (surname, given) = (surname.trim(), given.trim());
         let single_pair = !given.contains([',', ';', '&'])
             && !surname.contains(char::is_whitespace)
-            && (1..=3).contains(&given.split_whitespace().count())
+            && (1..=tuning::MAX_GIVEN_NAMES).contains(&given.split_whitespace().count())
             && !is_role(given)
             && !given.to_lowercase().contains(" and ");
         if single_pair && !surname.is_empty() {
@@ -130,7 +156,7 @@ fn strip_lead(text: &str) -> Option<&str> {
 fn has_lead(line: &str) -> bool {
     let lower = line.trim_start().to_lowercase();
     lower == "by"
-        || AUTHOR_LEADS[..AUTHOR_LEADS.len() - 5]
+        || AUTHOR_LEADS[..AUTHOR_LEADS.len() - JOINING_LEADS]
             .iter()
             .any(|lead| lower.starts_with(lead))
 }
@@ -168,7 +194,7 @@ fn people(byline: &str, strict: bool) -> People {
                 .trim()
                 .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
                 .trim();
-            if name.is_empty() || name.len() > 80 {
+            if name.is_empty() || name.len() > tuning::MAX_NAME_BYTES {
                 continue;
             }
             if strict && is_chrome(name) {
@@ -207,7 +233,7 @@ fn people(byline: &str, strict: bool) -> People {
 fn title_case_shouted(name: &str) -> String {
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
     let shouted = name.split_whitespace().count() >= 2
-        && letters >= 6
+        && letters >= tuning::MIN_SHOUTED_LETTERS
         && !name.chars().any(char::is_lowercase)
         && name.chars().any(char::is_uppercase);
     if !shouted {
@@ -306,13 +332,13 @@ fn is_chrome(part: &str) -> bool {
 /// count as capitalised), no domain names.
 fn looks_like_name(name: &str) -> bool {
     let words: Vec<&str> = name.split_whitespace().collect();
-    if words.is_empty() || words.len() > 5 {
+    if words.is_empty() || words.len() > tuning::MAX_NAME_WORDS {
         return false;
     }
     // Domains ("blog.example.com") are not people.
     if words.len() == 1
         && words[0].matches('.').count() >= 1
-        && words[0].len() > 4
+        && words[0].len() > tuning::MAX_DOTTED_NAME_BYTES
         && !words[0].ends_with('.')
     {
         return false;
@@ -387,7 +413,7 @@ fn is_role(s: &str) -> bool {
         })
         || s.contains('@')
         || s.starts_with("http")
-        || s.chars().filter(|c| c.is_ascii_digit()).count() > 3
+        || s.chars().filter(|c| c.is_ascii_digit()).count() > tuning::MAX_ROLE_DIGITS
 }
 
 /// "Sophie Huskisson Political Reporter" -> "Sophie Huskisson".
@@ -437,7 +463,7 @@ pub(crate) fn markup_authors(doc: &Doc) -> Vec<String> {
         let chars = text.chars().count();
         // A long "byline" is a page or article container whose class mentions an author:
         // the bylines inside it are read one by one.
-        if chars == 0 || chars > 300 {
+        if chars == 0 || chars > tuning::MAX_BOX_CHARS {
             i += 1;
             continue;
         }
