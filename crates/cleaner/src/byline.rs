@@ -19,8 +19,8 @@ mod tuning {
     /// "Surname, Given" (a bibliographic citation) has one to this many given names.
     pub(super) const MAX_GIVEN_NAMES: usize = 3;
     /// A name of two words or more in capitals, with at least this many letters, is shouted
-    /// ("GILLIAN MOHNEY") and
-    /// title-cased; shorter ones are agencies ("AP", "AFP") and stay as they are.
+    /// ("GILLIAN MOHNEY") and title-cased; shorter ones are agencies ("AP", "AFP") and stay
+    /// as they are.
     pub(super) const MIN_SHOUTED_LETTERS: usize = 6;
     /// A byline box holding more than this many characters is a page or article container
     /// whose class mentions an author: the bylines inside it are read one by one instead.

@@ -10,6 +10,23 @@ use crate::patterns::{ClassCache, Patterns};
 /// "No element": the parent of the root, the end of a sibling chain.
 pub(crate) const NONE: u32 = u32::MAX;
 
+/// How much of each kind of clue one page may give: a real page has a few of each, and a
+/// hostile one must not make the cleaner collect (and later compare) millions.
+mod caps {
+    /// Byline elements whose text is captured at the same time (they nest at most a few
+    /// deep on real pages).
+    pub(super) const OPEN_BYLINES: usize = 8;
+    /// Bytes captured of one byline: a byline is a line, and the longest real bylines
+    /// (several authors with their roles) stay well under this.
+    pub(super) const BYLINE_CHARS: usize = 600;
+    /// Bylines kept per page.
+    pub(super) const BYLINES: usize = 64;
+    /// `rel=tag` links kept per page (a tag cloud beyond that adds nothing).
+    pub(super) const TAG_LINKS: usize = 64;
+    /// Meta tags kept per page (news pages have a few dozen).
+    pub(super) const METAS: usize = 512;
+}
+
 /// The tags that extraction treats differently; everything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tag {
@@ -653,7 +670,7 @@ impl<'p> Builder<'p> {
         if tag == Tag::Body && self.body == NONE {
             self.body = index;
         }
-        if flags & flag::BYLINE != 0 && self.captures.len() < 8 {
+        if flags & flag::BYLINE != 0 && self.captures.len() < caps::OPEN_BYLINES {
             self.captures.push((index, String::new()));
         }
         self.open.push(index);
@@ -758,7 +775,7 @@ impl<'p> Builder<'p> {
                 } else {
                     start
                 };
-                if frame.tag_link && self.head.tag_links.len() < 64 {
+                if frame.tag_link && self.head.tag_links.len() < caps::TAG_LINKS {
                     self.head
                         .tag_links
                         .push(self.cur.text[start..].trim().to_owned());
@@ -792,7 +809,7 @@ impl<'p> Builder<'p> {
         }
         if self.captures.last().is_some_and(|(e, _)| *e == frame.elem)
             && let Some((elem, text)) = self.captures.pop()
-            && self.head.bylines.len() < 64
+            && self.head.bylines.len() < caps::BYLINES
         {
             self.head.bylines.push((elem, text));
         }
@@ -833,7 +850,7 @@ impl<'p> Builder<'p> {
         }
         for (_, captured) in &mut self.captures {
             for c in text.chars() {
-                if captured.len() >= 600 {
+                if captured.len() >= caps::BYLINE_CHARS {
                     break;
                 }
                 if crate::controls::unwanted(c) && !c.is_whitespace() {
@@ -995,7 +1012,7 @@ impl<'p> Builder<'p> {
     fn meta_pair(&mut self, name: &str, content: &str) {
         let mut content = content.trim().to_owned();
         crate::controls::line(&mut content);
-        if !content.is_empty() && self.head.metas.len() < 512 {
+        if !content.is_empty() && self.head.metas.len() < caps::METAS {
             self.head.metas.push((name.to_ascii_lowercase(), content));
         }
     }

@@ -237,6 +237,10 @@ const MAX_FORMATTING_WITH_ATTRIBUTES: usize = 256;
 /// as the page.
 const MAX_ATTRIBUTE: usize = 64 * 1024;
 
+/// The copy stops at the markup budget, but the token that crosses it is copied whole: this
+/// much room beyond the budget is reserved with it, so that the copy is allocated once.
+const RESERVE_SLACK: usize = 1024;
+
 /// Returns `html` without script and style bodies, comments and unread attributes, with
 /// elements nested deeper than `budget.max_depth` unwrapped, and cut where it passes the
 /// budget's size or text: one linear pass, which copies nothing when nothing is dropped.
@@ -246,7 +250,9 @@ pub(crate) fn prepare(html: &str, budget: &Budget) -> Prepared {
         html,
         out: String::new(),
         copied: 0,
-        reserve: html.len().min(budget.max_bytes.saturating_add(1024)),
+        reserve: html
+            .len()
+            .min(budget.max_bytes.saturating_add(RESERVE_SLACK)),
     };
     let mut slim = String::new();
     let mut depth = 0usize;
@@ -552,7 +558,8 @@ fn slim_tag(tag: &str, name_end: usize, out: &mut String) -> bool {
 /// A whole, ordinary comment (`<!-- ... -->`): not `<!-->` or `<!--->`, which end at once, and
 /// not one holding `--!>`, which ends a comment early.
 fn droppable_comment(token: &[u8]) -> bool {
-    token.len() >= 7
+    // The shortest whole comment is `<!---->`.
+    token.len() >= b"<!---->".len()
         && token.starts_with(b"<!--")
         && token.ends_with(b"-->")
         && !token.starts_with(b"<!-->")
