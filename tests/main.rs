@@ -21,6 +21,7 @@ mod hardening_disk;
 mod hardening_search;
 mod help;
 mod multilingual;
+mod person_spellings;
 mod pipeline;
 mod search;
 mod serve;

@@ -157,9 +157,12 @@ pub struct Search<'a> {
 #[derive(Debug, Serialize)]
 pub struct Hit<'a> {
     pub authors: &'a [String],
+    /// The archive's canonical name of each of `persons`, in the same order.
+    pub canonical_persons: &'a [String],
     pub copies: Vec<HitCopy<'a>>,
     /// Byte ranges of `snippet` that matched.
     pub highlights: &'a [(usize, usize)],
+    /// The persons the article names, as it spells them.
     pub persons: &'a [String],
     #[serde(serialize_with = "rfc3339")]
     pub published: Option<DateTime<Utc>>,
@@ -290,6 +293,7 @@ impl<'a> Hit<'a> {
     fn new(hit: &'a SearchHit) -> Self {
         Self {
             authors: &hit.authors,
+            canonical_persons: &hit.canonical_persons,
             copies: hit
                 .copies
                 .iter()
@@ -379,7 +383,8 @@ mod tests {
             site: "example.org".into(),
             published: date,
             authors: vec!["Ἀλέξανδρος Παπαδόπουλος".into()],
-            persons: vec!["Владимир Зеленский".into(), "马克龙".into()],
+            persons: vec!["Володимир Зеленський".into(), "马克龙".into()],
+            canonical_persons: vec!["Владимир Зеленский".into(), "马克龙".into()],
             score: 1.234_567_8,
             snippet: "Président <b> & «Macron» — नमस्ते".into(),
             highlights: vec![(0, 9)],
@@ -560,7 +565,8 @@ mod tests {
         }
     }
 
-    /// What `search --json` was before it had a type (issue 11), built the way it was.
+    /// What `search --json` was before it had a type (issue 11), built the way it was, with
+    /// the one field added since (`canonical_persons`, issue 12) in the same way.
     fn search_as_it_was(results: &SearchResults, request: &SearchRequest) -> Value {
         let hits: Vec<Value> = results
             .hits
@@ -574,6 +580,7 @@ mod tests {
                     "published": hit.published.map(|date| date.to_rfc3339()),
                     "authors": hit.authors,
                     "persons": hit.persons,
+                    "canonical_persons": hit.canonical_persons,
                     "score": hit.score,
                     "snippet": hit.snippet,
                     "snippet_html": newsdex_index::highlighted_html(&hit.snippet, &hit.highlights),

@@ -122,8 +122,14 @@ pub struct SearchHit {
     pub published: Option<DateTime<Utc>>,
     /// Who it is credited to.
     pub authors: Vec<String>,
-    /// The persons it names, by the archive's canonical names.
+    /// The persons it names, each as this article spells it (its fullest form there:
+    /// "Volodymyr Zelensky" even where the archive mostly writes "Zelenskyy"), one per person
+    /// of the archive; an article naming someone by surname alone shows the archive's full
+    /// name for them.
     pub persons: Vec<String>,
+    /// The archive's canonical name of each of `persons`, in the same order: the identity that
+    /// facets, `person:` and `newsdex persons` count under.
+    pub canonical_persons: Vec<String>,
     /// BM25 score (0 when sorted by date).
     pub score: f32,
     /// Body text around the best matching passage.
@@ -587,11 +593,15 @@ impl ArticleIndex {
             .collect();
         let body_hits = highlights(news, &compiled.body, &article.text, &body_mentions);
         let snippet = highlight::snippet(&article.text, &body_hits, SNIPPET_CHARS);
+        // Two names in one article that the archive knows as one person are listed once,
+        // under the first (the most mentioned).
         let mut names: Vec<String> = Vec::with_capacity(persons.len());
+        let mut canonicals: Vec<String> = Vec::with_capacity(persons.len());
         for person in &persons {
-            let name = people.canonical(&person.name).to_owned();
-            if !names.contains(&name) {
-                names.push(name);
+            let canonical = people.canonical(&person.name);
+            if !canonicals.iter().any(|known| known == canonical) {
+                canonicals.push(canonical.to_owned());
+                names.push(shown_name(&person.name, canonical).to_owned());
             }
         }
         Ok(Some(SearchHit {
@@ -607,6 +617,7 @@ impl ArticleIndex {
             published: article.published,
             authors: article.authors,
             persons: names,
+            canonical_persons: canonicals,
             score: group.score,
             snippet: snippet.text,
             highlights: snippet.highlights,
@@ -815,6 +826,19 @@ impl ArticleIndex {
             || [self.fields.title, self.fields.body]
                 .iter()
                 .any(|field| present(&Term::from_field_text(*field, word)))
+    }
+}
+
+/// How a hit shows a person: as its article spells the name ("Volodymyr Zelensky" where the
+/// archive mostly writes "Zelenskyy"), unless the article gives a single word the archive
+/// resolved to a fuller name ("Starmer" alone, shown as "Keir Starmer"): that is a shorter
+/// reference, not another spelling, and the full name says more.
+fn shown_name<'a>(written: &'a str, canonical: &'a str) -> &'a str {
+    let words = |name: &str| name.split_whitespace().count();
+    if words(written) < 2 && words(canonical) > words(written) {
+        canonical
+    } else {
+        written
     }
 }
 

@@ -716,7 +716,7 @@ fn highlights_cover_stems_folds_phrases_and_persons() {
     assert_eq!(
         hit.persons,
         ["Keir Starmer"],
-        "persons shown by canonical name"
+        "a surname alone is shown by the archive's full name"
     );
 }
 
@@ -969,4 +969,80 @@ fn the_copies_of_an_article_are_its_near_duplicates_elsewhere() {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Issue 12: a hit showed each person under the archive's canonical spelling, not the one its
+/// article uses. Now it shows the article's own, beside the canonical name that `person:` and
+/// the facets group by, in any script.
+#[test]
+fn hits_show_the_articles_spelling_and_facets_group_by_the_archive_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+    let mut writer = index.writer().unwrap();
+    let docs: [(&str, &[&str]); 6] = [
+        ("https://ru.example/1", &["Пётр Толстой"]),
+        ("https://ru.example/2", &["Пётр Толстой"]),
+        ("https://ru.example/3", &["Петр Толстой"]),
+        // Two names the article's resolver left apart that the archive knows as one person.
+        ("https://ru.example/4", &["Петр Толстой", "Толстой"]),
+        ("https://gr.example/1", &["Κυριάκος Μητσοτάκης"]),
+        ("https://gr.example/2", &["ΚΥΡΙΑΚΟΣ ΜΗΤΣΟΤΑΚΗΣ"]),
+    ];
+    for (url, names) in docs {
+        let mut d = doc(url, "Новости · Ειδήσεις", &names.join(". "));
+        d.persons = names;
+        writer.upsert(&article(&d), &persons_of(&d)).unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+
+    // The canonical spelling is the archive's most frequent one (of two as frequent, the first
+    // in code point order); hits keep their own.
+    let found = index
+        .search(&request("person:\"Петр Толстой\"", |r| {
+            r.facets = 5;
+        }))
+        .unwrap();
+    assert_eq!(found.total, 4);
+    let mut shown: Vec<(&str, &[String], &[String])> = found
+        .hits
+        .iter()
+        .map(|h| (h.url.as_str(), &h.persons[..], &h.canonical_persons[..]))
+        .collect();
+    shown.sort();
+    let canonical = ["Петр Толстой".to_owned()];
+    let (yo, ye) = (["Пётр Толстой".to_owned()], ["Петр Толстой".to_owned()]);
+    assert_eq!(
+        shown,
+        [
+            ("https://ru.example/1", &yo[..], &canonical[..]),
+            ("https://ru.example/2", &yo[..], &canonical[..]),
+            ("https://ru.example/3", &ye[..], &canonical[..]),
+            ("https://ru.example/4", &ye[..], &canonical[..]),
+        ]
+    );
+    let facets = found.facets.unwrap().persons;
+    assert_eq!(facets.len(), 1, "{facets:?}");
+    assert_eq!(
+        (facets[0].value.as_str(), facets[0].count),
+        ("Петр Толстой", 4)
+    );
+
+    // Greek: the accented and the capitalised spelling are one person (final sigma and all).
+    let greek = index
+        .search(&request("person:Μητσοτάκης", |r| r.facets = 5))
+        .unwrap();
+    assert_eq!(greek.total, 2);
+    for hit in &greek.hits {
+        let expected = if hit.url.ends_with("/1") {
+            "Κυριάκος Μητσοτάκης"
+        } else {
+            "ΚΥΡΙΑΚΟΣ ΜΗΤΣΟΤΑΚΗΣ"
+        };
+        assert_eq!(hit.persons, [expected], "{}", hit.url);
+        assert_eq!(hit.canonical_persons, greek.hits[0].canonical_persons);
+    }
+    let facets = greek.facets.unwrap().persons;
+    assert_eq!(facets.len(), 1, "{facets:?}");
+    assert_eq!(facets[0].count, 2, "{facets:?}");
 }

@@ -32,12 +32,17 @@ pub fn fold_name(name: &str) -> String {
 
 /// One word's transliteration skeleton: folded letters and digits only, `y` as `i`, a final
 /// `ij` as `i`, doubled letters single. Zelensky, Zelenskyy, Zelenskiy, Zelenskyi and Zelenskij
-/// all become `zelenski`.
+/// all become `zelenski`. Greek final sigma is sigma: folding lower-cases a capital `Σ` one
+/// letter at a time, so "ΜΗΤΣΟΤΑΚΗΣ" ends in `σ` where "Μητσοτάκης" ends in `ς`.
 fn skeleton(word: &str) -> String {
     let mut s: String = word
         .chars()
         .filter(|c| c.is_alphanumeric())
-        .map(|c| if c == 'y' { 'i' } else { c })
+        .map(|c| match c {
+            'y' => 'i',
+            'ς' => 'σ',
+            c => c,
+        })
         .collect();
     if s.ends_with("ij") {
         s.pop();
@@ -266,6 +271,23 @@ mod tests {
             assert_eq!(name_key(v), k, "{v}");
         }
         assert_ne!(name_key("Zelensky"), name_key("Zelenska"));
+    }
+
+    /// Regression (issue 12): a Greek name in capitals was another person than the same name
+    /// in lower case, its last `Σ` folding to `σ` rather than the final `ς`.
+    #[test]
+    fn non_latin_spellings_share_a_key() {
+        for (a, b) in [
+            ("Κυριάκος Μητσοτάκης", "ΚΥΡΙΑΚΟΣ ΜΗΤΣΟΤΑΚΗΣ"),
+            ("Пётр Толстой", "Петр Толстой"),
+            ("Recep Tayyip Erdoğan", "RECEP TAYYIP ERDOGAN"),
+        ] {
+            assert_eq!(name_key(a), name_key(b), "{a} / {b}");
+        }
+        let t = table(&[("Κυριάκος Μητσοτάκης", 3), ("ΚΥΡΙΑΚΟΣ ΜΗΤΣΟΤΑΚΗΣ", 1)]);
+        assert_eq!(t.resolve("Μητσοτάκη"), None, "another word");
+        assert_eq!(t.canonical("ΜΗΤΣΟΤΑΚΗΣ"), "Κυριάκος Μητσοτάκης");
+        assert_eq!(t.len(), 1);
     }
 
     #[test]

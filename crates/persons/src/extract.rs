@@ -6,6 +6,9 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::Error;
+use crate::citation::{
+    citation_lines, initials_end_name, is_abbreviation_like, is_initials, is_journal_word,
+};
 use crate::features::{SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos};
 use crate::lexicon::{HashKeyMap, Lexicon};
 use crate::model::{EMBEDDED, Model, is_inside, kind_of};
@@ -76,6 +79,8 @@ struct Tagged<'t> {
     tags: Vec<u8>,
     /// The tags without the configured person bias, when there is one.
     plain_tags: Option<Vec<u8>>,
+    /// Byte ranges of the lines that are bibliographic references, in order.
+    citations: Vec<Range<usize>>,
 }
 
 impl Extractor {
@@ -196,6 +201,7 @@ impl Extractor {
             sentences: sents,
             tags,
             plain_tags,
+            citations: citation_lines(text),
         }
     }
 
@@ -225,8 +231,12 @@ impl Extractor {
                 || d.infos[r.start].lex.title == 0
                 || surnames.contains_key(&d.infos[r.start].lower_hash())
         });
+        // Before consistency, so that a reference list's "Lee H" makes no "Lee" a name
+        // elsewhere, and after it, for what consistency found inside a reference.
+        spans.retain(|r| !is_citation_span(d, r));
         if self.config.document_consistency {
             self.propagate(d, &mut spans);
+            spans.retain(|r| !is_citation_span(d, r));
         }
         spans
     }
@@ -444,6 +454,73 @@ fn full_name_ends(d: &Tagged<'_>, spans: &[Range<usize>]) -> HashKeyMap<()> {
         .filter(|r| r.len() >= 2 && !d.sinfos[d.sentence_of[r.start] as usize].headline)
         .map(|r| (d.infos[r.end - 1].lower_hash(), ()))
         .collect()
+}
+
+/// Whether a mention is an abbreviated journal title ("N Engl J Med", "Proc Natl Acad Sci U S
+/// A"), anywhere, or, inside a reference line, an author written surname first ("Lee H",
+/// "Thompson" before "RL", "Vance" before ", R.") or any span holding a journal word.
+fn is_citation_span(d: &Tagged<'_>, r: &Range<usize>) -> bool {
+    let word = |i: usize| {
+        let tok = d.tokens[i].text(d.text);
+        tok.chars().any(char::is_alphanumeric).then_some(tok)
+    };
+    let words: Vec<&str> = r.clone().filter_map(word).collect();
+    let journal = words.iter().any(|w| is_journal_word(w));
+    // A journal word beside other abbreviations: "Ng" or "J" alone is someone's name or
+    // initial, "J Infect Dis" is not.
+    if journal && words.len() >= 2 && words.iter().all(|w| is_abbreviation_like(w)) {
+        return true;
+    }
+    let start = d.tokens[r.start].start;
+    let Some(line) = d
+        .citations
+        .binary_search_by(|line| {
+            if line.end < start {
+                std::cmp::Ordering::Less
+            } else if line.start > start {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .ok()
+        .map(|k| &d.citations[k])
+    else {
+        return false;
+    };
+    if journal || words.iter().all(|w| is_abbreviation_like(w)) {
+        return true;
+    }
+    let on_line = |i: usize| {
+        d.tokens
+            .get(i)
+            .filter(|t| t.start >= line.start && t.end <= line.end)
+            .map(|t| t.text(d.text))
+    };
+    let surname_at = |i: usize| {
+        on_line(i).is_some_and(|tok| {
+            tok.starts_with(char::is_uppercase) && tok.chars().any(char::is_lowercase)
+        })
+    };
+    // Initials at `i` after a surname (and perhaps a comma), ending the name: "Lee H",
+    // "Thompson" then "RL", "JC Jr" after "King" (which the tagger took for a title), "S." of
+    // "Lindgren, S. Cold chains"; not "Marcel J. Niekus".
+    let inverted_at = |i: usize| {
+        let surname = i > 0
+            && (surname_at(i - 1) || (i > 1 && on_line(i - 1) == Some(",") && surname_at(i - 2)));
+        if !surname || !on_line(i).is_some_and(is_initials) {
+            return false;
+        }
+        let mut j = i + 1;
+        while on_line(j).is_some_and(is_initials) {
+            j += 1;
+        }
+        initials_end_name(on_line(j), on_line(j + 1))
+    };
+    // "Vance, R.": a surname, a comma and initials with periods.
+    let comma_initials = on_line(r.end) == Some(",")
+        && on_line(r.end + 1).is_some_and(|tok| tok.contains('.') && is_initials(tok));
+    comma_initials || (r.start..=r.end).any(inverted_at)
 }
 
 /// Titles that belong to the name they precede: "Prince Harry" is how the prince is named,

@@ -17,6 +17,7 @@
 
 mod alias;
 mod annotated;
+mod citation;
 mod error;
 mod extract;
 mod features;

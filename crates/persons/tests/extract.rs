@@ -362,3 +362,44 @@ fn random_text_never_panics_and_offsets_stay_valid() {
         }
     }
 }
+
+/// Issue 12: in science and health news the reference list's authors, written surname first
+/// ("Lee H, Kim S"), and abbreviated journal titles ("J Infect Dis", "Natl Acad Sci U S A")
+/// were tagged as persons. The persons of the article's prose stay.
+#[test]
+fn reference_lists_give_no_persons_and_the_prose_keeps_its_own() {
+    let text = "Booster keeps protecting older adults\n\n\
+        Dr Lee Hyun-woo said the findings were encouraging. Lee, who led the trial in Daejeon, \
+        said the next study would follow patients for five years.\n\n\
+        References\n\n\
+        1. Lee H, Okonkwo T, Brandvold S. Antibody decay after a third dose in adults over 70. \
+        J Infect Dis. 2021;224(3):412-420.\n\n\
+        2. Marchetti GF, Oyelaran BA, et al. Waning immunity in care homes. Proc Natl Acad Sci U S A. \
+        2019;116(8):2975-2980.\n\n\
+        3. Szabo K, Tremblay ML. Seasonal patterns of hospital admissions. N Engl J Med 2020; \
+        382: 1187-1199.\n\n\
+        4. Haldane, R., Quispe, T. & Lindgren, S. Cold chains for rural clinics. Vaccine Rev 12, \
+        311–319 (2022).";
+    assert_eq!(names(text), ["Lee Hyun-woo"]);
+}
+
+/// Issue 12: a journal cited by its abbreviated title in running text is not a person; the
+/// person beside it is.
+#[test]
+fn abbreviated_journal_titles_in_prose_are_not_persons() {
+    let text = "The study, published in Proc Natl Acad Sci U S A on Monday, was led by \
+        Ingrid Halvorsen. A second paper in N Engl J Med reached the same conclusion, said \
+        Dr Vivian Ng, a virologist who was not involved.";
+    assert_eq!(names(text), ["Ingrid Halvorsen", "Vivian Ng"]);
+}
+
+/// A reference written with the author's given name first ("More information:" lines) names a
+/// person like any other line, middle initials and all.
+#[test]
+fn a_cited_author_in_the_usual_order_stays_a_person() {
+    let text = "Ancient glue found on a flint tool\n\n\
+        More information: Ingrid B. Halvorsen et al. Birch tar on a flint scraper from the \
+        Baltic seabed, Journal of Coastal Archaeology (2021). DOI: 10.1000/jca.2021.0042";
+    let found = names(text);
+    assert!(found.iter().any(|n| n.ends_with("Halvorsen")), "{found:?}");
+}

@@ -382,9 +382,14 @@ fn hit_markup(hit: &SearchHit) -> Markup {
             p.snippet { (marked(&hit.snippet, &hit.highlights)) }
             @if !hit.persons.is_empty() {
                 div.persons { "persons: "
-                    @for (i, person) in hit.persons.iter().enumerate() {
+                    @for (i, (person, canonical)) in hit.persons.iter().zip(&hit.canonical_persons).enumerate() {
                         @if i > 0 { ", " }
-                        a.person href=(person_href(person)) { (person) }
+                        // Shown as the article spells the name, linked to the archive's person.
+                        @if person == canonical {
+                            a.person href=(person_href(canonical)) { (person) }
+                        } @else {
+                            a.person href=(person_href(canonical)) title=(canonical) { (person) }
+                        }
                     }
                 }
             }
@@ -867,6 +872,8 @@ mod tests {
             published: None,
             authors: vec!["<svg onload=alert(8)>".to_owned()],
             persons: vec!["<img src=x onerror=alert(1)>".to_owned()],
+            // Shown in the link's title when it differs from the article's spelling.
+            canonical_persons: vec!["\"><img src=x onerror=alert(12)>".to_owned()],
             score: 1.0,
             snippet: snippet.to_owned(),
             highlights: Vec::new(),
