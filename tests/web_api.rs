@@ -147,6 +147,25 @@ fn api_stats_is_the_stats_document_and_healthz_says_the_index_is_readable() {
     assert_eq!(health.json()["articles"], cli["articles"]);
 }
 
+/// An archive served without its page store (an index copied on its own) used to answer
+/// `/api/stats` with a 500: it has no stored pages, and its articles still count.
+#[test]
+fn api_stats_counts_no_pages_for_an_index_without_its_page_store() {
+    let archive = archive();
+    let articles = archive.json(&["stats", "--json"])["articles"].clone();
+    for file in ["pages.db", "pages.db-wal", "pages.db-shm"] {
+        let _ = std::fs::remove_file(archive.path().join(file));
+    }
+    let server = Served::start(&archive, &[]);
+    let reply = server.get("/api/stats");
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(reply.json()["pages"], 0);
+    assert_eq!(reply.json()["articles"], articles);
+    let cli = archive.json(&["stats", "--json"]);
+    assert_eq!(cli["pages"], 0);
+    assert_eq!(cli["articles"], articles);
+}
+
 /// The pages without a browser: the person page lists the names and the company a person
 /// keeps, the search page's chips and bars are plain links (so it works without scripts).
 #[test]

@@ -50,6 +50,16 @@ impl DataDir {
         Ok(PageStore::open_read_only(self.store_path())?)
     }
 
+    /// How many pages the page store holds and its size on disk: `(0, 0)` when there is no
+    /// page store, as in an index copied without one, which still serves searches.
+    pub fn stored_pages(&self) -> anyhow::Result<(u64, u64)> {
+        if !self.store_path().exists() {
+            return Ok((0, 0));
+        }
+        let store = self.store_read_only()?;
+        Ok((store.count()?, store.disk_bytes()))
+    }
+
     /// Opens (creating if needed) the page store.
     pub fn store(&self) -> anyhow::Result<PageStore> {
         Ok(PageStore::open(self.store_path())?)

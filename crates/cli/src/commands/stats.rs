@@ -15,12 +15,11 @@ pub struct Args {
 }
 
 pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
-    let store = data_dir.existing()?.store_read_only()?;
+    let (pages, store_bytes) = data_dir.existing()?.stored_pages()?;
     let index = data_dir.index()?;
     let stats = index.stats()?;
-    let pages = store.count()?;
     if args.json {
-        let document = json::Stats::new(&stats, pages, store.disk_bytes());
+        let document = json::Stats::new(&stats, pages, store_bytes);
         println!("{}", serde_json::to_string(&document)?);
     } else {
         println!("data dir:    {}", data_dir.root().display());
@@ -28,7 +27,7 @@ pub fn run(data_dir: &DataDir, args: &Args) -> anyhow::Result<ExitStatus> {
         println!("articles:    {}", stats.articles);
         println!("persons:     {}", stats.persons);
         println!("index size:  {}", human_bytes(stats.bytes));
-        println!("store size:  {}", human_bytes(store.disk_bytes()));
+        println!("store size:  {}", human_bytes(store_bytes));
     }
     Ok(ExitStatus::Success)
 }

@@ -66,11 +66,11 @@ pub async fn stats(State(state): State<Arc<AppState>>) -> Response {
     .await
     .and_then(|(stats, root)| {
         // The store is opened per request: read-only, and it follows other processes' writes.
-        let store = crate::data_dir::DataDir::new(root)
-            .store_read_only()
+        // An archive served without its page store counts no pages rather than failing.
+        let (pages, store_bytes) = crate::data_dir::DataDir::new(root)
+            .stored_pages()
             .map_err(Failure::internal)?;
-        let pages = store.count().map_err(Failure::internal)?;
-        serde_json::to_value(json::Stats::new(&stats, pages, store.disk_bytes()))
+        serde_json::to_value(json::Stats::new(&stats, pages, store_bytes))
             .map_err(Failure::internal)
     });
     answer(outcome)
