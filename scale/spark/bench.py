@@ -4,9 +4,9 @@ process, and how long `newsdex import` takes to merge many shards.
 1. Generated WARC files (`make_warcs.py`, news-like pages) go through `newsdex ingest --warc`
    (one process, the local way) and through the Spark job in local mode with one and with two
    executor cores (`local[1]`, `local[2]`, one partition per file). Pages/s are reported on
-   the wall clock, and again without the job's fixed cost (JVM, Spark context, Parquet
-   writers: the wall time of the same job over a WARC file of 20 pages), which is what a
-   long job on a cluster pays per page.
+   the wall clock, and on the time the job itself reports for its tasks and output (from the
+   first task to the Parquet files written: without the JVM's and the Spark session's
+   start-up, which a long job on a cluster pays once).
 2. Shards of `--shard-articles` generated articles each (record lines as `newsdex clean
    --jsonl --warc` prints them, every article different, built by `newsdex shard write`, two
    at a time) are imported into a fresh data directory, 10, 100 and 1,000 at a time (the
@@ -27,6 +27,7 @@ import concurrent.futures
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -48,10 +49,22 @@ def du(path: str) -> int:
     return total
 
 
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+LAST_CPU = [0.0]
+
+
 def timed(command: list[str], ok=(0,), **kwargs) -> float:
+    """Wall seconds of `command`; its CPU seconds (with every descendant that was waited for:
+    the newsdex processes of a Spark task, the JVM) are left in `LAST_CPU`."""
+    cpu = cpu_of_children()
     started = time.monotonic()
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
     elapsed = time.monotonic() - started
+    LAST_CPU[0] = cpu_of_children() - cpu
     if done.returncode not in ok:
         sys.stderr.write(done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace"))
         raise SystemExit(f"bench-spark: `{' '.join(command[:4])} ...` failed ({done.returncode})")
@@ -67,13 +80,20 @@ def make_warcs(out: str, files: int, pages: int) -> list[str]:
     return done.stdout.decode().split()
 
 
-def spark_job(python: str, newsdex: str, warcs: list[str], out: str, cores: int) -> float:
+def spark_job(python: str, newsdex: str, warcs: list[str], out: str, cores: int):
+    """The job's wall time, and the seconds it reports for its tasks and output."""
     env = dict(os.environ, PYSPARK_PYTHON=python)
-    return timed(
-        [python, os.path.join(HERE, "newsdex_spark.py"), "--master", f"local[{cores}]",
-         "--partitions", str(len(warcs)), "--newsdex", newsdex, "--out", out, *warcs],
-        env=env,
-    )
+    command = [python, os.path.join(HERE, "newsdex_spark.py"), "--master", f"local[{cores}]",
+               "--partitions", str(len(warcs)), "--newsdex", newsdex, "--out", out, *warcs]
+    started = time.monotonic()
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    wall = time.monotonic() - started
+    summary = done.stdout.decode(errors="replace")
+    if done.returncode != 0 or "s in tasks" not in summary:
+        sys.stderr.write(summary + done.stderr.decode(errors="replace"))
+        raise SystemExit(f"bench-spark: the Spark job failed ({done.returncode})")
+    tasks = float(summary.split("s in tasks")[0].rsplit("(", 1)[1])
+    return wall, tasks
 
 
 def bench_job(work: str, newsdex: str, python: str, pages: int, files: int) -> dict:
@@ -86,24 +106,17 @@ def bench_job(work: str, newsdex: str, python: str, pages: int, files: int) -> d
     local = timed([newsdex, "--data-dir", os.path.join(work, "local"), "--quiet", "ingest", *ingest])
     shutil.rmtree(os.path.join(work, "local"))
     figures["local"] = local
-    print(f"  newsdex ingest --warc (one process): {local:6.1f} s  {pages / local:7.0f} pages/s",
-          flush=True)
-    tiny = make_warcs(os.path.join(work, "tiny"), 1, 20)
-    overhead = spark_job(python, newsdex, tiny, os.path.join(work, "tiny-out"), 1)
-    figures["overhead"] = overhead
-    print(f"  Spark job over 20 pages (fixed cost): {overhead:6.1f} s", flush=True)
+    print(f"  newsdex ingest --warc (one process): {local:6.1f} s  {pages / local:7.0f} pages/s, "
+          f"{LAST_CPU[0]:.1f} CPU s ({pages / LAST_CPU[0]:.0f} pages per CPU s)", flush=True)
     for cores in (1, 2):
         out = os.path.join(work, f"out-{cores}")
-        wall = spark_job(python, newsdex, warcs, out, cores)
+        wall, tasks = spark_job(python, newsdex, warcs, out, cores)
         shutil.rmtree(out)
-        steady = pages / max(wall - overhead, 1e-3)
-        figures[f"local[{cores}]"] = wall
-        print(f"  Spark local[{cores}]: {wall:6.1f} s  {pages / wall:7.0f} pages/s wall, "
-              f"{steady:7.0f} pages/s without the fixed cost ({steady / cores:.0f} per core)",
-              flush=True)
+        figures[f"local[{cores}]"] = (wall, tasks)
+        print(f"  Spark local[{cores}]: {wall:6.1f} s wall ({pages / wall:5.0f} pages/s), "
+              f"{tasks:6.1f} s in tasks and output ({pages / tasks:5.0f} pages/s, "
+              f"{pages / tasks / cores:5.0f} per executor core)", flush=True)
     shutil.rmtree(os.path.join(work, "warcs"))
-    shutil.rmtree(os.path.join(work, "tiny"))
-    shutil.rmtree(os.path.join(work, "tiny-out"))
     return figures
 
 
