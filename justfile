@@ -105,8 +105,16 @@ spark-setup:
 spark-ingest +WARCS:
     bash scale/spark/ingest.sh "$@"
 
+# Spark figures (release build): pages/s of the job on local[1] and local[2] against one
+# `ingest --warc` process over the same generated WARC files, and `import` time for 10, 100 and
+# 1,000 shards of 1,000 articles (`just bench-spark --pages 20000 --max-gb 2`; see --help)
+bench-spark *ARGS:
+    cargo build --release --quiet --bin newsdex
+    bash scale/spark/setup.sh >/dev/null
+    python3 scale/spark/bench.py --newsdex target/release/newsdex "$@"
+
 # every benchmark
-bench: bench-clean bench-persons bench-ingest bench-search bench-serve
+bench: bench-clean bench-persons bench-ingest bench-search bench-serve bench-spark
 
 # A crash input lands in fuzz/artifacts/TARGET/: copy it to fuzz/regressions/TARGET/ and
 # `cargo test` replays it from then on. Needs the nightly toolchain and cargo-fuzz.

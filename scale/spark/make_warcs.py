@@ -4,9 +4,11 @@ Deterministic for a given seed. The pages are what a news crawl holds: stories f
 sites in several languages, persons named again and again across stories, wire stories
 carried by several sites (near-duplicates), the same story reached through a tracking URL
 that declares its canonical URL (in another file: an upsert across shards), a page with no
-article text, and, with --malformed, a record whose length is wrong.
+article text, with --malformed a record whose length is wrong (in the first file), and with
+--unparsable a page with neither title nor text, which no cleaner can make an article of (in
+the last file).
 
-    python3 make_warcs.py --out DIR --files 3 --pages 3000 [--seed 7] [--malformed]
+    python3 make_warcs.py --out DIR --files 3 --pages 3000 [--seed 7] [--malformed] [--unparsable]
 """
 
 from __future__ import annotations
@@ -130,7 +132,8 @@ def record(uri: str, date: str, body: bytes, content_type: str = "text/html; cha
     return gzip.compress(head + http + b"\r\n\r\n", mtime=0)
 
 
-def generate(out: str, files: int, pages: int, seed: int, malformed: bool) -> list[str]:
+def generate(out: str, files: int, pages: int, seed: int, malformed: bool,
+             unparsable: bool = False) -> list[str]:
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     records: list[list[bytes]] = [[] for _ in range(files)]
@@ -173,6 +176,10 @@ def generate(out: str, files: int, pages: int, seed: int, malformed: bool) -> li
         records[0].insert(len(records[0]) // 2,
                           record("https://broken.example/cut", "2026-11-02T00:00:00Z",
                                  b"<html>cut</html>", lie_about_length=True))
+    if unparsable and files:
+        records[-1].insert(len(records[-1]) // 3,
+                           record("https://broken.example/blank", "2026-11-03T00:00:00Z",
+                                  b"<!doctype html><html><head></head><body><div></div></body></html>"))
     paths = []
     for number, file_records in enumerate(records):
         path = os.path.join(out, f"news-{number:03d}.warc.gz")
@@ -190,8 +197,10 @@ def main():
     parser.add_argument("--pages", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--malformed", action="store_true")
+    parser.add_argument("--unparsable", action="store_true")
     args = parser.parse_args()
-    for path in generate(args.out, args.files, args.pages, args.seed, args.malformed):
+    for path in generate(args.out, args.files, args.pages, args.seed, args.malformed,
+                         args.unparsable):
         print(path)
 
 

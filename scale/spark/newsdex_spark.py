@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from urllib.parse import urlparse
 
 ARTICLE_FIELDS = (
@@ -228,6 +229,9 @@ def main(argv=None) -> int:
         items = sc.binaryFiles(",".join(paths), partitions).map(
             lambda pair: (numbers[pair[0]], pair[1])
         )
+    # From here on the tasks run: the time the cluster spends per page, without the JVM's and
+    # the session's start-up.
+    started = time.monotonic()
     lines = items.mapPartitionsWithIndex(make_task(args.newsdex, shards_dir))
     records = spark.read.schema(record_schema()).json(lines).cache()
     articles = records.where(F.col("article").isNotNull()).select(
@@ -244,10 +248,12 @@ def main(argv=None) -> int:
         F.count("article").alias("articles"),
         F.count("error").alias("failures"),
     ).first()
+    elapsed = time.monotonic() - started
     print(
         f"newsdex_spark: {len(paths)} WARC files, {partitions} shards: "
         f"{counts['records']} records, {counts['articles']} articles, "
-        f"{counts['failures']} failures -> {out}"
+        f"{counts['failures']} failures -> {out} ({elapsed:.1f}s in tasks and output, "
+        f"{counts['records'] / max(elapsed, 1e-3):.0f} records/s)"
     )
     spark.stop()
     return 0

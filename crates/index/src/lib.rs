@@ -35,6 +35,7 @@ mod highlight;
 mod index;
 mod people;
 mod query;
+mod ranking;
 mod schema;
 mod search;
 mod stemmer;

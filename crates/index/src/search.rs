@@ -10,7 +10,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, FuzzyTermQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::compile::{Compiled, Compiler};
 use crate::facets::{FacetCollector, FacetCounts, FacetValue, Facets};
@@ -18,6 +18,7 @@ use crate::highlight::{self, Highlighter, Hit, Matchers};
 use crate::index::{StoredArticle, site_of_url};
 use crate::people::{PersonDirectory, levenshtein};
 use crate::query::{self, Node, Scope};
+use crate::ranking;
 use crate::schema::{exact_key, folded_analyzer};
 use crate::stemmer::StemMemo;
 use crate::{ArticleIndex, Error, Result};
@@ -519,18 +520,15 @@ impl ArticleIndex {
         let mut fetch = wanted.saturating_mul(2).max(20).min(total);
         let mut columns = Columns::new(searcher);
         loop {
+            // In a total order that only the live articles decide (see `ranking`): the same
+            // page of results from an archive ingested, merged from shards or rebuilt.
             let ranked: Vec<(f32, DocAddress)> = if by_date {
-                searcher
-                    .search(
-                        query,
-                        &TopDocs::with_limit(fetch)
-                            .order_by_fast_field::<tantivy::DateTime>("published", Order::Desc),
-                    )?
+                ranking::top_by_date(searcher, query, fetch)?
                     .into_iter()
                     .map(|(_, address)| (0.0, address))
                     .collect()
             } else {
-                searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?
+                ranking::top_by_score(searcher, query, fetch)?
             };
             let mut seen = HashMap::new();
             let mut groups = Vec::new();
@@ -656,11 +654,7 @@ impl ArticleIndex {
             Term::from_field_u64(self.fields.dup, group.dup),
             IndexRecordOption::Basic,
         );
-        let members = searcher.search(
-            &query,
-            &TopDocs::with_limit(MAX_COPIES + 1)
-                .order_by_fast_field::<tantivy::DateTime>("published", Order::Desc),
-        )?;
+        let members = ranking::top_by_date(searcher, &query, MAX_COPIES + 1)?;
         Ok(members
             .into_iter()
             .filter(|(_, address)| *address != group.address)

@@ -110,6 +110,36 @@ impl ArticleIndex {
         latest_arrival(&self.reader.searcher())
     }
 
+    /// Every article's arrival, by URL: what a page store must give the pages of an index it
+    /// did not build itself (`newsdex import`), so that a rebuild keeps them.
+    pub fn arrivals_by_url(&self) -> Result<Vec<(String, u64)>> {
+        let searcher = self.reader.searcher();
+        let mut found = Vec::with_capacity(usize::try_from(searcher.num_docs()).unwrap_or(0));
+        for segment in searcher.segment_readers() {
+            if segment.num_docs() == 0 {
+                continue;
+            }
+            let fast = segment.fast_fields();
+            let arrivals = fast.u64("arrival")?;
+            let Some(urls) = fast.str("url")? else {
+                continue;
+            };
+            for doc in segment.doc_ids_alive() {
+                let mut url = String::new();
+                if let Some(ord) = urls.term_ords(doc).next() {
+                    urls.ord_to_str(ord, &mut url)
+                        .map_err(tantivy::TantivyError::from)?;
+                }
+                if let Some(arrival) = arrivals.first(doc)
+                    && !url.is_empty()
+                {
+                    found.push((url, arrival));
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// The articles that arrived after `after`, for running saved searches over.
     pub fn arrivals(&self, after: u64) -> Result<Arrivals<'_>> {
         let searcher = self.reader.searcher();

@@ -117,6 +117,35 @@ impl PageStore {
         })
     }
 
+    /// Gives pages the arrivals their articles already have in an index built without asking
+    /// this store (`newsdex import` merges index shards whose articles arrived when their
+    /// shard was written): `(url, arrival)` for each page (through its aliases). A page that
+    /// has an arrival keeps it, so that what was reported once is never new again; a rebuild
+    /// then gives each article the arrival the merged index holds.
+    pub fn set_arrivals<'a>(&self, pages: impl IntoIterator<Item = (&'a str, u64)>) -> Result<()> {
+        self.set_arrivals_unexplained(pages)
+            .map_err(|err| explain_full_disk(self.path(), err))
+    }
+
+    fn set_arrivals_unexplained<'a>(
+        &self,
+        pages: impl IntoIterator<Item = (&'a str, u64)>,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut update = tx.prepare_cached(
+                "UPDATE pages SET arrival = ?2 WHERE url = ?1 AND arrival IS NULL",
+            )?;
+            for (url, arrival) in pages {
+                let key = key_of(&tx, url)?;
+                update.execute(params![key, to_db(arrival)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Saves a watch; `false` (and nothing changed) when one of that name exists.
     pub fn add_watch(&self, watch: &Watch) -> Result<bool> {
         #[allow(clippy::expect_used)]
@@ -256,6 +285,44 @@ mod tests {
             Some(second)
         );
         assert_eq!(store.arrival("https://a.example/none").unwrap(), None);
+    }
+
+    /// Regression (issue 15): imported pages had no arrival in the store, so a rebuild gave
+    /// every article a new one and saved searches reported the whole archive as new.
+    #[test]
+    fn arrivals_set_from_an_index_are_kept_and_later_ones_come_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PageStore::open(dir.path().join("pages.db")).unwrap();
+        for n in 0..3 {
+            store
+                .put(&RawPage::new(
+                    format!("https://α.example/{n}"),
+                    200,
+                    vec![n],
+                ))
+                .unwrap();
+        }
+        store
+            .link("https://α.example/1", "https://α.example/канон")
+            .unwrap();
+        let given = store.arrival("https://α.example/2").unwrap().unwrap();
+        store
+            .set_arrivals([
+                ("https://α.example/0", 1_000),
+                ("https://α.example/канон", 3_000),
+                ("https://α.example/2", 2_000),
+                ("https://α.example/missing", 4_000),
+            ])
+            .unwrap();
+        assert_eq!(store.arrival("https://α.example/0").unwrap(), Some(1_000));
+        assert_eq!(store.arrival("https://α.example/1").unwrap(), Some(3_000));
+        // One given before is kept: it may have been reported already.
+        assert_eq!(store.arrival("https://α.example/2").unwrap(), Some(given));
+        store
+            .put(&RawPage::new("https://α.example/3", 200, vec![3]))
+            .unwrap();
+        let next = store.arrival("https://α.example/3").unwrap().unwrap();
+        assert!(next > given.max(3_000));
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
         indexed: HashMap::new(),
         upserted: HashSet::new(),
         upserts: Vec::new(),
+        articles: Vec::new(),
         shard_last: vec![HashMap::new(); shards.len()],
         tally: Tally::default(),
         quiet,
@@ -109,6 +110,7 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
     let Filing {
         indexed,
         upserts,
+        articles,
         shard_last,
         tally,
         ..
@@ -125,6 +127,7 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
         replacements,
     )
     .context("cannot build the merged index")?;
+    give_arrivals(data_dir, &store, &articles)?;
     store.mark_indexed_all(
         indexed
             .iter()
@@ -161,15 +164,43 @@ pub fn run(data_dir: &DataDir, args: &Args, quiet: bool) -> anyhow::Result<ExitS
     })
 }
 
-/// The shard directories under `dir` (those with a `shard.json`), by name.
+/// Gives each page filed as an article the arrival its article has in the merged index (the
+/// shards' own, or the import's for an article written afresh): a page store's arrivals are
+/// what a rebuild indexes articles with, and a page without one would be given a new one
+/// then, making the article new again to every saved search.
+fn give_arrivals(
+    data_dir: &DataDir,
+    store: &PageStore,
+    articles: &[(String, String)],
+) -> anyhow::Result<()> {
+    let index = ArticleIndex::open(data_dir.index_root(), &newsdex_index::Config::default())
+        .context("cannot open the merged index")?;
+    let arrivals: HashMap<String, u64> = index
+        .arrivals_by_url()
+        .context("cannot read the merged index's arrivals")?
+        .into_iter()
+        .collect();
+    store.set_arrivals(
+        articles
+            .iter()
+            .filter_map(|(page, article)| Some((page.as_str(), *arrivals.get(article)?))),
+    )?;
+    Ok(())
+}
+
+/// The shard directories under `dir` (those with a `shard.json`), by name. Hidden ones are
+/// left out: `shard write` builds a shard as `.NAME.partial-PID` before renaming it, and a
+/// task killed between the two leaves one that is complete but a copy of a shard retried.
 fn list_shards(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
     let mut shards = Vec::new();
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot read `{}`", dir.display()))?
-            .path();
+        let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
         if path.join(SHARD_FILE).is_file() {
             let info: ShardInfo = serde_json::from_slice(
                 &std::fs::read(path.join(SHARD_FILE))
@@ -206,6 +237,8 @@ struct Filing<'a> {
     /// Article URLs put in the index.
     upserted: HashSet<String>,
     upserts: Vec<Upsert>,
+    /// Every page filed as an article, with that article's URL.
+    articles: Vec<(String, String)>,
     /// Per shard, which record's article its index holds for each URL (the last upserted).
     shard_last: Vec<HashMap<String, (u64, u64)>>,
     tally: Tally,
@@ -296,6 +329,7 @@ impl Filing<'_> {
             }
             Ok(Filed::Own { analysed, .. }) => {
                 self.tally.articles += 1;
+                self.articles.push((key, analysed.article.url.clone()));
                 let source = match record {
                     Some((order, _)) => Source::Record(order),
                     None => Source::Analysis(analysed.clone()),
@@ -306,6 +340,7 @@ impl Filing<'_> {
                 self.upsert(analysed.article.url.clone(), source, dup_key);
             }
             Ok(Filed::SameAs { target, stored }) => {
+                self.articles.push((key, target.clone()));
                 if self.already_indexed(&target)? {
                     self.tally.merged += 1;
                 } else {
