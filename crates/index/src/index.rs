@@ -245,8 +245,24 @@ impl ArticleIndex {
     }
 
     /// Sees the writes committed since the index was opened (by this or another process).
+    ///
+    /// Only when something was committed: every reload makes a new searcher generation, and
+    /// what is cached per generation (the persons table, read from `persons.json`) would be
+    /// loaded again for every request of a server, which reloads before each one.
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload()?;
+        let committed = self.index.searchable_segment_metas()?;
+        let searcher = self.reader.searcher();
+        let readers = searcher.segment_readers();
+        let unchanged = committed.len() == readers.len()
+            && committed.iter().all(|meta| {
+                readers.iter().any(|reader| {
+                    reader.segment_id() == meta.id()
+                        && reader.delete_opstamp() == meta.delete_opstamp()
+                })
+            });
+        if !unchanged {
+            self.reader.reload()?;
+        }
         Ok(())
     }
 

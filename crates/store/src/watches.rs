@@ -123,27 +123,20 @@ impl PageStore {
     /// has an arrival keeps it, so that what was reported once is never new again; a rebuild
     /// then gives each article the arrival the merged index holds.
     pub fn set_arrivals<'a>(&self, pages: impl IntoIterator<Item = (&'a str, u64)>) -> Result<()> {
-        self.set_arrivals_unexplained(pages)
-            .map_err(|err| explain_full_disk(self.path(), err))
-    }
-
-    fn set_arrivals_unexplained<'a>(
-        &self,
-        pages: impl IntoIterator<Item = (&'a str, u64)>,
-    ) -> Result<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        {
-            let mut update = tx.prepare_cached(
-                "UPDATE pages SET arrival = ?2 WHERE url = ?1 AND arrival IS NULL",
-            )?;
-            for (url, arrival) in pages {
-                let key = key_of(&tx, url)?;
-                update.execute(params![key, to_db(arrival)])?;
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            {
+                let mut update = tx.prepare_cached(
+                    "UPDATE pages SET arrival = ?2 WHERE url = ?1 AND arrival IS NULL",
+                )?;
+                for (url, arrival) in pages {
+                    let key = key_of(&tx, url)?;
+                    update.execute(params![key, to_db(arrival)])?;
+                }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     /// Saves a watch; `false` (and nothing changed) when one of that name exists.
