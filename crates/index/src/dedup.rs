@@ -14,7 +14,9 @@
 //! (closer pairs more), and each band bucket holds about 1/256 of the day, so a lookup
 //! checks about 1/16 of it with two popcounts each.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxBuildHasher;
 use std::hash::Hasher;
 
 /// Bodies with fewer shingles than this are too short to call copies of anything.
@@ -235,16 +237,44 @@ impl Bands {
 /// however large the archive grows.
 pub const WINDOW_DAYS: i64 = 3;
 
-/// The fingerprints of an archive by day of publication, each with its group.
+/// The fingerprints of an archive by day of publication, each with its group; and, for a
+/// generation that started empty, which URLs it holds.
 #[derive(Debug, Default)]
 pub struct DupIndex {
     by_day: HashMap<i64, Bands>,
     undated: Bands,
+    /// Hashes of the URLs indexed so far, when every article of the index went through this
+    /// writer (a rebuild); `None` when the index may hold articles it did not see.
+    urls: Option<HashSet<u64, FxBuildHasher>>,
 }
 
 impl DupIndex {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// For a generation that starts empty: also remembers which URLs were indexed, so that
+    /// [`DupIndex::may_hold`] can tell a new URL from one to replace.
+    pub fn empty_generation() -> Self {
+        Self {
+            urls: Some(HashSet::default()),
+            ..Self::default()
+        }
+    }
+
+    /// Whether the index may already hold an article at `url` (which then must be deleted
+    /// before it is added again); notes the URL as held.
+    ///
+    /// Always true for an index this writer did not start empty. In a rebuild, URLs are new
+    /// but for a page stored twice, and a delete for every article cost the writer one
+    /// queued operation (a term query, kept until the commit) and one dictionary lookup per
+    /// segment at the commit: a million of each, over dozens of segments, for nothing. Two
+    /// URLs with one hash only cost a delete that finds nothing.
+    pub fn may_hold(&mut self, url: &str) -> bool {
+        match &mut self.urls {
+            Some(urls) => !urls.insert(mix(word_hash(url))),
+            None => true,
+        }
     }
 
     /// The group of the closest known fingerprint within [`MAX_DISTANCE`]: among articles

@@ -3,9 +3,10 @@
 //!
 //! Persons are counted by canonical person, once per article, so "Keir Starmer" in one
 //! article and "Starmer" in another are two articles for one person. Languages have no fast
-//! column (the schema predates the facet); each segment maps its documents to a language from
-//! the `lang` postings once per search, which reads every posting of a field with a few dozen
-//! terms.
+//! column (the schema predates the facet): the matches of a segment are kept, and each
+//! language's postings are looked up at them (`seek`) when the segment is done. Mapping every
+//! document of the segment to its language instead read all the `lang` postings on every
+//! search, which made facets as slow over a million articles as the largest query.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,12 +15,16 @@ use chrono::Datelike;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::postings::TermInfo;
+use tantivy::{DocId, InvertedIndexReader, Score, SegmentOrdinal, SegmentReader};
 
 use crate::people::{PersonDirectory, UNKNOWN};
 
-/// A document without a language in [`FacetSegment`]'s map.
-const NO_LANG: u16 = u16::MAX;
+/// A segment's `lang` postings and its languages, with where the postings of each are.
+type Langs = (Arc<InvertedIndexReader>, Vec<(String, TermInfo)>);
+
+/// The most languages a segment's facet counts.
+const MAX_LANGS: usize = 65_535;
 
 /// One value of a facet and the number of matching articles that have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,10 +69,10 @@ pub struct FacetSegment {
     persons: Option<(StrColumn, Arc<Vec<u32>>)>,
     hosts: Option<StrColumn>,
     published: Column<tantivy::DateTime>,
-    /// Each document's language, as an index into `lang_names` ([`NO_LANG`] for none).
-    doc_langs: Vec<u16>,
-    lang_names: Vec<String>,
-    per_lang: Vec<u64>,
+    /// The segment's languages and where their postings are.
+    langs: Option<Langs>,
+    /// The matching documents, in document order, for counting languages at the end.
+    matched: Vec<DocId>,
     counts: FacetCounts,
     per_host: Vec<u64>,
     seen: Vec<u32>,
@@ -95,14 +100,12 @@ impl Collector for FacetCollector {
         };
         let hosts = fast.str("host")?;
         let per_host = vec![0; hosts.as_ref().map_or(0, |hosts| hosts.num_terms())];
-        let (doc_langs, lang_names) = languages(segment)?;
         Ok(FacetSegment {
             persons,
             hosts,
             published: fast.date("published")?,
-            per_lang: vec![0; lang_names.len()],
-            doc_langs,
-            lang_names,
+            langs: languages(segment)?,
+            matched: Vec::new(),
             counts: FacetCounts {
                 persons: vec![0; self.people.numbers()],
                 ..FacetCounts::default()
@@ -160,10 +163,8 @@ impl SegmentCollector for FacetSegment {
         {
             self.per_host[ord as usize] += 1;
         }
-        if let Some(&lang) = self.doc_langs.get(doc as usize)
-            && lang != NO_LANG
-        {
-            self.per_lang[usize::from(lang)] += 1;
+        if self.langs.is_some() {
+            self.matched.push(doc);
         }
         if let Some(date) = self.published.first(doc)
             && let Some(date) = chrono::DateTime::from_timestamp(date.into_timestamp_secs(), 0)
@@ -191,50 +192,55 @@ impl SegmentCollector for FacetSegment {
                 ord += 1;
             }
         }
-        for (name, count) in self.lang_names.iter().zip(&self.per_lang) {
-            if *count > 0 {
-                *self.counts.langs.entry(name.clone()).or_default() += count;
+        if let Some((inverted, langs)) = &self.langs {
+            for (name, info) in langs {
+                // The postings were found when the segment was opened; a read failing now
+                // leaves that language uncounted rather than failing the search.
+                let Ok(mut postings) = inverted
+                    .read_postings_from_terminfo(info, tantivy::schema::IndexRecordOption::Basic)
+                else {
+                    continue;
+                };
+                let mut count = 0;
+                let mut at = tantivy::DocSet::doc(&postings);
+                for &doc in &self.matched {
+                    if at < doc {
+                        at = tantivy::DocSet::seek(&mut postings, doc);
+                    }
+                    if at == tantivy::TERMINATED {
+                        break;
+                    }
+                    if at == doc {
+                        count += 1;
+                    }
+                }
+                if count > 0 {
+                    *self.counts.langs.entry(name.clone()).or_default() += count;
+                }
             }
         }
         self.counts
     }
 }
 
-/// Each document's language in `segment` (an index into the names returned), read from the
-/// postings of the `lang` field.
-fn languages(segment: &SegmentReader) -> tantivy::Result<(Vec<u16>, Vec<String>)> {
-    let mut doc_langs = vec![NO_LANG; segment.max_doc() as usize];
-    let mut names = Vec::new();
+/// The languages of `segment` and where their postings are, or `None` without a `lang` field.
+fn languages(segment: &SegmentReader) -> tantivy::Result<Option<Langs>> {
     let Ok(field) = segment.schema().get_field("lang") else {
-        return Ok((doc_langs, names));
+        return Ok(None);
     };
     let inverted = segment.inverted_index(field)?;
+    let mut names = Vec::new();
     let mut terms = inverted.terms().stream()?;
     while terms.advance() {
-        // More distinct values than a u16 holds is no list of languages; the rest go uncounted.
-        let Ok(number) = u16::try_from(names.len()) else {
-            break;
-        };
-        if number == NO_LANG {
+        // More distinct values than this is no list of languages; the rest go uncounted.
+        if names.len() == MAX_LANGS {
             break;
         }
-        let Ok(name) = std::str::from_utf8(terms.key()) else {
-            continue;
-        };
-        let mut postings = inverted.read_postings_from_terminfo(
-            terms.value(),
-            tantivy::schema::IndexRecordOption::Basic,
-        )?;
-        let mut doc = tantivy::DocSet::doc(&postings);
-        while doc != tantivy::TERMINATED {
-            if let Some(slot) = doc_langs.get_mut(doc as usize) {
-                *slot = number;
-            }
-            doc = tantivy::DocSet::advance(&mut postings);
+        if let Ok(name) = std::str::from_utf8(terms.key()) {
+            names.push((name.to_owned(), terms.value().clone()));
         }
-        names.push(name.to_owned());
     }
-    Ok((doc_langs, names))
+    Ok(Some((inverted, names)))
 }
 
 impl FacetCounts {

@@ -74,6 +74,58 @@ pub(crate) fn top_by_date(
         .collect())
 }
 
+/// Documents by score, best first.
+pub(crate) type ByScore = Vec<(Score, DocAddress)>;
+/// Documents by publication date, newest first (undated last).
+pub(crate) type ByDate = Vec<(Option<tantivy::DateTime>, DocAddress)>;
+
+/// [`top_by_score`] and what `other` collects, in one pass over the matches.
+pub(crate) fn top_by_score_with<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    other: C,
+) -> Result<(ByScore, C::Fruit)> {
+    let statistics = LiveStatistics::new(searcher);
+    let (ranked, fruit) = searcher.search_with_statistics_provider(
+        query,
+        &(ByScoreThenUrl { limit }, other),
+        &statistics,
+    )?;
+    let ranked = ranked
+        .into_iter()
+        .map(|(score, _, address)| (score, address))
+        .collect();
+    Ok((ranked, fruit))
+}
+
+/// [`top_by_date`] and what `other` collects, in one pass over the matches.
+pub(crate) fn top_by_date_with<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    other: C,
+) -> Result<(ByDate, C::Fruit)> {
+    let (ranked, fruit) = searcher.search(
+        query,
+        &(
+            TopDocs::with_limit(limit).order_by((
+                (
+                    SortByStaticFastValue::<tantivy::DateTime>::for_field("published"),
+                    Order::Desc,
+                ),
+                (SortByString::for_field(TIE_BREAK), Order::Asc),
+            )),
+            other,
+        ),
+    )?;
+    let ranked = ranked
+        .into_iter()
+        .map(|((published, _), address)| (published, address))
+        .collect();
+    Ok((ranked, fruit))
+}
+
 /// BM25 statistics over the live documents of a searcher: what an index holding only those
 /// documents, in any number of segments, would report.
 ///

@@ -1,12 +1,12 @@
 //! Searching the index: the request (query, filters, sort, page, facets), the run (count,
 //! near-duplicates folded into one hit, typo fallback), and the hits with their snippets.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::PoisonError;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, FuzzyTermQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -474,28 +474,53 @@ impl ArticleIndex {
             return Err(nothing_to_search(&request.query));
         };
         let by_date = request.sort == Sort::Date || !node.has_words();
-        let (total, facets) = if request.facets > 0 {
-            let counts = searcher.search(
-                &*compiled.query,
-                &FacetCollector {
-                    people: std::sync::Arc::clone(people),
-                },
-            )?;
-            (counts.total, Some(counts))
+        let query = &*compiled.query;
+        let wanted = request.offset.saturating_add(request.limit);
+        // The first page of ranked documents is collected in the same pass as the total (and
+        // the facets): running the query once for counting and again for ranking read every
+        // posting (and, for a phrase, every position) of its words twice.
+        // No more than the index holds: the total is not known before this pass, and a far
+        // page (`offset` from a URL) must not size the collector.
+        let fetch = wanted
+            .saturating_mul(2)
+            .max(20)
+            .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX))
+            .max(1);
+        let (ranked, total, facets) = if request.facets > 0 {
+            let collector = FacetCollector {
+                people: std::sync::Arc::clone(people),
+            };
+            let (ranked, counts) = if request.limit == 0 {
+                (Vec::new(), searcher.search(query, &collector)?)
+            } else {
+                ranked_with(searcher, query, by_date, fetch, collector)?
+            };
+            (ranked, counts.total, Some(counts))
+        } else if request.limit == 0 {
+            (Vec::new(), searcher.search(query, &Count)?, None)
         } else {
-            (searcher.search(&*compiled.query, &Count)?, None)
+            let (ranked, total) = ranked_with(searcher, query, by_date, fetch, Count)?;
+            (ranked, total, None)
         };
         let groups = if total == 0 || request.limit == 0 {
             Vec::new()
         } else {
-            self.groups(
-                searcher,
-                &*compiled.query,
-                by_date,
-                request.offset,
-                request.limit,
-                total,
-            )?
+            let mut columns = Columns::new(searcher);
+            let mut ranked = ranked;
+            let mut fetch = fetch;
+            loop {
+                let groups = distinct_groups(&mut columns, &ranked);
+                if groups.len() >= wanted || fetch >= total {
+                    break groups
+                        .into_iter()
+                        .skip(request.offset)
+                        .take(request.limit)
+                        .collect();
+                }
+                // Too many copies of the same stories among the first documents: fetch more.
+                fetch = fetch.saturating_mul(4).min(total);
+                ranked = ranked_only(searcher, query, by_date, fetch)?;
+            }
         };
         Ok(Run {
             compiled,
@@ -503,50 +528,6 @@ impl ArticleIndex {
             groups,
             facets,
         })
-    }
-
-    /// The page `offset..offset + limit` of near-duplicate groups, in rank order: top
-    /// documents are fetched in growing batches until enough distinct groups are seen.
-    fn groups(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        by_date: bool,
-        offset: usize,
-        limit: usize,
-        total: usize,
-    ) -> Result<Vec<Group>> {
-        let wanted = offset.saturating_add(limit);
-        let mut fetch = wanted.saturating_mul(2).max(20).min(total);
-        let mut columns = Columns::new(searcher);
-        loop {
-            // In a total order that only the live articles decide (see `ranking`): the same
-            // page of results from an archive ingested, merged from shards or rebuilt.
-            let ranked: Vec<(f32, DocAddress)> = if by_date {
-                ranking::top_by_date(searcher, query, fetch)?
-                    .into_iter()
-                    .map(|(_, address)| (0.0, address))
-                    .collect()
-            } else {
-                ranking::top_by_score(searcher, query, fetch)?
-            };
-            let mut seen = HashMap::new();
-            let mut groups = Vec::new();
-            for (score, address) in &ranked {
-                let dup = columns.dup(*address);
-                if seen.insert(dup, ()).is_none() {
-                    groups.push(Group {
-                        address: *address,
-                        score: *score,
-                        dup,
-                    });
-                }
-            }
-            if groups.len() >= wanted || fetch >= total {
-                return Ok(groups.into_iter().skip(offset).take(limit).collect());
-            }
-            fetch = fetch.saturating_mul(4).min(total);
-        }
     }
 
     pub(crate) fn hit(
@@ -866,6 +847,68 @@ fn highlights(
         hits = highlight::merge(hits);
     }
     hits
+}
+
+/// Documents in rank order, with their scores (0 when ranked by date).
+type Ranked = Vec<(f32, DocAddress)>;
+
+/// The `fetch` best documents for `query` (by score, or newest first with `by_date`, then
+/// scored 0) and what `other` collects, in one pass over the matches, in the order only the
+/// live articles decide (see [`ranking`]): the same page of results from an archive
+/// ingested, merged from shards or rebuilt.
+fn ranked_with<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    by_date: bool,
+    fetch: usize,
+    other: C,
+) -> Result<(Ranked, C::Fruit)> {
+    Ok(if by_date {
+        let (ranked, fruit) = ranking::top_by_date_with(searcher, query, fetch, other)?;
+        (
+            ranked
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect(),
+            fruit,
+        )
+    } else {
+        ranking::top_by_score_with(searcher, query, fetch, other)?
+    })
+}
+
+/// [`ranked_with`] alone.
+fn ranked_only(
+    searcher: &Searcher,
+    query: &dyn Query,
+    by_date: bool,
+    fetch: usize,
+) -> Result<Ranked> {
+    Ok(if by_date {
+        ranking::top_by_date(searcher, query, fetch)?
+            .into_iter()
+            .map(|(_, address)| (0.0, address))
+            .collect()
+    } else {
+        ranking::top_by_score(searcher, query, fetch)?
+    })
+}
+
+/// The best-ranked document of each near-duplicate group among `ranked`, in rank order.
+fn distinct_groups(columns: &mut Columns, ranked: &[(f32, DocAddress)]) -> Vec<Group> {
+    let mut seen = HashSet::new();
+    let mut groups = Vec::new();
+    for (score, address) in ranked {
+        let dup = columns.dup(*address);
+        if seen.insert(dup) {
+            groups.push(Group {
+                address: *address,
+                score: *score,
+                dup,
+            });
+        }
+    }
+    groups
 }
 
 pub(crate) fn nothing_to_search(query: &str) -> Error {
