@@ -207,7 +207,8 @@ fn build(
             .sum::<u64>();
     }
     let index = if segments == 0 {
-        Index::create_in_dir(dir, schema::build_schema())?
+        // The settings (zstd document store) every generation is created with.
+        super::create_index(dir)?
     } else {
         let with_segments: Vec<Index> = indexes
             .into_iter()
