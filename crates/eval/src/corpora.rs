@@ -488,6 +488,51 @@ pub fn read_corpus(shared: &Path, name: &str) -> anyhow::Result<Corpus> {
 mod tests {
     use super::*;
 
+    /// A token-per-line file in the readers' format from invented rows: columns separated by
+    /// spaces here become tabs, `""` ends a sentence and `#doc NAME` names the document of the
+    /// sentences after it. The real corpora are only ever read from `../shared` (see
+    /// `the_shared_corpora_read_into_documents`).
+    fn rows(rows: &[&str]) -> String {
+        let mut out = String::new();
+        for row in rows {
+            match row.strip_prefix("#doc ") {
+                Some(name) => out.push_str(&format!("# doc = {name}\tgenre = news\n")),
+                None => out.push_str(&row.split(' ').collect::<Vec<_>>().join("\t")),
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Every extra corpus, as `../shared/data/ner-extra` holds it, reads into documents whose
+    /// entities lie inside their text, persons among them.
+    #[test]
+    fn the_shared_corpora_read_into_documents() {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+        if !shared.join("data/ner-extra").is_dir() {
+            eprintln!(
+                "notice: ../shared/data/ner-extra is absent; the corpus readers are not checked against it"
+            );
+            return;
+        }
+        for name in CORPORA {
+            let corpus = read_corpus(&shared, name).unwrap();
+            assert!(!corpus.docs.is_empty(), "{name}: no documents");
+            let mut persons = 0;
+            for doc in &corpus.docs {
+                let len = doc.text.chars().count();
+                for entity in &doc.entities {
+                    assert!(
+                        entity.start < entity.end && entity.end <= len,
+                        "{name}: span outside its text"
+                    );
+                    persons += usize::from(entity.kind == EntityKind::Person);
+                }
+            }
+            assert!(persons > 0, "{name}: no persons");
+        }
+    }
+
     fn texts(d: &TrainingDoc) -> Vec<(String, EntityKind)> {
         d.entities
             .iter()
@@ -502,13 +547,24 @@ mod tests {
 
     #[test]
     fn gum_titles_groups_and_documents() {
-        let src = "# doc = GUM_news_a\tgenre = news\tier = by\n\
-                   President\tNNP\tB-person\nBiden\tNNP\tI-person\nmet\tVBD\tO\n\
-                   Americans\tNNPS\tB-person\non\tIN\tO\nTwitter\tNNP\tB-abstract\n\n\
-                   # doc = GUM_news_a\tgenre = news\tier = by\n\
-                   President\tNNP\tB-person\nspoke\tVBD\tO\n\n\
-                   # doc = GUM_news_b\tgenre = news\tier = by\n\
-                   Zoë\tNNP\tB-person\nMüller\tNNP\tI-person\n";
+        let src = rows(&[
+            "#doc a",
+            "President NNP B-person",
+            "Biden NNP I-person",
+            "met VBD O",
+            "Americans NNPS B-person",
+            "on IN O",
+            "Twitter NNP B-abstract",
+            "",
+            "#doc a",
+            "President NNP B-person",
+            "spoke VBD O",
+            "",
+            "#doc b",
+            "Zoë NNP B-person",
+            "Müller NNP I-person",
+        ]);
+        let src = src.as_str();
         let docs = documents(&parse_bio(src), gum_kind, true);
         assert_eq!(docs.len(), 2);
         assert_eq!(
@@ -531,8 +587,20 @@ mod tests {
 
     #[test]
     fn handles_and_hashtags_are_joined_and_untagged() {
-        let src = "RT\tO\n@\tO\nquaynews\tB-PER\n:\tO\nAda\tB-PER\nLovell\tI-PER\n#\tO\nHalvorsen\tB-PER\n\n\
-                   @reader42\tB-person\nhi\tO\n";
+        let src = rows(&[
+            "RT O",
+            "@ O",
+            "quaynews B-PER",
+            ": O",
+            "Ada B-PER",
+            "Lovell I-PER",
+            "# O",
+            "Halvorsen B-PER",
+            "",
+            "@reader42 B-person",
+            "hi O",
+        ]);
+        let src = src.as_str();
         let docs = documents(&parse_bio(src), conll_kind, false);
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].text, "RT @quaynews : Ada Lovell #Halvorsen");
@@ -545,8 +613,19 @@ mod tests {
 
     #[test]
     fn person_spans_do_not_cross_possessives_or_brackets() {
-        let src = "Norland\tB-PER\n's\tI-PER\nMira\tI-PER\nHolm\tI-PER\nand\tO\n\
-                   Tarby\tB-LOC\n's\tI-LOC\n(\tB-PER\nRuthven\tI-PER\n)\tI-PER\n";
+        let src = rows(&[
+            "Norland B-PER",
+            "'s I-PER",
+            "Mira I-PER",
+            "Holm I-PER",
+            "and O",
+            "Tarby B-LOC",
+            "'s I-LOC",
+            "( B-PER",
+            "Ruthven I-PER",
+            ") I-PER",
+        ]);
+        let src = src.as_str();
         let docs = documents(&parse_bio(src), conll_kind, false);
         assert_eq!(
             texts(&docs[0]),
@@ -562,17 +641,28 @@ mod tests {
     #[test]
     fn group_words_come_from_conll_misc_and_relabel_persons() {
         let conll = documents(
-            &parse_bio(
-                "American\tB-MISC\nvoters\tO\n\nAmerican\tB-MISC\nJohn\tB-PER\nSmith\tI-PER\n\n\
-                 Smith\tB-MISC\nSmith\tB-MISC\n",
-            ),
+            &parse_bio(&rows(&[
+                "American B-MISC",
+                "voters O",
+                "",
+                "American B-MISC",
+                "John B-PER",
+                "Smith I-PER",
+                "",
+                "Smith B-MISC",
+                "Smith B-MISC",
+            ])),
             conll_kind,
             false,
         );
         let groups = group_words(&conll);
         assert!(groups.contains("american") && !groups.contains("smith"));
         let mut extra = documents(
-            &parse_bio("Native\tB-person\nAmerican\tI-person\nJohn\tB-person\n"),
+            &parse_bio(&rows(&[
+                "Native B-person",
+                "American I-person",
+                "John B-person",
+            ])),
             wnut_kind,
             false,
         );
