@@ -507,6 +507,7 @@ mod tests {
     /// Every extra corpus, as `../shared/data/ner-extra` holds it, reads into documents whose
     /// entities lie inside their text, persons among them.
     #[test]
+    #[allow(clippy::print_stderr)] // the skip notice the project asks for
     fn the_shared_corpora_read_into_documents() {
         let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
         if !shared.join("data/ner-extra").is_dir() {
