@@ -287,6 +287,12 @@ fn shingles(text: &str) -> HashSet<u64> {
         .collect()
 }
 
+/// The key the page store keeps `url` under: the stored page it leads to (through aliases),
+/// or the URL itself for a page not stored yet.
+pub fn page_key(store: &PageStore, url: &str) -> anyhow::Result<String> {
+    Ok(store.resolve(url)?.unwrap_or_else(|| url.to_owned()))
+}
+
 /// Indexes the article of the page stored under `page_key` with the arrival the store keeps
 /// for that page (given now if it is the page's first time): re-indexed and rebuilt articles
 /// keep theirs, so saved searches never take them for new.

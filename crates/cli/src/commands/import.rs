@@ -317,10 +317,7 @@ impl Filing<'_> {
         page: &RawPage,
         record: Option<((u64, u64), Option<DupKey>)>,
     ) -> anyhow::Result<()> {
-        let key = self
-            .store
-            .resolve(&page.url)?
-            .unwrap_or_else(|| page.url.clone());
+        let key = crate::pipeline::page_key(self.store, &page.url)?;
         match self.analyser.file(self.store, page, &key)? {
             Err(failure) => self.fail(&page.url, &output::one_line(&failure)),
             Ok(Filed::Skipped(_)) => {

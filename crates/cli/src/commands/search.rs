@@ -69,22 +69,30 @@ pub struct Args {
     json: bool,
 }
 
-/// Filters shared by `search` and `persons`: the query operators as flags.
+/// Who, where and in what language: the filters a saved search (`watch add`) keeps, and part of
+/// [`FilterArgs`].
 #[derive(Debug, clap::Args)]
-pub struct FilterArgs {
+pub struct ScopeArgs {
     /// Only articles naming this person, by any name that resolves to them (repeat for all
     /// of several).
     #[arg(long, value_name = "NAME")]
-    person: Vec<String>,
+    pub person: Vec<String>,
 
     /// Only articles from this site: a host like `mirror.co.uk` (its subdomains too) or the
     /// site's name (repeat for any of several).
     #[arg(long, value_name = "SITE")]
-    site: Vec<String>,
+    pub site: Vec<String>,
 
     /// Only articles in this language, e.g. `en` (repeat for any of several).
     #[arg(long, value_name = "CODE")]
-    lang: Vec<String>,
+    pub lang: Vec<String>,
+}
+
+/// Filters shared by `search` and `persons`: the query operators as flags.
+#[derive(Debug, clap::Args)]
+pub struct FilterArgs {
+    #[command(flatten)]
+    scope: ScopeArgs,
 
     /// Only articles published on or after this date (2025, 2025-08 or 2025-08-14).
     #[arg(long, value_name = "DATE")]
@@ -98,9 +106,9 @@ pub struct FilterArgs {
 impl FilterArgs {
     pub fn to_filters(&self) -> Filters {
         Filters {
-            persons: self.person.clone(),
-            sites: self.site.clone(),
-            langs: self.lang.clone(),
+            persons: self.scope.person.clone(),
+            sites: self.scope.site.clone(),
+            langs: self.scope.lang.clone(),
             since: self.since.clone(),
             until: self.until.clone(),
         }

@@ -55,17 +55,8 @@ struct AddArgs {
     #[arg(num_args = 0.., value_name = "QUERY")]
     query: Vec<String>,
 
-    /// Only articles naming this person (repeat for all of several).
-    #[arg(long, value_name = "NAME")]
-    person: Vec<String>,
-
-    /// Only articles from this site (repeat for any of several).
-    #[arg(long, value_name = "SITE")]
-    site: Vec<String>,
-
-    /// Only articles in this language (repeat for any of several).
-    #[arg(long, value_name = "CODE")]
-    lang: Vec<String>,
+    #[command(flatten)]
+    scope: super::search::ScopeArgs,
 }
 
 /// List the saved searches.
@@ -194,9 +185,9 @@ fn run_add(data_dir: &DataDir, args: &AddArgs) -> anyhow::Result<ExitStatus> {
     let watch = Watch {
         name: args.name.clone(),
         query: args.query.join(" "),
-        persons: args.person.clone(),
-        sites: args.site.clone(),
-        langs: args.lang.clone(),
+        persons: args.scope.person.clone(),
+        sites: args.scope.site.clone(),
+        langs: args.scope.lang.clone(),
         seen: 0,
         created: Utc::now(),
         last_run: None,

@@ -160,10 +160,7 @@ impl Consumer<'_, '_> {
         listing: Option<&Listing>,
         tally: &mut Tally,
     ) -> anyhow::Result<()> {
-        let key = self
-            .store
-            .resolve(&page.url)?
-            .unwrap_or_else(|| page.url.clone());
+        let key = crate::pipeline::page_key(self.store, &page.url)?;
         match self.analyser.file(self.store, page, &key)? {
             Err(failure) => {
                 tally.fail(
