@@ -4,6 +4,7 @@
 //! intact. Every step is checked for every language and all problems are reported together.
 
 use crate::support::Archive;
+use crate::support::encode;
 use crate::support::serve::Served;
 
 struct Article {
@@ -156,18 +157,6 @@ fn first_error(stderr: &str) -> &str {
         .lines()
         .find(|line| line.contains("panicked") || line.starts_with("error"))
         .unwrap_or(stderr)
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The highlighted slices of a hit's snippet, or a description of what is wrong with them.

@@ -6,6 +6,7 @@
 use std::io::{Read, Write};
 
 use crate::support::Archive;
+use crate::support::encode;
 use crate::support::serve::{Reply, Served};
 
 /// A plain news page: canonical URL, site name, date, headline, paragraphs.
@@ -66,19 +67,6 @@ fn archive() -> Archive {
     let run = archive.run(&["ingest", dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");
     archive
-}
-
-/// `q` for a query string.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The server still answers an ordinary search, with the right hit.

@@ -2,6 +2,7 @@
 //! `/api/stats`, `/healthz`, and the article and person pages, against `newsdex serve` on
 //! 127.0.0.1 port 0 with the committed samples ingested.
 
+use crate::support::encode;
 use crate::support::serve::Served;
 use crate::support::{Archive, sample, sample_names};
 
@@ -15,18 +16,6 @@ fn archive() -> Archive {
     let run = archive.run(&["ingest", dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");
     archive
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The URL of the first hit for `query`.

@@ -52,6 +52,20 @@ pub fn sample_names() -> Vec<String> {
     names
 }
 
+/// `text` percent-encoded for a query string: every byte but ASCII letters and digits, so
+/// that any script and any hostile value reaches the server as given.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// The `newsdex` binary Cargo built for this test run: never a stale one, since Cargo builds
 /// a package's binaries before its integration tests.
 pub fn newsdex_binary() -> PathBuf {
