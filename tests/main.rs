@@ -20,6 +20,7 @@ mod hardening_cli;
 mod hardening_disk;
 mod hardening_search;
 mod help;
+mod import_hardening;
 mod multilingual;
 mod person_spellings;
 mod pipeline;
