@@ -99,12 +99,10 @@ impl Extractor {
 
     /// A model from its file bytes (as written by `train`, behind the `train` feature).
     pub fn from_model_bytes(bytes: &[u8], config: Config) -> Result<Self, Error> {
-        let model = Model::from_bytes(bytes)?;
-        Ok(Self {
-            lex: Lexicon::new(&model.gazetteer),
-            model,
-            config,
-        })
+        let mut model = Model::from_bytes(bytes)?;
+        // The lexicon looks names up in the gazetteer itself; the model has no other use for it.
+        let lex = Lexicon::new(std::mem::take(&mut model.gazetteer));
+        Ok(Self { lex, model, config })
     }
 
     /// The persons named in `text` written in `language` (an ISO 639 code such as `en`,

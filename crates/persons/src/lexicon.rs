@@ -454,8 +454,7 @@ fn words(list: &str) -> impl Iterator<Item = String> + '_ {
 
 impl Lexicon {
     /// The name lists of `gazetteer` plus the compiled-in titles, honorifics and head words.
-    pub fn new(gazetteer: &Gazetteer) -> Self {
-        let gazetteer = gazetteer.clone();
+    pub fn new(gazetteer: Gazetteer) -> Self {
         let mut starts = Vec::with_capacity(PREFIXES + 1);
         let mut at = 0usize;
         for prefix in 0..=PREFIXES {
@@ -562,7 +561,7 @@ mod tests {
     #[test]
     fn lookups_agree_with_a_map_of_every_entry() {
         let model = crate::model::Model::from_bytes(crate::model::EMBEDDED).expect("model");
-        let lex = Lexicon::new(&model.gazetteer);
+        let lex = Lexicon::new(model.gazetteer.clone());
         let map = reference_map(&model.gazetteer);
         assert!(
             map.len() > 100_000,
@@ -610,7 +609,7 @@ mod tests {
 
     #[test]
     fn knows_names_titles_and_heads() {
-        let lex = Lexicon::new(&Gazetteer::from_lists(&lists()));
+        let lex = Lexicon::new(Gazetteer::from_lists(&lists()));
         assert_eq!(
             lex.lookup("John"),
             Entry {

@@ -627,7 +627,7 @@ pub fn train(
         ));
     }
     let gazetteer = Gazetteer::from_lists(names);
-    let lex = Lexicon::new(&gazetteer);
+    let lex = Lexicon::new(gazetteer.clone());
     let honorifics = Lexicon::honorifics();
     let mut report = TrainReport::default();
     let mut rng = SplitMix(cfg.seed.wrapping_add(1));
