@@ -54,9 +54,22 @@ pub(crate) fn compression(body: &[u8]) -> Option<&'static str> {
 }
 
 /// A byte that text never holds: the WHATWG MIME sniffing rule's "binary data bytes", the C0
-/// controls other than tab, newlines, form feed and escape.
+/// controls other than tab, newlines, form feed and escape. Written as comparisons rather than
+/// a `matches!` of ranges (which compiles to a bit test by a variable shift) so that counting
+/// them over a whole page vectorises: it runs over every byte of every page cleaned.
 fn binary_byte(b: u8) -> bool {
-    matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F)
+    // `&` rather than `&&`: no branches, so the loop over a block vectorises.
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != 0x0C) & (b != b'\r') & (b != 0x1B)
+}
+
+/// How many binary data bytes `bytes` holds, counted a block at a time into narrow lanes (the
+/// vectorised loop's counters cannot overflow within a block).
+fn count_binary_bytes(bytes: &[u8]) -> usize {
+    const BLOCK: usize = 128;
+    bytes
+        .chunks(BLOCK)
+        .map(|block| usize::from(block.iter().map(|&b| u8::from(binary_byte(b))).sum::<u8>()))
+        .sum()
 }
 
 /// Whether `body` is binary data rather than text (an image, a PDF, an archive, random bytes
@@ -73,7 +86,7 @@ pub(crate) fn looks_binary(body: &[u8]) -> bool {
         return !body.is_empty();
     };
     let text = &body[..=last];
-    let binary = text.iter().filter(|&&b| binary_byte(b)).count();
+    let binary = count_binary_bytes(text);
     binary * BINARY_ONE_IN > text.len()
 }
 
@@ -276,6 +289,20 @@ mod tests {
         let mut page = b"<p>".repeat(400);
         page.push(0x01);
         assert!(!looks_binary(&page));
+    }
+
+    /// The comparison form of `binary_byte` (written so that counting vectorises) is the
+    /// WHATWG set exactly, and the block-wise count is exact across block boundaries.
+    #[test]
+    fn binary_byte_count_is_the_whatwg_set() {
+        for b in 0..=u8::MAX {
+            let whatwg = matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F);
+            assert_eq!(binary_byte(b), whatwg, "byte {b:#04x}");
+        }
+        let all: Vec<u8> = (0..=u8::MAX).cycle().take(256 * 7 + 13).collect();
+        let expected = all.iter().filter(|&&b| binary_byte(b)).count();
+        assert_eq!(count_binary_bytes(&all), expected);
+        assert_eq!(count_binary_bytes(&[0x01; 1000]), 1000);
     }
     use super::*;
 

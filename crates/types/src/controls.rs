@@ -28,12 +28,42 @@ pub fn multiline_char(c: char) -> Option<char> {
     }
 }
 
+/// Whether `s` may hold a character that [`line`] (with `newlines_kept` false) or
+/// [`multiline`] (true) changes. Byte tests that the compiler vectorises (C0 controls other
+/// than newline and tab when kept, DEL) and a SIMD search for the lead bytes of the C1
+/// controls and NEL (`C2 80`-`C2 9F`) and of U+2028-U+202E and U+2066-U+2069 (`E2 80`,
+/// `E2 81`), so that text with nothing to drop, nearly all of it, is not decoded character by
+/// character; curly quotes and dashes (`E2 80 9x`) and no-break spaces (`C2 A0`) pass on
+/// their third or second byte. A `true` only means the exact check must run.
+fn may_change(s: &str, newlines_kept: bool) -> bool {
+    const BLOCK: usize = 64;
+    let bytes = s.as_bytes();
+    let c0_or_del =
+        |b: u8| (b < 0x20 && !(newlines_kept && (b == b'\n' || b == b'\t'))) || b == 0x7F;
+    if bytes
+        .chunks(BLOCK)
+        .any(|block| block.iter().fold(false, |any, &b| any | c0_or_del(b)))
+    {
+        return true;
+    }
+    memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|at| {
+        let next = |n: usize| bytes.get(at + n).copied().unwrap_or(0);
+        match (bytes[at], next(1)) {
+            (0xC2, second) => (0x80..=0x9F).contains(&second),
+            (_, 0x80) => (0xA8..=0xAE).contains(&next(2)),
+            (_, 0x81) => (0xA6..=0xA9).contains(&next(2)),
+            _ => false,
+        }
+    })
+}
+
 /// `s` as one line: whitespace controls become a space (so words stay apart), other controls
 /// and bidi controls go. Untouched (no allocation) when there is nothing to drop.
 pub fn line(s: &mut String) {
-    if !s
-        .chars()
-        .any(|c| unwanted(c) || matches!(c, '\u{2028}' | '\u{2029}'))
+    if !may_change(s, false)
+        || !s
+            .chars()
+            .any(|c| unwanted(c) || matches!(c, '\u{2028}' | '\u{2029}'))
     {
         return;
     }
@@ -55,7 +85,7 @@ pub fn line(s: &mut String) {
 /// each on a character boundary) moved to where their characters are afterwards. Returns
 /// whether anything changed.
 pub fn multiline(s: &mut String, offsets: &mut [&mut usize]) -> bool {
-    if s.chars().all(|c| multiline_char(c) == Some(c)) {
+    if !may_change(s, true) || s.chars().all(|c| multiline_char(c) == Some(c)) {
         return false;
     }
     let mut out = String::with_capacity(s.len());
@@ -103,5 +133,33 @@ mod tests {
         multiline(&mut s, &mut [&mut start, &mut end]);
         assert_eq!(s, "ab\n\n\tc\nde");
         assert_eq!((start, end), (1, s.len()));
+    }
+
+    /// The byte prefilter never lets through a character the exact checks would change: every
+    /// Unicode scalar value is tried in both modes.
+    #[test]
+    fn byte_prefilter_misses_no_character() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let text = format!("ab{c}cd");
+            let line_changes = unwanted(c) || matches!(c, '\u{2028}' | '\u{2029}');
+            if line_changes {
+                assert!(
+                    may_change(&text, false),
+                    "line misses U+{:04X}",
+                    u32::from(c)
+                );
+            }
+            if multiline_char(c) != Some(c) {
+                assert!(
+                    may_change(&text, true),
+                    "multiline misses U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+        assert!(!may_change(
+            "Αθήνα, Москва and 北京\nwith\ttabs, “quoted” — and\u{A0}spaced",
+            true
+        ));
     }
 }
