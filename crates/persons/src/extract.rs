@@ -11,7 +11,7 @@ use crate::citation::{
 };
 use crate::features::{SentenceInfo, TokInfo, features, sentence_infos, stacked, token_infos};
 use crate::lexicon::{HashKeyMap, Lexicon};
-use crate::model::{EMBEDDED, Model, is_inside, kind_of};
+use crate::model::{Model, is_inside, kind_of};
 use crate::resolve::{NameMention, resolve};
 use crate::tokenize::{Token, sentences, tokenize};
 use crate::{Mention, Person};
@@ -94,15 +94,19 @@ impl Extractor {
     pub fn with_config(config: Config) -> Self {
         // The embedded model is checked by this crate's tests, so failing here means a broken
         // build, not bad input.
-        Self::from_model_bytes(EMBEDDED, config).expect("the embedded person model is valid")
+        let model = Model::embedded().expect("the embedded person model is valid");
+        Self::from_model(model, config)
     }
 
     /// A model from its file bytes (as written by `train`, behind the `train` feature).
     pub fn from_model_bytes(bytes: &[u8], config: Config) -> Result<Self, Error> {
-        let mut model = Model::from_bytes(bytes)?;
+        Ok(Self::from_model(Model::from_bytes(bytes)?, config))
+    }
+
+    fn from_model(mut model: Model, config: Config) -> Self {
         // The lexicon looks names up in the gazetteer itself; the model has no other use for it.
         let lex = Lexicon::new(std::mem::take(&mut model.gazetteer));
-        Ok(Self { lex, model, config })
+        Self { lex, model, config }
     }
 
     /// The persons named in `text` written in `language` (an ISO 639 code such as `en`,

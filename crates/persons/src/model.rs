@@ -102,7 +102,28 @@ pub(crate) struct Stage {
     scale: f32,
     start: Vec<f32>,
     trans: Vec<f32>,
-    weights: Vec<i8>,
+    weights: Weights,
+}
+
+/// A stage's quantised weights, each byte an `i8`. The model compiled into the binary is read
+/// where it lies: a text reads only the rows of its own features, so loading the model costs
+/// nothing per weight (copying its megabytes was half of what a `newsdex clean` process paid
+/// to load it, in page faults), and only the pages a text touches are ever read in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Weights {
+    /// Borrowed from the embedded model.
+    Embedded(&'static [u8]),
+    /// Read from a file, or just trained.
+    Owned(Vec<u8>),
+}
+
+impl Weights {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Weights::Embedded(bytes) => bytes,
+            Weights::Owned(bytes) => bytes,
+        }
+    }
 }
 
 impl Stage {
@@ -113,13 +134,13 @@ impl Stage {
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
         let q = weights
             .iter()
-            .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8)
+            .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8 as u8)
             .collect();
         Self {
             scale,
             start,
             trans,
-            weights: q,
+            weights: Weights::Owned(q),
         }
     }
 
@@ -129,10 +150,16 @@ impl Stage {
         for v in self.start.iter().chain(&self.trans) {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend(self.weights.iter().map(|&w| w as u8));
+        out.extend_from_slice(self.weights.bytes());
     }
 
-    fn read(b: &mut &[u8], bits: u32, tags: usize) -> Result<Self, Error> {
+    /// Reads a stage; `keep` decides whether its weights are borrowed or copied.
+    fn read<'a>(
+        b: &mut &'a [u8],
+        bits: u32,
+        tags: usize,
+        keep: &impl Fn(&'a [u8]) -> Weights,
+    ) -> Result<Self, Error> {
         let scale = read_f32(b)?;
         if !scale.is_finite() || scale <= 0.0 {
             return Err(Error::Model("bad weight scale".into()));
@@ -143,7 +170,7 @@ impl Stage {
         }
         let trans = floats.split_off(tags);
         let n = (1usize << bits) * tags;
-        let weights = take(b, n)?.iter().map(|&x| x as i8).collect();
+        let weights = keep(take(b, n)?);
         Ok(Self {
             scale,
             start: floats,
@@ -168,8 +195,9 @@ impl Stage {
             acc[..tags].fill(0);
             for &row in feats.token(i) {
                 let base = row as usize * tags;
-                for (a, &w) in acc[..tags].iter_mut().zip(&self.weights[base..base + tags]) {
-                    *a += i32::from(w);
+                let row = &self.weights.bytes()[base..base + tags];
+                for (a, &w) in acc[..tags].iter_mut().zip(row) {
+                    *a += i32::from(w as i8);
                 }
             }
             let base = emit.len();
@@ -313,7 +341,17 @@ impl Model {
         out
     }
 
-    pub fn from_bytes(mut bytes: &[u8]) -> Result<Self, Error> {
+    /// The model compiled into the binary, its weights read where they lie.
+    pub fn embedded() -> Result<Self, Error> {
+        Self::read(EMBEDDED, &|weights| Weights::Embedded(weights))
+    }
+
+    /// A model from a file's bytes (copied).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        Self::read(bytes, &|weights| Weights::Owned(weights.to_vec()))
+    }
+
+    fn read<'a>(mut bytes: &'a [u8], keep: &impl Fn(&'a [u8]) -> Weights) -> Result<Self, Error> {
         let b = &mut bytes;
         if take(b, 8)? != MAGIC {
             return Err(Error::Model(
@@ -347,7 +385,7 @@ impl Model {
         let gazetteer = Gazetteer::read(b)?;
         let tags = tags_for(types);
         let stages = (0..n_stages)
-            .map(|_| Stage::read(b, bits, tags))
+            .map(|_| Stage::read(b, bits, tags, keep))
             .collect::<Result<Vec<_>, _>>()?;
         if !b.is_empty() {
             return Err(Error::Model("trailing bytes after the weights".into()));
@@ -366,6 +404,21 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The embedded model read in place is the same model as a copy of its bytes.
+    #[test]
+    fn embedded_model_borrows_the_same_weights_a_copy_reads() {
+        let (borrowed, copied) = (
+            Model::embedded().unwrap(),
+            Model::from_bytes(EMBEDDED).unwrap(),
+        );
+        assert!(matches!(borrowed.stages[0].weights, Weights::Embedded(_)));
+        assert_eq!(borrowed.stages.len(), copied.stages.len());
+        for (b, c) in borrowed.stages.iter().zip(&copied.stages) {
+            assert_eq!(b.weights.bytes(), c.weights.bytes());
+            assert_eq!((b.scale, &b.start, &b.trans), (c.scale, &c.start, &c.trans));
+        }
+    }
 
     #[test]
     fn viterbi_respects_bio_constraints() {
@@ -406,7 +459,7 @@ mod tests {
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).expect("round trip");
         assert_eq!(back.stages.len(), 2);
-        assert_eq!(back.stages[1].weights, m.stages[1].weights);
+        assert_eq!(back.stages[1].weights.bytes(), m.stages[1].weights.bytes());
         assert_eq!(back.stages[0].trans, m.stages[0].trans);
         assert!(back.vocabulary.contains_key(&11) && back.vocabulary.len() == 2);
         assert_eq!(back.gazetteer, m.gazetteer);
