@@ -17,6 +17,8 @@ mod classes;
 mod decode;
 mod dom;
 mod extract;
+#[rustfmt::skip] // generated (see the module)
+mod gates;
 mod lang;
 mod meta;
 mod parse;

@@ -3,9 +3,12 @@
 //! boilerplate lines ("READ MORE: ...", "Share.", "(Image: ...)", newsletter plugs, cookie
 //! notices). They describe markup conventions shared across sites, never one site.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, Anchored, Input, StartKind};
 use regex::Regex;
+
+use crate::gates;
 
 use crate::classes::{
     ClassWords, FLAG_BITS, MAYBE_WORD, NEGATIVE_WORD, POSITIVE_WORD, UNLIKELY_WORD,
@@ -30,23 +33,34 @@ const UNLIKELY_ROLES: &[&str] = &[
 /// licence or publication record. Each alternative is wording that many sites share (CMS
 /// defaults, common appeals), in several languages; a line of at most 320 characters that
 /// contains one is boilerplate.
-const NOTICES: &[&str] = &[
+const NOTICE_PATTERN: &str = concat!(
+    "(?i)",
     // Appeals: subscribe, support, join a channel, get the app.
     r"subscribe now to|subscribers also receive|first-time subscribers|hazte miembro|suscr[ií]bete a|zapraszamy (?:też )?do subskrypcji",
+    "|",
     r"would you consider supporting|consider supporting (?:us|our)|support (?:us|our work)(?:[^\p{L}]|$)|help us continue|unterstütze[n]? (?:uns|\S+ (?:bereits|schon) mit)(?:[^\p{L}]|$)",
+    "|",
     r"(?:tenemos|nuestro) canal de (?:telegram|whatsapp|youtube)|únete (?:a|desde) .{0,40}(?:canal|grupo)|join us on (?:telegram|whatsapp)",
+    "|",
     r"(?:latest|breaking) news straight to your (?:phone|inbox)|do you want to be informed of",
+    "|",
     r"periodismo incómodo|cancela cuando quieras|hacemos periodismo desde",
+    "|",
     // Invitations to respond to the publication itself.
     r"(?:submit|send|write) (?:a |your )?letters? to the editor|read more letters to the editor|we want to hear what you think|share your thoughts (?:and|on)|puede escribirnos a|escríbenos a|schreiben sie uns|vous êtes invité à proposer un texte",
+    "|",
     r"schreibe(?:n sie)? einen kommentar|kommentar (?:schreiben|verfassen)|leave a reply",
+    "|",
     // Licence, copyright and liability notices.
     r"copyrighted property of|written permission must be obtained|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados",
+    "|",
     r"(?:dieser|der) (?:text|beitrag|artikel|inhalt) (?:wurde |ist |steht )?(?:veröffentlicht |lizenziert )?unter (?:der|einer) .{0,40}lizenz|(?:this|the) (?:text|article|content|work|post|story) is (?:published|licen[cs]ed|available) under|inhalte dieser (?:web)?seite .{0,40}(?:cc[- ]by|creative commons)|sofern nicht anders (?:angegeben|ausgewiesen|vermerkt)",
+    "|",
     r"is not responsible for the (?:opinions|content)|advertising disclosure|estimated value calculated by",
+    "|",
     // The publication record a CMS prints under a post.
     r"der beitrag wurde am .{0,80} veröffentlicht|ultima modifica|last modified:|zuletzt (?:geändert|aktualisiert):|mitglieder in diesem forum|noch keine bewertungen|kommentare insgesamt:",
-];
+);
 
 /// Labels of the sections a page appends to a story: contacts, further information, the
 /// original publication, the author's profile, reading lists. The whole line is the label
@@ -176,78 +190,165 @@ fn re(pattern: &str) -> Regex {
         .unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
 }
 
-/// A compiled pattern, built the first time a page needs it: a process that cleans one page
-/// compiles only what that page's lines call for (compiling all of them was most of the
-/// start-up cost of `newsdex clean`), and every cleaner of a process shares them.
-type Lazy = LazyLock<Regex>;
+/// A wording pattern, compiled the first time a line might match it. Before that, a line is
+/// checked against the pattern's gate ([`Gate`], generated into `gates.rs`): the literals one
+/// of which every match of the pattern contains (or starts with), looked for in the line
+/// lower-cased. Compiling the patterns was most of what a `newsdex clean` process spent
+/// (about 18 of 24 ms on a one-line page: every line called for every pattern); behind the
+/// gates a pattern is compiled only when a line holds its words, and most lines skip the
+/// regex search too.
+pub(crate) struct Wording {
+    pattern: &'static str,
+    gate: Gate,
+    gate_matcher: OnceLock<Option<AhoCorasick>>,
+    regex: OnceLock<Regex>,
+}
+
+/// Which lines can match a pattern: those that contain one of the literals (in lower case),
+/// those whose first non-space characters are one of them, or any line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Gate {
+    /// Every match contains one of these literals.
+    Contains(&'static [&'static str]),
+    /// Every match starts, after leading white space, with one of these literals.
+    StartsWith(&'static [&'static str]),
+    /// No literal is common to all matches, or only ones too short to tell lines apart.
+    Open,
+}
+
+/// A line lower-cased once for every gate it meets. A character whose lower case is longer or
+/// shorter (İ) is lower-cased all the same: the gates only need every character a pattern's
+/// case-insensitive literal matches to lower-case to that literal's character, which holds
+/// for simple case folding except for the long s (ſ, folding to s), so a line holding one
+/// opens every gate.
+/// It keeps the line itself, so that a pattern is always run on the line its gate saw.
+pub(crate) struct Lowered<'t> {
+    line: &'t str,
+    text: String,
+    opens_all: bool,
+}
+
+impl<'t> Lowered<'t> {
+    pub(crate) fn new(line: &'t str) -> Self {
+        Lowered {
+            line,
+            text: line.chars().flat_map(char::to_lowercase).collect(),
+            opens_all: line.contains('\u{17F}'),
+        }
+    }
+}
+
+impl Wording {
+    const fn new(pattern: &'static str, gate: Gate) -> Self {
+        Wording {
+            pattern,
+            gate,
+            gate_matcher: OnceLock::new(),
+            regex: OnceLock::new(),
+        }
+    }
+
+    fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| re(self.pattern))
+    }
+
+    /// Whether `line` (lower-cased) gets past the gate: false means the pattern cannot match.
+    fn may_match(&self, line: &Lowered) -> bool {
+        let (literals, anchored) = match self.gate {
+            Gate::Contains(literals) => (literals, false),
+            Gate::StartsWith(literals) => (literals, true),
+            Gate::Open => return true,
+        };
+        if line.opens_all {
+            return true;
+        }
+        let matcher = self.gate_matcher.get_or_init(|| {
+            let kind = if anchored {
+                StartKind::Anchored
+            } else {
+                StartKind::Unanchored
+            };
+            AhoCorasick::builder().start_kind(kind).build(literals).ok()
+        });
+        let Some(matcher) = matcher else {
+            return true;
+        };
+        if anchored {
+            let start = line.text.trim_start();
+            matcher.is_match(Input::new(start).anchored(Anchored::Yes))
+        } else {
+            matcher.is_match(line.text.as_str())
+        }
+    }
+
+    /// The pattern, if `line` might match it.
+    fn gated(&self, line: &Lowered) -> Option<&Regex> {
+        self.may_match(line).then(|| self.regex())
+    }
+
+    fn is_match(&self, line: &Lowered) -> bool {
+        self.gated(line)
+            .is_some_and(|regex| regex.is_match(line.line))
+    }
+}
 
 /// Parenthesised credits inside a caption or paragraph: "(Image: PA Wire)", "(Photo: Reuters)".
-static CREDIT_INLINE: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]|\s*[\(\[][^()\[\]]{0,60}(?:istock|getty images|shutterstock|imago|pixelio|adobe ?stock|unsplash|pixabay|picture[- ]alliance)[^()\[\]]{0,40}[\)\]]|\s*\|?\s*©\s*[^©.!?]{1,60}$",
-    )
-});
+static CREDIT_INLINE: Wording = Wording::new(
+    r"(?i)\s*[\(\[]\s*(?:images?|photos?|photograph|pictures?|pics?|picture credit|image credit|photo credit|credit|video|source|foto|fotos|bild|zdjęcie|fot\.)\s*:[^\)\]]{0,120}[\)\]]|\s*[\(\[][^()\[\]]{0,60}(?:istock|getty images|shutterstock|imago|pixelio|adobe ?stock|unsplash|pixabay|picture[- ]alliance)[^()\[\]]{0,40}[\)\]]|\s*\|?\s*©\s*[^©.!?]{1,60}$",
+    gates::CREDIT_INLINE,
+);
 /// Lines that are nothing but a credit: "Photo: Reuters", "Image credit: x", "© Jane Doe"
 /// (the agency credits are [`is_agency_credit`]).
-static CREDIT_LINE: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|©\s*.{1,80})\s*$",
-    )
-});
+static CREDIT_LINE: Wording = Wording::new(
+    r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|©\s*.{1,80})\s*$",
+    gates::CREDIT_LINE,
+);
 /// The agencies whose name alone can make a credit line ([`is_agency_credit`]).
-static AGENCY: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago",
-    )
-});
+static AGENCY: Wording = Wording::new(
+    r"(?i)getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago",
+    gates::AGENCY,
+);
 /// Lead-ins of link lines and boxes: "READ MORE:", "Related:", "Lesen Sie auch:".
-static LINK_LEAD: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook|auch lesen|weiterlesen|mehr dazu|mehr lesen|weiterführende links?|das thema könnte (?:dich|sie) auch interessieren|(?:das )?könnte (?:dich|sie) auch interessieren|vous aimerez aussi|à voir aussi|a voir aussi|le puede interesar|te puede interesar|también te puede interesar|leia também|leia mais|lees meer|läs också|les også|przeczytaj też|przeczytaj także|explore further|further reading|more stories|more news|latest news|sponsored content|in other news|lea más|lee más|lea también|mire|vea también|ver también|te recomendamos|relacionado|relacionada|noticias relacionadas|leggi pure|sur le même sujet|à lire|a lire|siehe auch|passend dazu|weitere infos|mehr infos|veja também|saiba mais|zie ook|schon gelesen|noch mehr infos|also on|more coverage|dig deeper|go deeper|lea|lesen sie hier|puedes ver|también puedes ver|ver más|mira también|dowiedz się więcej|więcej|zobacz|audios et vidéos sur le sujet|weitere beiträge aus der kolumne|quellenangaben)(?:$|[^\p{L}\p{N}])\s*[:：\-–—|»>]*",
-    )
-});
+static LINK_LEAD: Wording = Wording::new(
+    r"(?i)^\s*(?:read more|read also|read next|more|related|related articles?|related stories|related content|related reading|see also|also read|also see|recommended|watch|listen|more on this( story)?|more from|most read|top stories|you may also like|you might also like|editor'?s picks|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weitere artikel|das könnte sie auch interessieren|lire aussi|à lire aussi|a lire aussi|voir aussi|leggi anche|lee también|lea también|czytaj też|czytaj także|czytaj więcej|zobacz też|zobacz także|zobacz również|polecamy|lees ook|auch lesen|weiterlesen|mehr dazu|mehr lesen|weiterführende links?|das thema könnte (?:dich|sie) auch interessieren|(?:das )?könnte (?:dich|sie) auch interessieren|vous aimerez aussi|à voir aussi|a voir aussi|le puede interesar|te puede interesar|también te puede interesar|leia também|leia mais|lees meer|läs också|les også|przeczytaj też|przeczytaj także|explore further|further reading|more stories|more news|latest news|sponsored content|in other news|lea más|lee más|lea también|mire|vea también|ver también|te recomendamos|relacionado|relacionada|noticias relacionadas|leggi pure|sur le même sujet|à lire|a lire|siehe auch|passend dazu|weitere infos|mehr infos|veja também|saiba mais|zie ook|schon gelesen|noch mehr infos|also on|more coverage|dig deeper|go deeper|lea|lesen sie hier|puedes ver|también puedes ver|ver más|mira también|dowiedz się więcej|więcej|zobacz|audios et vidéos sur le sujet|weitere beiträge aus der kolumne|quellenangaben)(?:$|[^\p{L}\p{N}])\s*[:：\-–—|»>]*",
+    gates::LINK_LEAD,
+);
 /// Short lines that are chrome whatever they link to.
-static CHROME_LINE: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter|bild anzeigen(?: bild schließen)?|quellen (?:ausblenden|einblenden|anzeigen)|(?:.{0,30} )?als pdf herunterladen|download (?:as )?pdf|vergrößern|enlarge (?:image|photo)|pin it|vorlesen|artikel anhören|listen to (?:this )?article)\s*[.!:]?\s*$",
-    )
-});
+static CHROME_LINE: Wording = Wording::new(
+    r"(?i)^\s*(?:share\.?|sign up( here)?\.?|subscribe here\.?|share this( article| story| page)?|share on \w+|tweet|email|print|advertisement|advertising|anzeige|werbung|reklama|sponsored|exit mobile version|skip to (?:main )?content|back to top|comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments|read comments|close|menu|search|log ?in|sign in|subscribe|next|previous|continue reading|click here|loading\.*|follow us|follow us on \w+|like us on facebook|copy link|link copied|report an error|feedback|tags?:?|topics?:?|schlagworte:?|teilen|drucken|zurück|weiter|bild anzeigen(?: bild schließen)?|quellen (?:ausblenden|einblenden|anzeigen)|(?:.{0,30} )?als pdf herunterladen|download (?:as )?pdf|vergrößern|enlarge (?:image|photo)|pin it|vorlesen|artikel anhören|listen to (?:this )?article)\s*[.!:]?\s*$",
+    gates::CHROME_LINE,
+);
 /// Plugs and notices: newsletters, apps, WhatsApp, cookies, paywalls.
-static PLUG: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
-    )
-});
-/// Appeals to the reader and licence or publication notices ([`NOTICES`]).
-static NOTICE: Lazy = Lazy::new(|| re(&format!("(?i){}", NOTICES.join("|"))));
+static PLUG: Wording = Wording::new(
+    r"(?i)(?:sign up (?:to|for) (?:our|the) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}(?:newsletter|channel|podcast)|get (?:our|the) .{0,40}newsletter|join our .{0,60}(?:whatsapp|telegram|facebook|community)|(?:whatsapp|telegram) (?:group|channel|community)|download (?:the|our) .{0,30}app|get the .{0,30}app(?:$|[^\p{L}])|we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|by clicking .{0,40}accept|subscribe (?:now )?to (?:continue|read)|to continue reading|this (?:article|content) is (?:only )?(?:for|available to) (?:subscribers|members)|already a subscriber|create a free account|free trial|follow us on (?:twitter|facebook|instagram|x)|newsletter abonnieren|jetzt abonnieren|zum newsletter|melden sie sich .{0,40}newsletter|zapisz się do newslettera|abonnez-vous|inscrivez-vous à (?:notre|la) newsletter|iscriviti alla newsletter|suscríbete|never miss .{0,40}(?:sign|subscrib)|(?:contains|enthält) (?:affiliate[- ]?links|werbung|(?:references to )?products from)|we (?:may )?(?:earn|receive) (?:a )?(?:small )?commission|affiliate links?|(?:als|is an) (?:amazon[- ])?(?:partner|associate)|we recommend the best products|alle angaben ohne gewähr|anzeige:|\*werbung|please subscribe|to view the full (?:story|article)|(?:müssen|musst) (?:sich |dich )?(?:einloggen|anmelden|eingeloggt)|must be logged in|log ?in to (?:comment|reply)|follow .{1,40} on (?:twitter|facebook|instagram)|(?:keine|ohne) bezahlschranke|support (?:our|independent) journalism|unterstütze[n]? (?:sie )?uns|korzystamy z (?:plików )?cookies|wir verwenden cookies|diese website (?:verwendet|nutzt) cookies|utilizamos cookies|nous utilisons des cookies|usiamo i? ?cookie|bei pinterest speichern|rezept drucken|print recipe|jump to recipe|this entry was posted in|bookmark the permalink|vorschau auf den nächsten artikel|(?:next|previous) article|(?:nächster|vorheriger) artikel|wurde erfolgreich hinzugefügt|added to (?:your )?(?:cart|basket)|mit diesem button|war (?:der|dieser) artikel (?:hilfreich|nützlich)|was this (?:article )?helpful)",
+    gates::PLUG,
+);
+/// Appeals to the reader and licence or publication notices ([`NOTICE_PATTERN`]).
+static NOTICE: Wording = Wording::new(NOTICE_PATTERN, gates::NOTICE);
 /// A line that is only a byline: "By Jane Doe", "VON Sina Giebel".
-static BYLINE_LINE: Lazy = Lazy::new(|| {
-    re(
-        r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
-    )
-});
+static BYLINE_LINE: Wording = Wording::new(
+    r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
+    gates::BYLINE_LINE,
+);
 /// Date and time words, for lines that are only a time stamp.
-static DATE_WORDS: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
-    )
-});
+static DATE_WORDS: Wording = Wording::new(
+    r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
+    gates::DATE_WORDS,
+);
 /// The publication record a blog engine prints under a post, which runs on ("... and is
 /// filed under ... You can follow any responses through the RSS feed"): matched at the
 /// start of a line, at any length.
-static RECORD: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)^\s*(?:(?:der|dieser) (?:beitrag|eintrag|artikel) wurde am .{0,80}(?:veröffentlicht|erstellt|geschrieben)|this (?:entry|post) was (?:posted|written|published) on .{0,80}(?:filed|posted) (?:under|in)|ce(?:tte)? (?:billet|article|entrée) a été (?:publié|posté)e? le)",
-    )
-});
+static RECORD: Wording = Wording::new(
+    r"(?i)^\s*(?:(?:der|dieser) (?:beitrag|eintrag|artikel) wurde am .{0,80}(?:veröffentlicht|erstellt|geschrieben)|this (?:entry|post) was (?:posted|written|published) on .{0,80}(?:filed|posted) (?:under|in)|ce(?:tte)? (?:billet|article|entrée) a été (?:publié|posté)e? le)",
+    gates::RECORD,
+);
 /// The label of a section appended to the story ([`APPENDIX_LABELS`]).
-static APPENDIX_LABEL: Lazy = Lazy::new(|| re(APPENDIX_LABELS));
+static APPENDIX_LABEL: Wording = Wording::new(APPENDIX_LABELS, gates::APPENDIX_LABEL);
 /// One credit of wire copy: "Reporting by", "Additional reporting by", "Editing by".
-static CREDIT_LEAD: Lazy = Lazy::new(|| {
-    re(
-        r"(?i)^(?:additional |further |extra )?(?:reporting|writing|editing|edited|written|compiled|research|researched|graphics|fact-?checking|fact-?checked|production|produced|translation|translated|photography|photos|video|design|illustrations?)\s+by\s+",
-    )
-});
+static CREDIT_LEAD: Wording = Wording::new(
+    r"(?i)^(?:additional |further |extra )?(?:reporting|writing|editing|edited|written|compiled|research|researched|graphics|fact-?checking|fact-?checked|production|produced|translation|translated|photography|photos|video|design|illustrations?)\s+by\s+",
+    gates::CREDIT_LEAD,
+);
 
 impl Patterns {
     pub fn new() -> Self {
@@ -259,7 +360,8 @@ impl Patterns {
     /// Whether a line is the label of a section appended to the story ("Kontakt:", "About
     /// the author", "Originalpublikation").
     pub fn is_appendix_label(&self, text: &str) -> bool {
-        text.len() <= tuning::APPENDIX_LABEL_CHARS && APPENDIX_LABEL.is_match(text.trim())
+        text.len() <= tuning::APPENDIX_LABEL_CHARS
+            && APPENDIX_LABEL.is_match(&Lowered::new(text.trim()))
     }
 
     /// Whether a short line is only a byline or only a time stamp ("Updated: 12.12.2022, 08:30 Uhr").
@@ -268,7 +370,7 @@ impl Patterns {
         if len > tuning::META_LINE_CHARS {
             return false;
         }
-        if BYLINE_LINE.is_match(text) {
+        if BYLINE_LINE.is_match(&Lowered::new(text)) {
             return true;
         }
         if self.is_date_line(text) {
@@ -291,7 +393,10 @@ impl Patterns {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return false;
         }
-        let rest = DATE_WORDS.replace_all(text, " ");
+        let rest = match DATE_WORDS.gated(&Lowered::new(text)) {
+            Some(date_words) => date_words.replace_all(text, " "),
+            None => text.into(),
+        };
         rest.split_whitespace().all(|w| {
             w.chars()
                 .all(|c| c.is_ascii_digit() || ".,:/-–|()".contains(c))
@@ -441,13 +546,14 @@ impl Patterns {
     /// of its characters inside links.
     pub fn is_boilerplate_text(&self, text: &str, link_share: f32) -> bool {
         let len = text.chars().count();
-        if len <= tuning::CHROME_LINE_CHARS && CHROME_LINE.is_match(text) {
+        let lowered = &Lowered::new(text);
+        if len <= tuning::CHROME_LINE_CHARS && CHROME_LINE.is_match(lowered) {
             return true;
         }
-        if len <= tuning::CREDIT_ONLY_CHARS && is_credit_only(text) {
+        if len <= tuning::CREDIT_ONLY_CHARS && is_credit_only(lowered) {
             return true;
         }
-        if let Some(m) = LINK_LEAD.find(text) {
+        if let Some(m) = LINK_LEAD.gated(lowered).and_then(|lead| lead.find(text)) {
             // "Read more: <headline>" lines: mostly a link, or short enough to be one.
             let rest = text[m.end()..].trim();
             let lead_is_whole = rest.is_empty();
@@ -459,10 +565,10 @@ impl Patterns {
                 return true;
             }
         }
-        if len <= tuning::PLUG_CHARS && (PLUG.is_match(text) || NOTICE.is_match(text)) {
+        if len <= tuning::PLUG_CHARS && (PLUG.is_match(lowered) || NOTICE.is_match(lowered)) {
             return true;
         }
-        if len <= tuning::RECORD_CHARS && RECORD.is_match(text) {
+        if len <= tuning::RECORD_CHARS && RECORD.is_match(lowered) {
             return true;
         }
         len <= tuning::CREDIT_LINE_CHARS && self.is_credit_line(text)
@@ -477,12 +583,15 @@ impl Patterns {
             .trim_start_matches(['(', '['])
             .trim_end_matches(['.', ')', ']'])
             .trim();
-        if !CREDIT_LEAD.is_match(text) {
+        let Some(credit_lead) = CREDIT_LEAD.gated(&Lowered::new(text)) else {
+            return false;
+        };
+        if !credit_lead.is_match(text) {
             return false;
         }
         text.split(';').all(|part| {
             let part = part.trim();
-            let Some(m) = CREDIT_LEAD.find(part) else {
+            let Some(m) = credit_lead.find(part) else {
                 return false;
             };
             part[m.end()..]
@@ -506,13 +615,16 @@ impl Patterns {
 
     /// Removes parenthesised credits ("(Image: PA)") from a line of text.
     pub fn strip_credits<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        CREDIT_INLINE.replace_all(text, "")
+        match CREDIT_INLINE.gated(&Lowered::new(text)) {
+            Some(credits) => credits.replace_all(text, ""),
+            None => text.into(),
+        }
     }
 }
 
 /// Whether a line is nothing but a credit ([`CREDIT_LINE`] or [`is_agency_credit`]).
-fn is_credit_only(text: &str) -> bool {
-    CREDIT_LINE.is_match(text) || is_agency_credit(text)
+fn is_credit_only(line: &Lowered) -> bool {
+    CREDIT_LINE.is_match(line) || is_agency_credit(line)
 }
 
 /// The most characters of names around an agency in a credit ("POOL/AFP via Getty Images",
@@ -526,7 +638,7 @@ const AGENCY_CREDIT_NAMES_CHARS: usize = 60;
 /// Checked by hand around each place an agency is named: as one regular expression, the
 /// bounded runs of Unicode word characters took 30 ms to compile, more than all the other
 /// patterns together, and a news page's first credit paid it at start-up.
-fn is_agency_credit(text: &str) -> bool {
+fn is_agency_credit(line: &Lowered) -> bool {
     let names = |part: &str, slash_allowed: bool| {
         part.chars().count() <= AGENCY_CREDIT_NAMES_CHARS
             && part.chars().all(|c| {
@@ -548,10 +660,14 @@ fn is_agency_credit(text: &str) -> bool {
         let after = after.trim_end();
         after.is_empty() || after.strip_prefix('/').is_some_and(|n| names(n, false))
     };
+    let Some(agency) = AGENCY.gated(line) else {
+        return false;
+    };
+    let text = line.line;
     let mut from = 0;
     // Every place an agency starts, overlapping ones included ("afp via getty images" holds
     // "getty images").
-    while let Some(m) = AGENCY.find_at(text, from) {
+    while let Some(m) = agency.find_at(text, from) {
         if before_ok(&text[..m.start()]) && after_ok(&text[m.end()..]) {
             return true;
         }
@@ -571,25 +687,298 @@ fn fnv(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use proptest::strategy::Strategy as _;
+    use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+    /// Every wording pattern with its name in `gates.rs`.
+    const WORDINGS: [(&str, &Wording); 12] = [
+        ("CREDIT_INLINE", &CREDIT_INLINE),
+        ("CREDIT_LINE", &CREDIT_LINE),
+        ("AGENCY", &AGENCY),
+        ("LINK_LEAD", &LINK_LEAD),
+        ("CHROME_LINE", &CHROME_LINE),
+        ("PLUG", &PLUG),
+        ("NOTICE", &NOTICE),
+        ("BYLINE_LINE", &BYLINE_LINE),
+        ("DATE_WORDS", &DATE_WORDS),
+        ("RECORD", &RECORD),
+        ("APPENDIX_LABEL", &APPENDIX_LABEL),
+        ("CREDIT_LEAD", &CREDIT_LEAD),
+    ];
 
     #[test]
     fn all_patterns_compile() {
         let _ = Patterns::new();
-        for pattern in [
-            &CREDIT_INLINE,
-            &CREDIT_LINE,
-            &AGENCY,
-            &LINK_LEAD,
-            &CHROME_LINE,
-            &PLUG,
-            &NOTICE,
-            &BYLINE_LINE,
-            &DATE_WORDS,
-            &RECORD,
-            &APPENDIX_LABEL,
-            &CREDIT_LEAD,
-        ] {
-            LazyLock::force(pattern);
+        for (_, wording) in WORDINGS {
+            wording.regex();
+        }
+    }
+
+    /// The literals that every match of `hir` contains, if there are any: a concatenation's
+    /// best part (the one whose shortest literal is longest), every branch of an alternation.
+    fn contained(hir: &Hir) -> Option<Vec<String>> {
+        match hir.kind() {
+            HirKind::Literal(literal) => Some(vec![String::from_utf8_lossy(&literal.0).into()]),
+            HirKind::Repetition(repetition) if repetition.min >= 1 => contained(&repetition.sub),
+            HirKind::Capture(capture) => contained(&capture.sub),
+            HirKind::Concat(parts) => parts
+                .iter()
+                .filter_map(contained)
+                .max_by_key(|literals| shortest(literals)),
+            HirKind::Alternation(branches) => {
+                let mut all = Vec::new();
+                for branch in branches {
+                    all.extend(contained(branch)?);
+                }
+                Some(all)
+            }
+            _ => None,
+        }
+    }
+
+    /// The literals one of which every match of `hir` starts with, if there are any.
+    fn starting(hir: &Hir) -> Option<Vec<String>> {
+        match hir.kind() {
+            HirKind::Literal(literal) => Some(vec![String::from_utf8_lossy(&literal.0).into()]),
+            HirKind::Repetition(repetition) if repetition.min >= 1 => starting(&repetition.sub),
+            HirKind::Capture(capture) => starting(&capture.sub),
+            // The first part that must be there, after optional parts (whose starts count
+            // too), white space (which the gate skips: these parts are still at the start of
+            // the match) and assertions.
+            HirKind::Concat(parts) => {
+                let mut all = Vec::new();
+                for part in parts {
+                    match part.kind() {
+                        HirKind::Look(_) => {}
+                        _ if is_spaces(part) => {}
+                        HirKind::Repetition(optional) if optional.min == 0 => {
+                            all.extend(starting(&optional.sub)?);
+                        }
+                        _ => {
+                            all.extend(starting(part)?);
+                            return Some(all);
+                        }
+                    }
+                }
+                None
+            }
+            HirKind::Alternation(branches) => {
+                let mut all = Vec::new();
+                for branch in branches {
+                    all.extend(starting(branch)?);
+                }
+                Some(all)
+            }
+            _ => None,
+        }
+    }
+
+    /// `\s*`: a repetition of white space only, which the gate's `trim_start` skips.
+    fn is_spaces(hir: &Hir) -> bool {
+        let HirKind::Repetition(repetition) = hir.kind() else {
+            return false;
+        };
+        let HirKind::Class(Class::Unicode(class)) = repetition.sub.kind() else {
+            return false;
+        };
+        class
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(char::is_whitespace))
+    }
+
+    fn shortest(literals: &[String]) -> usize {
+        literals
+            .iter()
+            .map(|l| l.chars().count())
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// `literals` without those that hold (or, `starts`, begin with) another: a line with the
+    /// longer one has the shorter one too.
+    fn minimal(mut literals: Vec<String>, starts: bool) -> Vec<String> {
+        literals.sort_by_key(|l| (l.len(), l.clone()));
+        literals.dedup();
+        let mut kept: Vec<String> = Vec::new();
+        for literal in literals {
+            let covered = kept.iter().any(|k| {
+                if starts {
+                    literal.starts_with(k.as_str())
+                } else {
+                    literal.contains(k.as_str())
+                }
+            });
+            if !covered {
+                kept.push(literal);
+            }
+        }
+        kept.sort();
+        kept
+    }
+
+    /// Whether a literal is rare enough in lines to be worth a gate that looks for it
+    /// anywhere: at least three characters ("by", "h" and "à" are in most lines), or a sign
+    /// ("©").
+    fn telling(literal: &str) -> bool {
+        literal.chars().count() >= 3
+            || literal
+                .chars()
+                .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
+    }
+
+    /// The gate of a pattern, derived from its syntax with case-insensitivity taken out (the
+    /// patterns are written in lower case, and the gates look at lines lower-cased).
+    fn gate_of(pattern: &str) -> Gate {
+        let sensitive = pattern.replace("(?i)", "").replace("(?i:", "(?:");
+        let hir = regex_syntax::Parser::new()
+            .parse(&sensitive)
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        let leak = |literals: Vec<String>| -> &'static [&'static str] {
+            let literals: Vec<&'static str> = literals
+                .into_iter()
+                .map(|l| &*Box::leak(l.to_lowercase().into_boxed_str()))
+                .collect();
+            Box::leak(literals.into_boxed_slice())
+        };
+        let anchored = match hir.kind() {
+            HirKind::Concat(parts) => {
+                matches!(
+                    parts.first().map(Hir::kind),
+                    Some(HirKind::Look(Look::Start))
+                )
+            }
+            _ => false,
+        };
+        if let Some(literals) = anchored.then(|| starting(&hir)).flatten() {
+            return Gate::StartsWith(leak(minimal(literals, true)));
+        }
+        match contained(&hir) {
+            Some(literals) if literals.iter().all(|l| telling(l)) => {
+                Gate::Contains(leak(minimal(literals, false)))
+            }
+            _ => Gate::Open,
+        }
+    }
+
+    /// `gates.rs` as the patterns make it.
+    fn render_gates() -> String {
+        let mut out = String::from(
+            "//! Which lines can match each wording pattern of `patterns.rs` ([`Gate`]): derived from\n\
+             //! the patterns' syntax by `patterns::tests::gates_are_derived_from_the_patterns`. Do not\n\
+             //! edit: after changing a pattern, run\n\
+             //! `UPDATE_GATES=1 cargo test -p newsdex-cleaner --lib gates_are_derived` to rewrite it.\n\n\
+             use crate::patterns::Gate;\n",
+        );
+        for (name, wording) in WORDINGS {
+            let gate = match gate_of(wording.pattern) {
+                Gate::Contains(literals) => format!("Gate::Contains(&{literals:?})"),
+                Gate::StartsWith(literals) => format!("Gate::StartsWith(&{literals:?})"),
+                Gate::Open => "Gate::Open".to_owned(),
+            };
+            out.push_str(&format!("\npub(crate) const {name}: Gate = {gate};\n"));
+        }
+        out
+    }
+
+    /// `gates.rs` is what the patterns make: a pattern changed without its gate could miss lines.
+    #[test]
+    fn gates_are_derived_from_the_patterns() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gates.rs");
+        let rendered = render_gates();
+        if std::env::var_os("UPDATE_GATES").is_some() {
+            std::fs::write(&path, &rendered).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            committed == rendered,
+            "src/gates.rs is stale: run UPDATE_GATES=1 cargo test -p newsdex-cleaner --lib gates_are_derived"
+        );
+    }
+
+    /// The gates look at lines lower-cased: every character a pattern's case-insensitive
+    /// literal character matches must lower-case to that character, but for the ones that open
+    /// every gate. Checked for each character of every gate literal, against every character
+    /// its case-insensitive class holds.
+    #[test]
+    fn lower_casing_keeps_every_case_insensitive_match() {
+        for (name, wording) in WORDINGS {
+            let literals = match gate_of(wording.pattern) {
+                Gate::Contains(literals) | Gate::StartsWith(literals) => literals,
+                Gate::Open => continue,
+            };
+            for c in literals.iter().flat_map(|l| l.chars()) {
+                let folded = regex_syntax::Parser::new()
+                    .parse(&format!("(?i){}", regex_syntax::escape(&c.to_string())))
+                    .unwrap();
+                let matched: Vec<char> = match folded.kind() {
+                    HirKind::Class(Class::Unicode(class)) => class
+                        .ranges()
+                        .iter()
+                        .flat_map(|r| r.start()..=r.end())
+                        .collect(),
+                    _ => vec![c],
+                };
+                for m in matched {
+                    let one = m.to_string();
+                    let lowered = Lowered::new(&one);
+                    assert!(
+                        lowered.opens_all || lowered.text == c.to_string(),
+                        "{name}: {m:?} matches {c:?} but lower-cases to {:?}",
+                        lowered.text
+                    );
+                }
+            }
+        }
+    }
+
+    /// Behind its gate a pattern matches exactly the lines it matched before: every line of
+    /// many-language text, of chrome, credits and plugs, gives the same answer gated and not.
+    #[test]
+    fn gates_never_hide_a_match() {
+        let lines = [
+            "Share this article",
+            "SHARE THIS ARTICLE",
+            "  Read more: The talks stalled",
+            "READ MORE: Starmer meets Zelensky",
+            "À LIRE AUSSI : la réforme",
+            "Lesen Sie auch: Die Reform",
+            "Sign up to our daily newsletter",
+            "WE USE COOKIES to improve your experience",
+            "All Rights Reserved.",
+            "By Jane Doe",
+            "BY JANE DOE and JOHN ROE",
+            "Von Sina Giebel",
+            "Published: 12 March 2024, 08:30 GMT",
+            "Aktualisiert am 12.12.2022, 08:30 Uhr",
+            "(Image: PA Wire)",
+            "(FOTO: dpa)",
+            "Photo: Reuters",
+            "© Jane Doe",
+            "Getty Images",
+            "Reporting by Pavel Polityuk; Editing by Mark Heinrich",
+            "REPORTING BY PAVEL POLITYUK",
+            "This entry was posted on Monday and filed under News.",
+            "Kontakt:",
+            "ABOUT THE AUTHOR",
+            "Related articles",
+            "ſhare this",
+            "Zelensky met Starmer in Kyiv on Tuesday, officials said.",
+            "Премьер-министр Кир Стармер встретился с Зеленским.",
+            "基尔·斯塔默会见了泽连斯基。",
+            "رئيس الوزراء كير ستارمر التقى زيلينسكي",
+            "प्रधानमंत्री कीर स्टार्मर ने ज़ेलेंस्की से मुलाकात की",
+            "Ο πρωθυπουργός Κιρ Στάρμερ συναντήθηκε με τον Ζελένσκι.",
+            "",
+        ];
+        for (name, wording) in WORDINGS {
+            for line in lines {
+                let open = wording.regex().is_match(line);
+                assert_eq!(
+                    wording.is_match(&Lowered::new(line)),
+                    open,
+                    "{name} on {line:?}"
+                );
+            }
         }
     }
 
@@ -598,7 +987,8 @@ mod tests {
     const CREDIT_LINE_WHOLE: &str = r"(?i)^\s*(?:(?:images?|photos?|photograph|pictures?|pics?|credit|image credit|photo credit|image source|photo source|picture source|foto|fotos|bild|fot\.|zdjęcie|źródło|titelbild|beitragsbild|headerbild|bildquelle|bildnachweis|bildrechte|quelle|source|sources|fuente|fonte|featured image|header image|cover image|permalink|permalien)\s*[:：,]\s*\S.{0,100}|(?:[\w .,/&-]{0,60}/)?\s*(?:getty images|afp via getty images|reuters|pa wire|pa media|ap photo|shutterstock|alamy|epa|dpa|imago)(?:/[\w .,&-]{0,60})?|©\s*.{1,80})\s*$";
 
     /// Compiled once for every case: it is the 30 ms pattern.
-    static CREDIT_WHOLE: Lazy = Lazy::new(|| re(CREDIT_LINE_WHOLE));
+    static CREDIT_WHOLE: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| re(CREDIT_LINE_WHOLE));
 
     /// Pieces of lines for the agency check: agencies (overlapping, in other cases),
     /// slashes, spaces and tabs, word characters of several scripts, the allowed punctuation
@@ -661,7 +1051,7 @@ mod tests {
             let mut shaped = format!(" {before}/ {agency}/{after} ");
             let at = (0..=at.min(shaped.len())).rev().find(|&i| shaped.is_char_boundary(i)).unwrap_or(0);
             for line in [random, shaped.clone(), { shaped.insert_str(at, splice); shaped }] {
-                proptest::prop_assert_eq!(CREDIT_WHOLE.is_match(&line), is_credit_only(&line), "{:?}", line);
+                proptest::prop_assert_eq!(CREDIT_WHOLE.is_match(&line), is_credit_only(&Lowered::new(&line)), "{:?}", line);
             }
         }
     }
@@ -707,7 +1097,11 @@ mod tests {
             "",
         ];
         for line in lines {
-            assert_eq!(whole.is_match(line), is_credit_only(line), "{line:?}");
+            assert_eq!(
+                whole.is_match(line),
+                is_credit_only(&Lowered::new(line)),
+                "{line:?}"
+            );
         }
     }
 
