@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, StartKind};
 use regex::Regex;
 
 use crate::gates;
@@ -192,7 +192,7 @@ fn re(pattern: &str) -> Regex {
 /// A wording pattern, compiled the first time a line might match it. Before that, a line is
 /// checked against the pattern's gate ([`Gate`], generated into `gates.rs`): the literals one
 /// of which every match of the pattern contains (or starts with), looked for in the line
-/// lower-cased. Compiling the patterns was most of what a `newsdex clean` process spent
+/// ASCII-case-insensitively. Compiling the patterns was most of what a `newsdex clean` process spent
 /// (about 18 of 24 ms on a one-line page: every line called for every pattern); behind the
 /// gates a pattern is compiled only when a line holds its words, and most lines skip the
 /// regex search too.
@@ -272,7 +272,7 @@ impl WordingSet {
                     owners.push((index, starts));
                 }
             }
-            let literals = AhoCorasick::new(&literals).ok();
+            let literals = gate_automaton(&literals, false);
             if literals.is_none() {
                 open = (0..alternatives.len()).collect();
             }
@@ -287,15 +287,15 @@ impl WordingSet {
     }
 
     /// The alternatives `line` might match, in order.
-    fn candidates(&self, line: &Lowered) -> Vec<usize> {
+    fn candidates(&self, line: &Line) -> Vec<usize> {
         let matcher = self.matcher();
         if line.opens_all {
             return (0..matcher.alternatives.len()).collect();
         }
         let mut candidates = matcher.open.clone();
         if let Some(literals) = &matcher.literals {
-            let start = line.text.len() - line.text.trim_start().len();
-            for found in literals.find_overlapping_iter(line.text.as_str()) {
+            let start = line.indent();
+            for found in literals.find_overlapping_iter(line.line) {
                 let (index, starts) = matcher.owners[found.pattern().as_usize()];
                 if !starts || found.start() == start {
                     candidates.push(index);
@@ -317,7 +317,7 @@ impl WordingSet {
         })
     }
 
-    fn is_match(&self, line: &Lowered) -> bool {
+    fn is_match(&self, line: &Line) -> bool {
         self.candidates(line)
             .into_iter()
             .any(|index| self.regex(index).is_match(line.line))
@@ -325,7 +325,7 @@ impl WordingSet {
 
     /// The match of the first alternative that matches: the whole pattern's match when the
     /// head is anchored at the start of the line.
-    fn find<'t>(&self, line: &Lowered<'t>) -> Option<regex::Match<'t>> {
+    fn find<'t>(&self, line: &Line<'t>) -> Option<regex::Match<'t>> {
         self.candidates(line)
             .into_iter()
             .find_map(|index| self.regex(index).find(line.line))
@@ -358,7 +358,8 @@ fn split_alternatives(pattern: &str) -> Vec<&str> {
     parts
 }
 
-/// Which lines can match a pattern: those that contain one of the literals (in lower case),
+/// Which lines can match a pattern: those that contain one of the literals (ASCII letters in
+/// any case),
 /// those whose first non-space characters are one of them, or any line.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Gate {
@@ -370,26 +371,49 @@ pub(crate) enum Gate {
     Open,
 }
 
-/// A line lower-cased once for every gate it meets. A character whose lower case is longer or
-/// shorter (İ) is lower-cased all the same: the gates only need every character a pattern's
-/// case-insensitive literal matches to lower-case to that literal's character, which holds
-/// for simple case folding except for the long s (ſ, folding to s), so a line holding one
-/// opens every gate.
+/// A line as the gates see it. The gate literals are ASCII (or caseless signs such as ©) and
+/// are looked for ASCII-case-insensitively in the line as it is, so that no line is copied
+/// or lower-cased: the generator keeps only the parts of a literal that are, and a test
+/// checks that every character a pattern's case-insensitive literal matches is then found,
+/// but for the Kelvin sign (K, a k) and the long s (ſ, an s), which open every gate.
 /// It keeps the line itself, so that a pattern is always run on the line its gate saw.
-pub(crate) struct Lowered<'t> {
+pub(crate) struct Line<'t> {
     line: &'t str,
-    text: String,
     opens_all: bool,
 }
 
-impl<'t> Lowered<'t> {
+impl<'t> Line<'t> {
     pub(crate) fn new(line: &'t str) -> Self {
-        Lowered {
-            line,
-            text: line.chars().flat_map(char::to_lowercase).collect(),
-            opens_all: line.contains('\u{17F}'),
-        }
+        let bytes = line.as_bytes();
+        // ſ is C5 BF, K is E2 84 AA: a SIMD search for their first bytes, then a look.
+        let opens_all = memchr::memchr2_iter(0xC5, 0xE2, bytes).any(|at| {
+            let rest = &bytes[at..];
+            rest.starts_with("\u{17F}".as_bytes()) || rest.starts_with("\u{212A}".as_bytes())
+        });
+        Line { line, opens_all }
     }
+
+    /// Bytes of white space before the line's first other character.
+    fn indent(&self) -> usize {
+        self.line.len() - self.line.trim_start().len()
+    }
+}
+
+/// The automaton of a gate's literals, found ASCII-case-insensitively.
+fn gate_automaton(literals: &[&str], anchored: bool) -> Option<AhoCorasick> {
+    let kind = if anchored {
+        StartKind::Anchored
+    } else {
+        StartKind::Unanchored
+    };
+    // A DFA: every line of every page is scanned, and the literals are few (a few hundred),
+    // so the faster search is worth its build time and memory.
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .start_kind(kind)
+        .build(literals)
+        .ok()
 }
 
 impl Wording {
@@ -406,8 +430,8 @@ impl Wording {
         self.regex.get_or_init(|| re(self.pattern))
     }
 
-    /// Whether `line` (lower-cased) gets past the gate: false means the pattern cannot match.
-    fn may_match(&self, line: &Lowered) -> bool {
+    /// Whether `line` gets past the gate: false means the pattern cannot match.
+    fn may_match(&self, line: &Line) -> bool {
         let (literals, anchored) = match self.gate {
             Gate::Contains(literals) => (literals, false),
             Gate::StartsWith(literals) => (literals, true),
@@ -416,31 +440,26 @@ impl Wording {
         if line.opens_all {
             return true;
         }
-        let matcher = self.gate_matcher.get_or_init(|| {
-            let kind = if anchored {
-                StartKind::Anchored
-            } else {
-                StartKind::Unanchored
-            };
-            AhoCorasick::builder().start_kind(kind).build(literals).ok()
-        });
+        let matcher = self
+            .gate_matcher
+            .get_or_init(|| gate_automaton(literals, anchored));
         let Some(matcher) = matcher else {
             return true;
         };
         if anchored {
-            let start = line.text.trim_start();
+            let start = &line.line[line.indent()..];
             matcher.is_match(Input::new(start).anchored(Anchored::Yes))
         } else {
-            matcher.is_match(line.text.as_str())
+            matcher.is_match(line.line)
         }
     }
 
     /// The pattern, if `line` might match it.
-    fn gated(&self, line: &Lowered) -> Option<&Regex> {
+    fn gated(&self, line: &Line) -> Option<&Regex> {
         self.may_match(line).then(|| self.regex())
     }
 
-    fn is_match(&self, line: &Lowered) -> bool {
+    fn is_match(&self, line: &Line) -> bool {
         self.gated(line)
             .is_some_and(|regex| regex.is_match(line.line))
     }
@@ -521,7 +540,7 @@ impl Patterns {
     /// the author", "Originalpublikation").
     pub fn is_appendix_label(&self, text: &str) -> bool {
         text.len() <= tuning::APPENDIX_LABEL_CHARS
-            && APPENDIX_LABEL.is_match(&Lowered::new(text.trim()))
+            && APPENDIX_LABEL.is_match(&Line::new(text.trim()))
     }
 
     /// Whether a short line is only a byline or only a time stamp ("Updated: 12.12.2022, 08:30 Uhr").
@@ -530,7 +549,7 @@ impl Patterns {
         if len > tuning::META_LINE_CHARS {
             return false;
         }
-        if BYLINE_LINE.is_match(&Lowered::new(text)) {
+        if BYLINE_LINE.is_match(&Line::new(text)) {
             return true;
         }
         if self.is_date_line(text) {
@@ -553,7 +572,7 @@ impl Patterns {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return false;
         }
-        let rest = match DATE_WORDS.gated(&Lowered::new(text)) {
+        let rest = match DATE_WORDS.gated(&Line::new(text)) {
             Some(date_words) => date_words.replace_all(text, " "),
             None => text.into(),
         };
@@ -706,14 +725,14 @@ impl Patterns {
     /// of its characters inside links.
     pub fn is_boilerplate_text(&self, text: &str, link_share: f32) -> bool {
         let len = text.chars().count();
-        let lowered = &Lowered::new(text);
-        if len <= tuning::CHROME_LINE_CHARS && CHROME_LINE.is_match(lowered) {
+        let line = &Line::new(text);
+        if len <= tuning::CHROME_LINE_CHARS && CHROME_LINE.is_match(line) {
             return true;
         }
-        if len <= tuning::CREDIT_ONLY_CHARS && is_credit_only(lowered) {
+        if len <= tuning::CREDIT_ONLY_CHARS && is_credit_only(line) {
             return true;
         }
-        if let Some(m) = LINK_LEAD.find(lowered) {
+        if let Some(m) = LINK_LEAD.find(line) {
             // "Read more: <headline>" lines: mostly a link, or short enough to be one.
             let rest = text[m.end()..].trim();
             let lead_is_whole = rest.is_empty();
@@ -725,10 +744,10 @@ impl Patterns {
                 return true;
             }
         }
-        if len <= tuning::PLUG_CHARS && (PLUG.is_match(lowered) || NOTICE.is_match(lowered)) {
+        if len <= tuning::PLUG_CHARS && (PLUG.is_match(line) || NOTICE.is_match(line)) {
             return true;
         }
-        if len <= tuning::RECORD_CHARS && RECORD.is_match(lowered) {
+        if len <= tuning::RECORD_CHARS && RECORD.is_match(line) {
             return true;
         }
         len <= tuning::CREDIT_LINE_CHARS && self.is_credit_line(text)
@@ -743,7 +762,7 @@ impl Patterns {
             .trim_start_matches(['(', '['])
             .trim_end_matches(['.', ')', ']'])
             .trim();
-        let Some(credit_lead) = CREDIT_LEAD.gated(&Lowered::new(text)) else {
+        let Some(credit_lead) = CREDIT_LEAD.gated(&Line::new(text)) else {
             return false;
         };
         if !credit_lead.is_match(text) {
@@ -775,7 +794,7 @@ impl Patterns {
 
     /// Removes parenthesised credits ("(Image: PA)") from a line of text.
     pub fn strip_credits<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        match CREDIT_INLINE.gated(&Lowered::new(text)) {
+        match CREDIT_INLINE.gated(&Line::new(text)) {
             Some(credits) => credits.replace_all(text, ""),
             None => text.into(),
         }
@@ -783,7 +802,7 @@ impl Patterns {
 }
 
 /// Whether a line is nothing but a credit ([`CREDIT_LINE`] or [`is_agency_credit`]).
-fn is_credit_only(line: &Lowered) -> bool {
+fn is_credit_only(line: &Line) -> bool {
     CREDIT_LINE.is_match(line) || is_agency_credit(line)
 }
 
@@ -798,7 +817,7 @@ const AGENCY_CREDIT_NAMES_CHARS: usize = 60;
 /// Checked by hand around each place an agency is named: as one regular expression, the
 /// bounded runs of Unicode word characters took 30 ms to compile, more than all the other
 /// patterns together, and a news page's first credit paid it at start-up.
-fn is_agency_credit(line: &Lowered) -> bool {
+fn is_agency_credit(line: &Line) -> bool {
     let names = |part: &str, slash_allowed: bool| {
         part.chars().count() <= AGENCY_CREDIT_NAMES_CHARS
             && part.chars().all(|c| {
@@ -1028,8 +1047,59 @@ mod tests {
                 .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
     }
 
+    /// The characters a pattern's case-insensitive `c` matches.
+    fn case_variants(c: char) -> Vec<char> {
+        let hir = regex_syntax::Parser::new()
+            .parse(&format!("(?i){}", regex_syntax::escape(&c.to_string())))
+            .unwrap_or_else(|e| panic!("{c:?}: {e}"));
+        match hir.kind() {
+            HirKind::Class(Class::Unicode(class)) => class
+                .ranges()
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .collect(),
+            _ => vec![c],
+        }
+    }
+
+    /// Whether a gate finds `m` where a pattern's case-insensitive `c` matches it.
+    fn found_as(m: char, c: char) -> bool {
+        let one = m.to_string();
+        m == c
+            || (m.is_ascii() && c.is_ascii() && m.eq_ignore_ascii_case(&c))
+            || Line::new(&one).opens_all
+    }
+
+    /// Whether the gates find every match of a pattern's case-insensitive `c` by looking for
+    /// `c` ASCII-case-insensitively: ASCII letters and caseless characters (digits, signs,
+    /// spaces), the Kelvin sign and the long s opening every gate ([`Line`]).
+    fn gate_safe(c: char) -> bool {
+        case_variants(c).into_iter().all(|m| found_as(m, c))
+    }
+
+    /// The longest run of gate-safe characters in `literal` (the first of the longest).
+    fn safe_run(literal: &str) -> String {
+        let (mut best, mut run) = (String::new(), String::new());
+        for c in literal.chars() {
+            if gate_safe(c) {
+                run.push(c);
+                if run.chars().count() > best.chars().count() {
+                    best = run.clone();
+                }
+            } else {
+                run.clear();
+            }
+        }
+        best
+    }
+
+    /// The gate-safe beginning of `literal`.
+    fn safe_prefix(literal: &str) -> String {
+        literal.chars().take_while(|&c| gate_safe(c)).collect()
+    }
+
     /// The gate of a pattern, derived from its syntax with case-insensitivity taken out (the
-    /// patterns are written in lower case, and the gates look at lines lower-cased).
+    /// patterns are written in lower case), its literals cut to their gate-safe parts.
     fn gate_of(pattern: &str) -> Gate {
         let sensitive = pattern.replace("(?i)", "").replace("(?i:", "(?:");
         let hir = regex_syntax::Parser::new()
@@ -1038,7 +1108,7 @@ mod tests {
         let leak = |literals: Vec<String>| -> &'static [&'static str] {
             let literals: Vec<&'static str> = literals
                 .into_iter()
-                .map(|l| &*Box::leak(l.to_lowercase().into_boxed_str()))
+                .map(|l| &*Box::leak(l.into_boxed_str()))
                 .collect();
             Box::leak(literals.into_boxed_slice())
         };
@@ -1052,13 +1122,27 @@ mod tests {
             _ => false,
         };
         if let Some(literals) = anchored.then(|| starting(&hir)).flatten() {
-            return Gate::StartsWith(leak(minimal(literals, true)));
+            let prefixes: Vec<String> = literals
+                .iter()
+                .map(|l| safe_prefix(&l.to_lowercase()))
+                .collect();
+            if prefixes.iter().all(|p| !p.is_empty()) {
+                return Gate::StartsWith(leak(minimal(prefixes, true)));
+            }
         }
         match contained(&hir) {
-            Some(literals) if literals.iter().all(|l| telling(l)) => {
-                Gate::Contains(leak(minimal(literals, false)))
+            Some(literals) => {
+                let runs: Vec<String> = literals
+                    .iter()
+                    .map(|l| safe_run(&l.to_lowercase()))
+                    .collect();
+                if runs.iter().all(|r| telling(r)) {
+                    Gate::Contains(leak(minimal(runs, false)))
+                } else {
+                    Gate::Open
+                }
             }
-            _ => Gate::Open,
+            None => Gate::Open,
         }
     }
 
@@ -1105,44 +1189,25 @@ mod tests {
         );
     }
 
-    /// The gates look at lines lower-cased: every character a pattern's case-insensitive
-    /// literal character matches must lower-case to that character, but for the ones that open
-    /// every gate. Checked for each character of every gate literal, against every character
-    /// its case-insensitive class holds.
+    /// Every character of a gate literal is found, ASCII-case-insensitively, wherever the
+    /// pattern's case-insensitive literal matches: each character its case-insensitive class
+    /// holds is itself, its ASCII other case, or one that opens every gate.
     #[test]
-    fn lower_casing_keeps_every_case_insensitive_match() {
-        let patterns = WORDINGS
-            .iter()
-            .map(|(name, wording)| (*name, wording.pattern.to_owned()))
-            .chain(SETS.iter().flat_map(|(name, set)| {
-                set_patterns(set)
-                    .into_iter()
-                    .map(move |pattern| (*name, pattern))
-            }));
-        for (name, pattern) in patterns {
-            let literals = match gate_of(&pattern) {
+    fn gate_literals_find_every_case_insensitive_match() {
+        let gates = WORDINGS.iter().map(|(name, w)| (*name, w.gate)).chain(
+            SETS.iter()
+                .flat_map(|(name, set)| set.gates.iter().map(move |gate| (*name, *gate))),
+        );
+        for (name, gate) in gates {
+            let literals = match gate {
                 Gate::Contains(literals) | Gate::StartsWith(literals) => literals,
                 Gate::Open => continue,
             };
             for c in literals.iter().flat_map(|l| l.chars()) {
-                let folded = regex_syntax::Parser::new()
-                    .parse(&format!("(?i){}", regex_syntax::escape(&c.to_string())))
-                    .unwrap();
-                let matched: Vec<char> = match folded.kind() {
-                    HirKind::Class(Class::Unicode(class)) => class
-                        .ranges()
-                        .iter()
-                        .flat_map(|r| r.start()..=r.end())
-                        .collect(),
-                    _ => vec![c],
-                };
-                for m in matched {
-                    let one = m.to_string();
-                    let lowered = Lowered::new(&one);
+                for m in case_variants(c) {
                     assert!(
-                        lowered.opens_all || lowered.text == c.to_string(),
-                        "{name}: {m:?} matches {c:?} but lower-cases to {:?}",
-                        lowered.text
+                        found_as(m, c),
+                        "{name}: {m:?} matches {c:?}, which the gate would not find"
                     );
                 }
             }
@@ -1192,7 +1257,7 @@ mod tests {
             for line in lines {
                 let open = wording.regex().is_match(line);
                 assert_eq!(
-                    wording.is_match(&Lowered::new(line)),
+                    wording.is_match(&Line::new(line)),
                     open,
                     "{name} on {line:?}"
                 );
@@ -1201,14 +1266,14 @@ mod tests {
         for (name, set) in SETS {
             let whole = whole(set);
             for line in lines {
-                let lowered = Lowered::new(line);
+                let gated = Line::new(line);
                 assert_eq!(
-                    set.is_match(&lowered),
+                    set.is_match(&gated),
                     whole.is_match(line),
                     "{name} on {line:?}"
                 );
                 assert_eq!(
-                    set.find(&lowered).map(|m| m.range()),
+                    set.find(&gated).map(|m| m.range()),
                     whole.find(line).map(|m| m.range()),
                     "{name} on {line:?}"
                 );
@@ -1285,7 +1350,7 @@ mod tests {
             let mut shaped = format!(" {before}/ {agency}/{after} ");
             let at = (0..=at.min(shaped.len())).rev().find(|&i| shaped.is_char_boundary(i)).unwrap_or(0);
             for line in [random, shaped.clone(), { shaped.insert_str(at, splice); shaped }] {
-                proptest::prop_assert_eq!(CREDIT_WHOLE.is_match(&line), is_credit_only(&Lowered::new(&line)), "{:?}", line);
+                proptest::prop_assert_eq!(CREDIT_WHOLE.is_match(&line), is_credit_only(&Line::new(&line)), "{:?}", line);
             }
         }
     }
@@ -1333,7 +1398,7 @@ mod tests {
         for line in lines {
             assert_eq!(
                 whole.is_match(line),
-                is_credit_only(&Lowered::new(line)),
+                is_credit_only(&Line::new(line)),
                 "{line:?}"
             );
         }
