@@ -192,10 +192,10 @@ fn re(pattern: &str) -> Regex {
 /// A wording pattern, compiled the first time a line might match it. Before that, a line is
 /// checked against the pattern's gate ([`Gate`], generated into `gates.rs`): the literals one
 /// of which every match of the pattern contains (or starts with), looked for in the line
-/// ASCII-case-insensitively. Compiling the patterns was most of what a `newsdex clean` process spent
-/// (about 18 of 24 ms on a one-line page: every line called for every pattern); behind the
-/// gates a pattern is compiled only when a line holds its words, and most lines skip the
-/// regex search too.
+/// ASCII-case-insensitively. Compiling the patterns was most of what a `newsdex clean`
+/// process spent (about 18 of 24 ms on a one-line page: every line called for every
+/// pattern); behind the gates a pattern is compiled only when a line holds its words, and
+/// most lines skip the regex search too.
 pub(crate) struct Wording {
     pattern: &'static str,
     gate: Gate,
@@ -359,8 +359,7 @@ fn split_alternatives(pattern: &str) -> Vec<&str> {
 }
 
 /// Which lines can match a pattern: those that contain one of the literals (ASCII letters in
-/// any case),
-/// those whose first non-space characters are one of them, or any line.
+/// any case), those whose first non-space characters are one of them, or any line.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Gate {
     /// Every match contains one of these literals.
