@@ -26,8 +26,10 @@ use crate::directory::IndexDirectory;
 use crate::error::io_error;
 use crate::generations::{self, Live, WriterLock};
 use crate::highlight::Highlighter;
+use crate::pairs::PairWriter;
 use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
+use crate::stemmer::StemMemo;
 use crate::{Error, Result};
 
 mod shards;
@@ -188,9 +190,15 @@ impl ArticleIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let outdated = analysis_is_outdated(&dir).then(|| {
-            "this index was built by an older newsdex, which matched accents, Turkish `İ`, Chinese and Hindi words less well; run `newsdex rebuild` to rebuild it from the page store".to_owned()
-        });
+        let outdated = match analysis_version(&dir) {
+            Some(version) if version >= ANALYSIS_VERSION => None,
+            Some(2) => Some(
+                "this index was built by an older newsdex, without the word pairs that make phrases of common words quick; run `newsdex rebuild` to rebuild it from the page store".to_owned(),
+            ),
+            _ => Some(
+                "this index was built by an older newsdex, which matched accents, Turkish `İ`, Chinese and Hindi words less well; run `newsdex rebuild` to rebuild it from the page store".to_owned(),
+            ),
+        };
         Ok(Self {
             root,
             dir,
@@ -223,6 +231,7 @@ impl ArticleIndex {
             dir: self.dir.clone(),
             dups: load_dups(&self.reader.searcher())?,
             folded: schema::folded_analyzer(),
+            stems: StemMemo::default(),
             vocabulary: HashSet::default(),
             names: people::NameCache::default(),
             last_arrival: crate::watch::latest_arrival(&self.reader.searcher())?,
@@ -249,6 +258,7 @@ impl ArticleIndex {
                 dir: dir.clone(),
                 dups: DupIndex::empty_generation(),
                 folded: schema::folded_analyzer(),
+                stems: StemMemo::default(),
                 vocabulary: HashSet::default(),
                 names: people::NameCache::default(),
                 last_arrival: 0,
@@ -537,6 +547,8 @@ pub struct ArticleWriter<'a> {
     dir: PathBuf,
     dups: DupIndex,
     folded: TextAnalyzer,
+    /// Stems of the folded words, for the body's word pairs.
+    stems: StemMemo,
     /// Hashes of the words already given to the spelling vocabulary by this writer: a
     /// 64-bit hash stands for the word (two words colliding would only leave one of them
     /// out of the vocabulary), without keeping or comparing the words themselves.
@@ -592,7 +604,7 @@ impl ArticleWriter<'_> {
             self.writer
                 .delete_term(Term::from_field_text(fields.url, &article.url));
         }
-        let (words, fingerprint) = self.words(article);
+        let (words, pairs, fingerprint) = self.words(article);
         let day = published.map(|published| published.into_timestamp_secs().div_euclid(86_400));
         let group = match group {
             Some(group) => group,
@@ -607,6 +619,9 @@ impl ArticleWriter<'_> {
             fields.stored => StoredArticle::to_json(article, published.and(article.published), persons),
         );
         document.add_text(fields.words, words);
+        if let Some(field) = fields.pairs {
+            document.add_text(field, pairs);
+        }
         if let Some(fingerprint) = fingerprint {
             document.add_u64(fields.sim_lo, fingerprint.lo);
             document.add_u64(fields.sim_hi, fingerprint.hi);
@@ -658,9 +673,11 @@ impl ArticleWriter<'_> {
     /// article cost a third of all postings. Words under four letters are left out: they are
     /// their own stems, so the title and body dictionaries hold them, and they are too short
     /// to correct.
-    fn words(&mut self, article: &Article) -> (String, Option<Fingerprint>) {
+    fn words(&mut self, article: &Article) -> (String, String, Option<Fingerprint>) {
         let mut words = String::new();
         let mut shingles = Shingles::default();
+        let mut pairs = PairWriter::default();
+        let with_pairs = self.fields.pairs.is_some();
         if self.vocabulary.len() > MAX_VOCABULARY {
             // Forgetting only means some words are indexed again.
             self.vocabulary.clear();
@@ -673,6 +690,11 @@ impl ArticleWriter<'_> {
             while let Some(token) = stream.next() {
                 if is_body {
                     shingles.push(&token.text);
+                    if with_pairs {
+                        // The body's own words: the folded word stemmed as the body
+                        // analyzer stems it, at the same position.
+                        pairs.push(self.stems.stem(&token.text), token.position);
+                    }
                 }
                 if token.text.len() >= 4 && self.vocabulary.insert(word_hash(&token.text)) {
                     words.push_str(&token.text);
@@ -680,7 +702,7 @@ impl ArticleWriter<'_> {
                 }
             }
         }
-        (words, shingles.finish())
+        (words, pairs.finish(), shingles.finish())
     }
 
     /// Makes every article added so far durable and visible to new searches.
@@ -761,8 +783,9 @@ impl Drop for Rebuild {
 /// the file [`ANALYSIS_FILE`] beside it. Queries are analyzed by the running newsdex, so an
 /// index built with an older analysis misses some words until it is rebuilt. Version 2 made
 /// case and accents fold the same in every script (Turkish `İ`, Greek, Cyrillic, decomposed
-/// accents) and cut Chinese and Hindi into words.
-const ANALYSIS_VERSION: u32 = 2;
+/// accents) and cut Chinese and Hindi into words. Version 3 added the body's word pairs
+/// (the `pairs` field), without which phrases of common words are slow, not wrong.
+const ANALYSIS_VERSION: u32 = 3;
 const ANALYSIS_FILE: &str = "analysis";
 
 /// The document store of a new generation: zstd instead of tantivy's default lz4. The stored
@@ -792,12 +815,12 @@ fn create_index(dir: &Path) -> Result<Index> {
     Ok(index)
 }
 
-/// Whether the generation `dir` was built with an older analysis than this newsdex's.
-fn analysis_is_outdated(dir: &Path) -> bool {
+/// The analysis version the generation `dir` was built with (`None`: before versions were
+/// written, or unreadable).
+fn analysis_version(dir: &Path) -> Option<u32> {
     std::fs::read_to_string(dir.join(ANALYSIS_FILE))
         .ok()
         .and_then(|version| version.trim().parse::<u32>().ok())
-        .is_none_or(|version| version < ANALYSIS_VERSION)
 }
 
 /// The host an article's URL names, without `www.`: it and each parent domain are what

@@ -11,6 +11,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer, WhitespaceTokenizer};
 
 use crate::fold::{Fold, WordTokenizer};
+use crate::pairs::{LineTokenizer, PAIRS_TOKENIZER};
 use crate::stemmer::CachedStemmer;
 
 /// Stemmed, folded words: title and body ("talks" finds "talk", "Zelenskyý" finds "zelenskyy").
@@ -70,6 +71,9 @@ pub struct Fields {
     pub arrival: Field,
     /// The whole article and its persons as JSON: what `show` and search hits read back.
     pub stored: Field,
+    /// Pairs of adjacent body words with a common word among them (see the `pairs` module):
+    /// what phrases of common words are matched by. `None` in an index built before it.
+    pub pairs: Option<Field>,
 }
 
 pub fn build_schema() -> Schema {
@@ -111,6 +115,15 @@ pub fn build_schema() -> Schema {
     builder.add_u64_field("sim_hi", FAST);
     builder.add_u64_field("arrival", FAST);
     builder.add_text_field("stored", STORED);
+    builder.add_text_field(
+        "pairs",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PAIRS_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(false),
+        ),
+    );
     builder.build()
 }
 
@@ -133,6 +146,7 @@ impl Fields {
             sim_hi: schema.get_field("sim_hi")?,
             arrival: schema.get_field("arrival")?,
             stored: schema.get_field("stored")?,
+            pairs: schema.get_field("pairs").ok(),
         })
     }
 }
@@ -171,6 +185,10 @@ pub fn register_tokenizers(index: &Index) {
     tokenizers.register(NEWS_TOKENIZER, news_analyzer());
     tokenizers.register(FOLDED_TOKENIZER, folded_analyzer());
     tokenizers.register(EXACT_TOKENIZER, exact_analyzer());
+    tokenizers.register(
+        PAIRS_TOKENIZER,
+        TextAnalyzer::builder(LineTokenizer::default()).build(),
+    );
     tokenizers.register(
         WORDS_TOKENIZER,
         TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
