@@ -604,7 +604,12 @@ impl ArticleWriter<'_> {
             self.writer
                 .delete_term(Term::from_field_text(fields.url, &article.url));
         }
-        let (words, pairs, fingerprint) = self.words(article);
+        let Analyzed {
+            words,
+            body,
+            pairs,
+            fingerprint,
+        } = self.words(article);
         let day = published.map(|published| published.into_timestamp_secs().div_euclid(86_400));
         let group = match group {
             Some(group) => group,
@@ -613,7 +618,7 @@ impl ArticleWriter<'_> {
         let mut document = doc!(
             fields.url => article.url.as_str(),
             fields.title => article.title.as_str(),
-            fields.body => article.text.as_str(),
+            fields.body => body.as_deref().unwrap_or(&article.text),
             fields.dup => group,
             fields.arrival => arrival,
             fields.stored => StoredArticle::to_json(article, published.and(article.published), persons),
@@ -673,11 +678,15 @@ impl ArticleWriter<'_> {
     /// article cost a third of all postings. Words under four letters are left out: they are
     /// their own stems, so the title and body dictionaries hold them, and they are too short
     /// to correct.
-    fn words(&mut self, article: &Article) -> (String, String, Option<Fingerprint>) {
+    fn words(&mut self, article: &Article) -> Analyzed {
         let mut words = String::new();
         let mut shingles = Shingles::default();
         let mut pairs = PairWriter::default();
         let with_pairs = self.fields.pairs.is_some();
+        let analyzed = self.fields.body_analyzed;
+        let mut body = String::new();
+        // Lines written to `body`: the next word's position, unless words were skipped.
+        let mut lines = 0;
         if self.vocabulary.len() > MAX_VOCABULARY {
             // Forgetting only means some words are indexed again.
             self.vocabulary.clear();
@@ -690,10 +699,21 @@ impl ArticleWriter<'_> {
             while let Some(token) = stream.next() {
                 if is_body {
                     shingles.push(&token.text);
-                    if with_pairs {
+                    if with_pairs || analyzed {
                         // The body's own words: the folded word stemmed as the body
                         // analyzer stems it, at the same position.
-                        pairs.push(self.stems.stem(&token.text), token.position);
+                        let stem = self.stems.stem(&token.text);
+                        if analyzed {
+                            for _ in lines..token.position {
+                                body.push('\n');
+                            }
+                            body.push_str(stem);
+                            body.push('\n');
+                            lines = token.position + 1;
+                        }
+                        if with_pairs {
+                            pairs.push(stem, token.position);
+                        }
                     }
                 }
                 if token.text.len() >= 4 && self.vocabulary.insert(word_hash(&token.text)) {
@@ -702,7 +722,12 @@ impl ArticleWriter<'_> {
                 }
             }
         }
-        (words, pairs.finish(), shingles.finish())
+        Analyzed {
+            words,
+            body: analyzed.then_some(body),
+            pairs: pairs.finish(),
+            fingerprint: shingles.finish(),
+        }
     }
 
     /// Makes every article added so far durable and visible to new searches.
@@ -714,6 +739,17 @@ impl ArticleWriter<'_> {
         }
         Ok(())
     }
+}
+
+/// What [`ArticleWriter::words`] makes of an article in its one pass over the words.
+struct Analyzed {
+    /// Words new to the spelling vocabulary, space-separated.
+    words: String,
+    /// The body as [`schema::ANALYZED_TOKENIZER`] reads it, when the index takes it so.
+    body: Option<String>,
+    /// The body's word pairs (see the `pairs` module), one a line.
+    pairs: String,
+    fingerprint: Option<Fingerprint>,
 }
 
 /// A well-mixed 64-bit hash of a word.
@@ -1139,6 +1175,48 @@ pub(crate) mod tests {
         assert_eq!(index.stats().unwrap().articles, 2);
         let stored = index.get("https://a.example/1").unwrap().unwrap();
         assert_eq!(stored.article.title, "Поздняя");
+    }
+
+    /// The body the writer analyzes for the index must be word for word, position for
+    /// position, what the news analyzer makes of the text (which queries are analyzed with):
+    /// accents, Turkish `İ`, Greek, Russian, Chinese, Hindi, Arabic, a ligature that folds
+    /// into several words, and words too long to index (their positions stay empty).
+    #[test]
+    fn the_analyzed_body_is_the_news_analyzers_words() {
+        use tantivy::tokenizer::{TokenStream, Tokenizer};
+        let long = "x".repeat(200);
+        let texts = [
+            String::new(),
+            format!("{long} starts with a word too long; {long} {long} twice"),
+            "Talks in İstanbul: Zelenskyý said the ceasefire talks continue.".into(),
+            "Η συμφωνία για την ειρήνη υπογράφηκε στην Αθήνα.".into(),
+            "Переговоры в Стамбуле продолжатся в среду.".into(),
+            "北京表示欢迎和平协议的签署。".into(),
+            "प्रधानमंत्री ने कहा कि बातचीत जारी रहेगी।".into(),
+            "قال وزير الخارجية ﷺ إن المحادثات ستستمر".into(),
+            format!("ends with a long word {long}"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+        let mut writer = index.writer().unwrap();
+        assert!(writer.fields.body_analyzed);
+        let mut news = schema::news_analyzer();
+        let mut lines = crate::pairs::LineTokenizer::default();
+        for text in &texts {
+            let analyzed = writer.words(&article("https://a.example/1", "Title", text));
+            let body = analyzed.body.unwrap();
+            let mut expected = Vec::new();
+            let mut stream = news.token_stream(text);
+            while let Some(token) = stream.next() {
+                expected.push((token.text.clone(), token.position));
+            }
+            let mut found = Vec::new();
+            let mut stream = lines.token_stream(&body);
+            while let Some(token) = stream.next() {
+                found.push((token.text.clone(), token.position));
+            }
+            assert_eq!(found, expected, "{text}");
+        }
     }
 
     #[test]

@@ -155,7 +155,8 @@ impl PairWriter {
     }
 }
 
-/// The `pairs` field's tokenizer: one token per line.
+/// The tokenizer of the `pairs` field and of the writer-analyzed body: one token per line,
+/// each line one position (an empty line is a position without a word).
 #[derive(Clone, Default)]
 pub struct LineTokenizer {
     token: Token,
@@ -185,6 +186,7 @@ impl TokenStream for LineStream<'_> {
         for line in self.lines.by_ref() {
             let start = self.offset;
             self.offset += line.len() + 1;
+            self.token.position = self.token.position.wrapping_add(1);
             if line.is_empty() {
                 continue;
             }
@@ -192,7 +194,6 @@ impl TokenStream for LineStream<'_> {
             self.token.text.push_str(line);
             self.token.offset_from = start;
             self.token.offset_to = start + line.len();
-            self.token.position = self.token.position.wrapping_add(1);
             return true;
         }
         false
