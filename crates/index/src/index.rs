@@ -40,11 +40,12 @@ pub use shards::{DupGroups, DupKey, ImportStats, Replacement, ShardDocument, sha
 pub struct Config {
     /// Memory the writer may buffer before flushing a segment, split across its threads.
     pub writer_memory_bytes: usize,
-    /// Indexing threads; tantivy needs at least 15 MB of `writer_memory_bytes` each. One is
-    /// the default: the caller's thread (cleaning, fingerprints, stored JSON) and the merge
-    /// thread keep a second core busy, and a second indexing thread doubles the segments to
-    /// merge and the memory mapped while merging for a few percent more speed on an idle
-    /// 2-core machine (and less under load).
+    /// Indexing threads; tantivy needs at least 15 MB of `writer_memory_bytes` each. Two is
+    /// the default: the caller's thread analyzes the body (see `ArticleWriter::words`) and
+    /// one indexing thread could not keep up with it, so one core stood idle part of the
+    /// time; with two, a rebuild of 100,000 articles took 27% less time for the same CPU
+    /// time (on 2 cores shared with other work), for some 100 MB more heap (each thread
+    /// its own buffer).
     pub writer_threads: usize,
     /// Threads merging segments in the background. tantivy's default of four only competes
     /// with indexing for the cores (and memory) of a small machine.
@@ -61,8 +62,11 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            writer_memory_bytes: 96 * 1024 * 1024,
-            writer_threads: 1,
+            // 96 MB per thread: each flushes segments of some 4,000 articles, which merge
+            // eight at a time into segments past `merge_max_docs` in one level (with 48 MB
+            // each, segments of 2,000 would take two levels, every article merged twice).
+            writer_memory_bytes: 2 * 96 * 1024 * 1024,
+            writer_threads: 2,
             merge_threads: 1,
             merge_max_docs: 20_000,
         }
