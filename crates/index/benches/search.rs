@@ -585,6 +585,11 @@ fn main() {
     let mut per_class = 40usize;
     let mut config = Config::default();
     let mut keep: Option<std::path::PathBuf> = None;
+    // Print the slowest queries of each class (by CPU time), to see what a p99 is made of.
+    let mut slowest = 0usize;
+    // Only this query class, and this many timed passes over it (for profiling one class).
+    let mut only: Option<String> = None;
+    let mut passes = 3usize;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -617,6 +622,19 @@ fn main() {
                     .next()
                     .and_then(|v| v.parse().ok())
                     .expect("--queries N");
+            }
+            "--class" => only = Some(args.next().expect("--class NAME")),
+            "--passes" => {
+                passes = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--passes N");
+            }
+            "--slowest" => {
+                slowest = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--slowest N");
             }
             _ => {} // `cargo bench` passes `--bench`
         }
@@ -871,7 +889,9 @@ fn main() {
         "CPU p99 ms"
     );
     let mut all_ok = true;
-    for (class, requests) in classes.iter().filter(|(_, requests)| !requests.is_empty()) {
+    for (class, requests) in classes.iter().filter(|(class, requests)| {
+        !requests.is_empty() && only.as_deref().is_none_or(|only| only == *class)
+    }) {
         // One warm-up pass (page cache, persons table), then three timed passes.
         for request in requests {
             index.search(request).expect("query runs");
@@ -879,7 +899,8 @@ fn main() {
         let mut times = Vec::new();
         let mut cpu_times = Vec::new();
         let mut totals = Vec::new();
-        for _ in 0..3 {
+        let mut by_query: Vec<(Duration, &str, usize)> = Vec::new();
+        for _ in 0..passes {
             for request in requests {
                 let cpu_started = thread_cpu();
                 let started = Instant::now();
@@ -887,6 +908,7 @@ fn main() {
                 times.push(started.elapsed());
                 if let (Some(before), Some(after)) = (cpu_started, thread_cpu()) {
                     cpu_times.push(after.saturating_sub(before));
+                    by_query.push((after.saturating_sub(before), &request.query, results.total));
                 }
                 totals.push(results.total);
                 if *class == "fuzzy fallback" && results.corrected.is_none() {
@@ -914,9 +936,15 @@ fn main() {
             cpu(0.5),
             cpu(0.99)
         );
+        by_query.sort_by_key(|(cpu, _, _)| std::cmp::Reverse(*cpu));
+        for (cpu, query, total) in by_query.iter().take(slowest) {
+            println!("    {:>9.2} ms CPU  {total:>8} hits  {query}", ms(*cpu));
+        }
     }
-    timelines(&index, &generator, &samples);
-    watches(&index, &mut generator, &samples);
+    if only.is_none() {
+        timelines(&index, &generator, &samples);
+        watches(&index, &mut generator, &samples);
+    }
     if let Some(rss) = peak_rss_mb() {
         println!();
         println!("peak RSS       {rss:.0} MB at the end");

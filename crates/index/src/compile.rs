@@ -18,6 +18,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use crate::exclusion::Excluded;
 use crate::highlight::Matchers;
+use crate::pairs::PairPhraseQuery;
 use crate::people::PersonDirectory;
 use crate::query::{Node, Scope};
 use crate::schema::{
@@ -358,7 +359,15 @@ impl<'a> Compiler<'a> {
             ));
         }
         if in_body {
-            fields.push((Occur::Should, words_query(self.fields.body, words)?));
+            let body = self
+                .fields
+                .pairs
+                .and_then(|pairs| PairPhraseQuery::new(self.fields.body, pairs, words))
+                .map_or_else(
+                    || words_query(self.fields.body, words),
+                    |query| Some(Box::new(query) as Box<dyn Query>),
+                )?;
+            fields.push((Occur::Should, body));
         }
         Some(if fields.len() == 1 {
             fields.remove(0).1

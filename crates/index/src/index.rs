@@ -26,8 +26,10 @@ use crate::directory::IndexDirectory;
 use crate::error::io_error;
 use crate::generations::{self, Live, WriterLock};
 use crate::highlight::Highlighter;
+use crate::pairs::PairWriter;
 use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
+use crate::stemmer::StemMemo;
 use crate::{Error, Result};
 
 mod shards;
@@ -38,11 +40,12 @@ pub use shards::{DupGroups, DupKey, ImportStats, Replacement, ShardDocument, sha
 pub struct Config {
     /// Memory the writer may buffer before flushing a segment, split across its threads.
     pub writer_memory_bytes: usize,
-    /// Indexing threads; tantivy needs at least 15 MB of `writer_memory_bytes` each. One is
-    /// the default: the caller's thread (cleaning, fingerprints, stored JSON) and the merge
-    /// thread keep a second core busy, and a second indexing thread doubles the segments to
-    /// merge and the memory mapped while merging for a few percent more speed on an idle
-    /// 2-core machine (and less under load).
+    /// Indexing threads; tantivy needs at least 15 MB of `writer_memory_bytes` each. Two is
+    /// the default: the caller's thread analyzes the body (see `ArticleWriter::words`) and
+    /// one indexing thread could not keep up with it, so one core stood idle part of the
+    /// time; with two, a rebuild of 100,000 articles took 27% less time for the same CPU
+    /// time (on 2 cores shared with other work), for some 100 MB more heap (each thread
+    /// its own buffer).
     pub writer_threads: usize,
     /// Threads merging segments in the background. tantivy's default of four only competes
     /// with indexing for the cores (and memory) of a small machine.
@@ -59,8 +62,11 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            writer_memory_bytes: 96 * 1024 * 1024,
-            writer_threads: 1,
+            // 96 MB per thread: each flushes segments of some 4,000 articles, which merge
+            // eight at a time into segments past `merge_max_docs` in one level (with 48 MB
+            // each, segments of 2,000 would take two levels, every article merged twice).
+            writer_memory_bytes: 2 * 96 * 1024 * 1024,
+            writer_threads: 2,
             merge_threads: 1,
             merge_max_docs: 20_000,
         }
@@ -188,9 +194,15 @@ impl ArticleIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let outdated = analysis_is_outdated(&dir).then(|| {
-            "this index was built by an older newsdex, which matched accents, Turkish `İ`, Chinese and Hindi words less well; run `newsdex rebuild` to rebuild it from the page store".to_owned()
-        });
+        let outdated = match analysis_version(&dir) {
+            Some(version) if version >= ANALYSIS_VERSION => None,
+            Some(2) => Some(
+                "this index was built by an older newsdex, without the word pairs that make phrases of common words quick; run `newsdex rebuild` to rebuild it from the page store".to_owned(),
+            ),
+            _ => Some(
+                "this index was built by an older newsdex, which matched accents, Turkish `İ`, Chinese and Hindi words less well; run `newsdex rebuild` to rebuild it from the page store".to_owned(),
+            ),
+        };
         Ok(Self {
             root,
             dir,
@@ -223,6 +235,7 @@ impl ArticleIndex {
             dir: self.dir.clone(),
             dups: load_dups(&self.reader.searcher())?,
             folded: schema::folded_analyzer(),
+            stems: StemMemo::default(),
             vocabulary: HashSet::default(),
             names: people::NameCache::default(),
             last_arrival: crate::watch::latest_arrival(&self.reader.searcher())?,
@@ -249,6 +262,7 @@ impl ArticleIndex {
                 dir: dir.clone(),
                 dups: DupIndex::empty_generation(),
                 folded: schema::folded_analyzer(),
+                stems: StemMemo::default(),
                 vocabulary: HashSet::default(),
                 names: people::NameCache::default(),
                 last_arrival: 0,
@@ -537,6 +551,8 @@ pub struct ArticleWriter<'a> {
     dir: PathBuf,
     dups: DupIndex,
     folded: TextAnalyzer,
+    /// Stems of the folded words, for the body's word pairs.
+    stems: StemMemo,
     /// Hashes of the words already given to the spelling vocabulary by this writer: a
     /// 64-bit hash stands for the word (two words colliding would only leave one of them
     /// out of the vocabulary), without keeping or comparing the words themselves.
@@ -592,7 +608,12 @@ impl ArticleWriter<'_> {
             self.writer
                 .delete_term(Term::from_field_text(fields.url, &article.url));
         }
-        let (words, fingerprint) = self.words(article);
+        let Analyzed {
+            words,
+            body,
+            pairs,
+            fingerprint,
+        } = self.words(article);
         let day = published.map(|published| published.into_timestamp_secs().div_euclid(86_400));
         let group = match group {
             Some(group) => group,
@@ -601,12 +622,15 @@ impl ArticleWriter<'_> {
         let mut document = doc!(
             fields.url => article.url.as_str(),
             fields.title => article.title.as_str(),
-            fields.body => article.text.as_str(),
+            fields.body => body.as_deref().unwrap_or(&article.text),
             fields.dup => group,
             fields.arrival => arrival,
             fields.stored => StoredArticle::to_json(article, published.and(article.published), persons),
         );
         document.add_text(fields.words, words);
+        if let Some(field) = fields.pairs {
+            document.add_text(field, pairs);
+        }
         if let Some(fingerprint) = fingerprint {
             document.add_u64(fields.sim_lo, fingerprint.lo);
             document.add_u64(fields.sim_hi, fingerprint.hi);
@@ -658,9 +682,15 @@ impl ArticleWriter<'_> {
     /// article cost a third of all postings. Words under four letters are left out: they are
     /// their own stems, so the title and body dictionaries hold them, and they are too short
     /// to correct.
-    fn words(&mut self, article: &Article) -> (String, Option<Fingerprint>) {
+    fn words(&mut self, article: &Article) -> Analyzed {
         let mut words = String::new();
         let mut shingles = Shingles::default();
+        let mut pairs = PairWriter::default();
+        let with_pairs = self.fields.pairs.is_some();
+        let analyzed = self.fields.body_analyzed;
+        let mut body = String::new();
+        // Lines written to `body`: the next word's position, unless words were skipped.
+        let mut lines = 0;
         if self.vocabulary.len() > MAX_VOCABULARY {
             // Forgetting only means some words are indexed again.
             self.vocabulary.clear();
@@ -673,6 +703,22 @@ impl ArticleWriter<'_> {
             while let Some(token) = stream.next() {
                 if is_body {
                     shingles.push(&token.text);
+                    if with_pairs || analyzed {
+                        // The body's own words: the folded word stemmed as the body
+                        // analyzer stems it, at the same position.
+                        let stem = self.stems.stem(&token.text);
+                        if analyzed {
+                            for _ in lines..token.position {
+                                body.push('\n');
+                            }
+                            body.push_str(stem);
+                            body.push('\n');
+                            lines = token.position + 1;
+                        }
+                        if with_pairs {
+                            pairs.push(stem, token.position);
+                        }
+                    }
                 }
                 if token.text.len() >= 4 && self.vocabulary.insert(word_hash(&token.text)) {
                     words.push_str(&token.text);
@@ -680,7 +726,12 @@ impl ArticleWriter<'_> {
                 }
             }
         }
-        (words, shingles.finish())
+        Analyzed {
+            words,
+            body: analyzed.then_some(body),
+            pairs: pairs.finish(),
+            fingerprint: shingles.finish(),
+        }
     }
 
     /// Makes every article added so far durable and visible to new searches.
@@ -692,6 +743,17 @@ impl ArticleWriter<'_> {
         }
         Ok(())
     }
+}
+
+/// What [`ArticleWriter::words`] makes of an article in its one pass over the words.
+struct Analyzed {
+    /// Words new to the spelling vocabulary, space-separated.
+    words: String,
+    /// The body as [`schema::ANALYZED_TOKENIZER`] reads it, when the index takes it so.
+    body: Option<String>,
+    /// The body's word pairs (see the `pairs` module), one a line.
+    pairs: String,
+    fingerprint: Option<Fingerprint>,
 }
 
 /// A well-mixed 64-bit hash of a word.
@@ -761,8 +823,9 @@ impl Drop for Rebuild {
 /// the file [`ANALYSIS_FILE`] beside it. Queries are analyzed by the running newsdex, so an
 /// index built with an older analysis misses some words until it is rebuilt. Version 2 made
 /// case and accents fold the same in every script (Turkish `İ`, Greek, Cyrillic, decomposed
-/// accents) and cut Chinese and Hindi into words.
-const ANALYSIS_VERSION: u32 = 2;
+/// accents) and cut Chinese and Hindi into words. Version 3 added the body's word pairs
+/// (the `pairs` field), without which phrases of common words are slow, not wrong.
+const ANALYSIS_VERSION: u32 = 3;
 const ANALYSIS_FILE: &str = "analysis";
 
 /// The document store of a new generation: zstd instead of tantivy's default lz4. The stored
@@ -792,12 +855,12 @@ fn create_index(dir: &Path) -> Result<Index> {
     Ok(index)
 }
 
-/// Whether the generation `dir` was built with an older analysis than this newsdex's.
-fn analysis_is_outdated(dir: &Path) -> bool {
+/// The analysis version the generation `dir` was built with (`None`: before versions were
+/// written, or unreadable).
+fn analysis_version(dir: &Path) -> Option<u32> {
     std::fs::read_to_string(dir.join(ANALYSIS_FILE))
         .ok()
         .and_then(|version| version.trim().parse::<u32>().ok())
-        .is_none_or(|version| version < ANALYSIS_VERSION)
 }
 
 /// The host an article's URL names, without `www.`: it and each parent domain are what
@@ -1116,6 +1179,48 @@ pub(crate) mod tests {
         assert_eq!(index.stats().unwrap().articles, 2);
         let stored = index.get("https://a.example/1").unwrap().unwrap();
         assert_eq!(stored.article.title, "Поздняя");
+    }
+
+    /// The body the writer analyzes for the index must be word for word, position for
+    /// position, what the news analyzer makes of the text (which queries are analyzed with):
+    /// accents, Turkish `İ`, Greek, Russian, Chinese, Hindi, Arabic, a ligature that folds
+    /// into several words, and words too long to index (their positions stay empty).
+    #[test]
+    fn the_analyzed_body_is_the_news_analyzers_words() {
+        use tantivy::tokenizer::{TokenStream, Tokenizer};
+        let long = "x".repeat(200);
+        let texts = [
+            String::new(),
+            format!("{long} starts with a word too long; {long} {long} twice"),
+            "Talks in İstanbul: Zelenskyý said the ceasefire talks continue.".into(),
+            "Η συμφωνία για την ειρήνη υπογράφηκε στην Αθήνα.".into(),
+            "Переговоры в Стамбуле продолжатся в среду.".into(),
+            "北京表示欢迎和平协议的签署。".into(),
+            "प्रधानमंत्री ने कहा कि बातचीत जारी रहेगी।".into(),
+            "قال وزير الخارجية ﷺ إن المحادثات ستستمر".into(),
+            format!("ends with a long word {long}"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+        let mut writer = index.writer().unwrap();
+        assert!(writer.fields.body_analyzed);
+        let mut news = schema::news_analyzer();
+        let mut lines = crate::pairs::LineTokenizer::default();
+        for text in &texts {
+            let analyzed = writer.words(&article("https://a.example/1", "Title", text));
+            let body = analyzed.body.unwrap();
+            let mut expected = Vec::new();
+            let mut stream = news.token_stream(text);
+            while let Some(token) = stream.next() {
+                expected.push((token.text.clone(), token.position));
+            }
+            let mut found = Vec::new();
+            let mut stream = lines.token_stream(&body);
+            while let Some(token) = stream.next() {
+                found.push((token.text.clone(), token.position));
+            }
+            assert_eq!(found, expected, "{text}");
+        }
     }
 
     #[test]

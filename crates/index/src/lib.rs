@@ -33,6 +33,7 @@ mod fold;
 mod generations;
 mod highlight;
 mod index;
+mod pairs;
 mod people;
 mod query;
 mod ranking;

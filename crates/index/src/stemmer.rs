@@ -4,6 +4,7 @@
 //! index written with this filter is the same as one written without it.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use tantivy::tokenizer::{
     Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
@@ -24,9 +25,38 @@ enum Memo {
     Stem(u32),
 }
 
+/// Slots of the memo's front cache: a power of two, 16,384 slots of 48 bytes (768 KB) stay in
+/// a core's cache, where the full memo's table and its words, spread over the heap, cost two
+/// cache misses a word (a fifth of all indexing work when every body word was looked up).
+const FRONT_SLOTS: usize = 16_384;
+/// The longest word (and stem), in bytes, a front slot holds: most words of any language.
+const FRONT_BYTES: usize = 22;
+
+/// One word of the front cache and its stem (which is the word itself when `changed` is
+/// false), inline.
+#[derive(Clone, Copy)]
+struct FrontSlot {
+    word_len: u8,
+    stem_len: u8,
+    changed: bool,
+    word: [u8; FRONT_BYTES],
+    stem: [u8; FRONT_BYTES],
+}
+
+const EMPTY_SLOT: FrontSlot = FrontSlot {
+    word_len: 0,
+    stem_len: 0,
+    changed: false,
+    word: [0; FRONT_BYTES],
+    stem: [0; FRONT_BYTES],
+};
+
 /// English stems through a memo, one word at a time.
 #[derive(Clone)]
 pub struct StemMemo {
+    /// The words met last, by a hash of the word (each slot the last word of its hash):
+    /// the frequent words of a text, answered without touching the full memo.
+    front: Vec<FrontSlot>,
     memo: HashMap<Box<str>, Memo, FxBuildHasher>,
     stems: Vec<Box<str>>,
     /// The last stem of a word the full memo could not take.
@@ -38,6 +68,7 @@ pub struct StemMemo {
 impl Default for StemMemo {
     fn default() -> Self {
         Self {
+            front: vec![EMPTY_SLOT; FRONT_SLOTS],
             memo: HashMap::default(),
             stems: Vec::new(),
             scratch: String::new(),
@@ -61,6 +92,52 @@ impl StemMemo {
     /// The stem of a word of three letters or more, or `None` when it is the word itself.
     /// One hash lookup for a word seen before (the memo's common case).
     fn stem_if_changed(&mut self, word: &str) -> Option<&str> {
+        let bytes = word.as_bytes();
+        let slot = (FxBuildHasher.hash_one(bytes) as usize) & (FRONT_SLOTS - 1);
+        let hit = {
+            let front = &self.front[slot];
+            usize::from(front.word_len) == bytes.len() && front.word[..bytes.len()] == *bytes
+        };
+        if hit {
+            let front = &self.front[slot];
+            // Written from a `&str` below, so always UTF-8.
+            return front
+                .changed
+                .then(|| std::str::from_utf8(&front.stem[..usize::from(front.stem_len)]).ok())
+                .flatten();
+        }
+        if bytes.len() > FRONT_BYTES {
+            return self.stem_from_memo(word);
+        }
+        let entry = match self.stem_from_memo(word) {
+            Some(stem) if stem.len() > FRONT_BYTES => None,
+            stem => {
+                let mut entry = EMPTY_SLOT;
+                entry.word[..bytes.len()].copy_from_slice(bytes);
+                entry.word_len = bytes.len() as u8;
+                if let Some(stem) = stem {
+                    entry.stem[..stem.len()].copy_from_slice(stem.as_bytes());
+                    entry.stem_len = stem.len() as u8;
+                    entry.changed = true;
+                }
+                Some(entry)
+            }
+        };
+        let Some(entry) = entry else {
+            // A stem longer than its word, and too long for a slot: not seen in English.
+            return self.stem_from_memo(word);
+        };
+        self.front[slot] = entry;
+        let front = &self.front[slot];
+        if front.changed {
+            std::str::from_utf8(&front.stem[..usize::from(front.stem_len)]).ok()
+        } else {
+            None
+        }
+    }
+
+    /// The full memo's answer for `word`, learning it if it is new.
+    fn stem_from_memo(&mut self, word: &str) -> Option<&str> {
         let known = self.memo.get(word).copied();
         let memo = match known {
             Some(memo) => memo,
@@ -215,5 +292,30 @@ mod tests {
         );
         assert_eq!(stems(&mut cached, text), expected, "second pass reads it");
         assert_eq!(expected[0], "talk");
+    }
+
+    /// The front cache keeps one word per slot: thousands of words (more than its slots, so
+    /// that they evict one another), some longer than a slot holds, looked up three times
+    /// over, must all get tantivy's stems, and a word whose slot another took must not get
+    /// that word's stem.
+    #[test]
+    fn front_cache_evictions_and_long_words_keep_tantivys_stems() {
+        let mut plain = TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let suffixes = ["", "s", "ing", "ed", "ation", "ations", "ly", "ies", "y"];
+        let words: Vec<String> = (0..3 * FRONT_SLOTS)
+            .map(|n| {
+                let base = format!("{}word{}", "x".repeat(n % 25), n / 9);
+                format!("{base}{}", suffixes[n % suffixes.len()])
+            })
+            .collect();
+        let mut memo = StemMemo::default();
+        for _ in 0..3 {
+            for word in &words {
+                let expected = stems(&mut plain, word);
+                assert_eq!([memo.stem(word)], expected.as_slice(), "{word}");
+            }
+        }
     }
 }

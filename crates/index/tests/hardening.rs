@@ -475,6 +475,26 @@ fn an_index_built_with_an_older_analysis_asks_for_a_rebuild() {
     assert!(notes[0].contains("run `newsdex rebuild`"), "{notes:?}");
 }
 
+/// An index of analysis version 2 (before the body's word pairs) still finds phrases (here two common Greek words), and
+/// says that a rebuild makes phrases of common words quick.
+#[test]
+fn an_index_without_word_pairs_asks_for_a_rebuild() {
+    let (dir, index) = index();
+    let before = search(&index, "\"ότι οι\"");
+    assert!(before.total > 0 && before.notes.is_empty(), "{before:?}");
+    drop(index);
+    let generation = std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
+    std::fs::write(dir.path().join(generation.trim()).join("analysis"), "2\n").unwrap();
+    let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+    let results = search(&index, "\"ότι οι\"");
+    assert_eq!(results.total, before.total);
+    assert!(
+        results.notes[0].contains("word pairs") && results.notes[0].contains("newsdex rebuild"),
+        "{:?}",
+        results.notes
+    );
+}
+
 /// Regression (issue 10): `cease*` silently matched nothing (the `*` was dropped and
 /// "cease" is not "ceasefire"). A word ending in `*` now stands for the words it begins;
 /// other uses of `*` and `?` are searched as written and the notes say so.

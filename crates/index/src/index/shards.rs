@@ -234,6 +234,7 @@ fn build(
         dir: dir.to_path_buf(),
         dups: DupIndex::new(),
         folded: schema::folded_analyzer(),
+        stems: crate::stemmer::StemMemo::default(),
         vocabulary: HashSet::default(),
         names: people::NameCache::default(),
         last_arrival: crate::watch::latest_arrival(&index.reader()?.searcher())?,
