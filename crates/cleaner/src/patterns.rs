@@ -4,6 +4,7 @@
 //! notices). They describe markup conventions shared across sites, never one site.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, StartKind};
 use regex::Regex;
@@ -199,7 +200,7 @@ fn re(pattern: &str) -> Regex {
 pub(crate) struct Wording {
     pattern: &'static str,
     gate: Gate,
-    gate_matcher: OnceLock<Option<AhoCorasick>>,
+    gate_matcher: OnceLock<Option<GateAutomaton>>,
     regex: OnceLock<Regex>,
 }
 
@@ -224,7 +225,7 @@ struct SetMatcher {
     alternatives: Vec<&'static str>,
     /// Over every gate literal; `owners[literal]` is (alternative, whether it must start the
     /// line). `None` if it could not be built: then every alternative is tried.
-    literals: Option<AhoCorasick>,
+    literals: Option<GateAutomaton>,
     owners: Vec<(usize, bool)>,
     /// Alternatives without a gate, tried on every line.
     open: Vec<usize>,
@@ -272,7 +273,7 @@ impl WordingSet {
                     owners.push((index, starts));
                 }
             }
-            let literals = gate_automaton(&literals, false);
+            let literals = GateAutomaton::new(literals, false);
             if literals.is_none() {
                 open = (0..alternatives.len()).collect();
             }
@@ -295,7 +296,7 @@ impl WordingSet {
         let mut candidates = matcher.open.clone();
         if let Some(literals) = &matcher.literals {
             let start = line.indent();
-            for found in literals.find_overlapping_iter(line.line) {
+            for found in literals.get().find_overlapping_iter(line.line) {
                 let (index, starts) = matcher.owners[found.pattern().as_usize()];
                 if !starts || found.start() == start {
                     candidates.push(index);
@@ -398,21 +399,61 @@ impl<'t> Line<'t> {
     }
 }
 
-/// The automaton of a gate's literals, found ASCII-case-insensitively.
-fn gate_automaton(literals: &[&str], anchored: bool) -> Option<AhoCorasick> {
-    let kind = if anchored {
-        StartKind::Anchored
-    } else {
-        StartKind::Unanchored
-    };
-    // A DFA: every line of every page is scanned, and the literals are few (a few hundred),
-    // so the faster search is worth its build time and memory.
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .kind(Some(AhoCorasickKind::DFA))
-        .start_kind(kind)
-        .build(literals)
-        .ok()
+/// Lines a gate scans with its quick-to-build automaton before it builds the faster one: a
+/// process cleaning one page (a few hundred lines) never pays for the DFAs (about 2 ms of its
+/// start-up for all gates), one cleaning many pages soon has them.
+const LINES_BEFORE_DFA: u32 = 4096;
+
+/// The automaton of a gate's literals, found ASCII-case-insensitively: a contiguous NFA at
+/// first, a DFA once [`LINES_BEFORE_DFA`] lines have been scanned.
+struct GateAutomaton {
+    literals: Vec<&'static str>,
+    anchored: bool,
+    nfa: AhoCorasick,
+    dfa: OnceLock<Option<AhoCorasick>>,
+    scans: AtomicU32,
+}
+
+impl GateAutomaton {
+    /// `None` if the literals do not build an automaton (the gate then stays open).
+    fn new(literals: Vec<&'static str>, anchored: bool) -> Option<Self> {
+        let nfa = Self::build(&literals, anchored, AhoCorasickKind::ContiguousNFA)?;
+        Some(GateAutomaton {
+            literals,
+            anchored,
+            nfa,
+            dfa: OnceLock::new(),
+            scans: AtomicU32::new(0),
+        })
+    }
+
+    fn build(literals: &[&str], anchored: bool, kind: AhoCorasickKind) -> Option<AhoCorasick> {
+        let start = if anchored {
+            StartKind::Anchored
+        } else {
+            StartKind::Unanchored
+        };
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(kind))
+            .start_kind(start)
+            .build(literals)
+            .ok()
+    }
+
+    /// The automaton to scan the next line with.
+    fn get(&self) -> &AhoCorasick {
+        if let Some(Some(dfa)) = self.dfa.get() {
+            return dfa;
+        }
+        if self.scans.fetch_add(1, Ordering::Relaxed) < LINES_BEFORE_DFA {
+            return &self.nfa;
+        }
+        self.dfa
+            .get_or_init(|| Self::build(&self.literals, self.anchored, AhoCorasickKind::DFA))
+            .as_ref()
+            .unwrap_or(&self.nfa)
+    }
 }
 
 impl Wording {
@@ -441,10 +482,11 @@ impl Wording {
         }
         let matcher = self
             .gate_matcher
-            .get_or_init(|| gate_automaton(literals, anchored));
+            .get_or_init(|| GateAutomaton::new(literals.to_vec(), anchored));
         let Some(matcher) = matcher else {
             return true;
         };
+        let matcher = matcher.get();
         if anchored {
             let start = &line.line[line.indent()..];
             matcher.is_match(Input::new(start).anchored(Anchored::Yes))
@@ -1210,6 +1252,48 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// A gate finds the same literals with its first automaton and with the DFA it builds
+    /// after enough lines, anchored or not.
+    #[test]
+    fn gate_automata_agree_before_and_after_the_dfa() {
+        let literals = vec!["newsletter", "read more", "cookie", "©", "pa wire"];
+        let lines = [
+            "Sign up to our NEWSLETTER",
+            "READ MORE: the talks",
+            "  read more",
+            "We use Cookies © 2024",
+            "via PA Wire",
+            "nothing to see here",
+            "Москва: read more",
+        ];
+        for anchored in [false, true] {
+            let gate = GateAutomaton::new(literals.clone(), anchored).unwrap();
+            let found = |automaton: &AhoCorasick| -> Vec<Vec<usize>> {
+                lines
+                    .iter()
+                    .map(|line| {
+                        let input = Input::new(line.trim_start()).anchored(if anchored {
+                            Anchored::Yes
+                        } else {
+                            Anchored::No
+                        });
+                        automaton
+                            .find_iter(input)
+                            .map(|m| m.pattern().as_usize())
+                            .collect()
+                    })
+                    .collect()
+            };
+            let first = found(gate.get());
+            for _ in 0..=LINES_BEFORE_DFA {
+                gate.get();
+            }
+            assert!(matches!(gate.dfa.get(), Some(Some(_))));
+            assert_eq!(found(gate.get()), first, "anchored: {anchored}");
+            assert!(first.iter().any(|hits| !hits.is_empty()));
         }
     }
 
