@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use crate::Error;
 use crate::fold::{fold_into, hash_str};
-use crate::model::{read_u32, take};
+use crate::model::{Stored, read_u32, take};
 
 const TITLES: &str = include_str!("../../../data/persons/titles.txt");
 const HONORIFICS: &str = include_str!("../../../data/persons/honorifics.txt");
@@ -134,10 +134,67 @@ pub(crate) const MAX_PHRASE: usize = 4;
 /// takes an unlisted word for a listed one about once in 15,000 lookups.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Gazetteer {
-    /// Sorted and distinct.
-    pub keys: Vec<u32>,
-    /// `codes[i]` belongs to `keys[i]`.
-    pub codes: Vec<u16>,
+    /// The keys, little-endian `u32`s, sorted and distinct.
+    keys: Stored,
+    /// The codes, little-endian `u16`s: the `i`th belongs to the `i`th key.
+    codes: Stored,
+}
+
+impl Gazetteer {
+    /// A gazetteer of its own keys and codes (`codes[i]` belongs to `keys[i]`).
+    #[cfg(any(test, feature = "train"))]
+    pub fn new(keys: &[u32], codes: &[u16]) -> Self {
+        Self {
+            keys: Stored::Owned(keys.iter().flat_map(|k| k.to_le_bytes()).collect()),
+            codes: Stored::Owned(codes.iter().flat_map(|c| c.to_le_bytes()).collect()),
+        }
+    }
+
+    /// How many names it holds.
+    pub fn len(&self) -> usize {
+        self.keys.len() / 4
+    }
+
+    /// The `i`th key.
+    pub fn key(&self, i: usize) -> u32 {
+        let b = &self.keys[i * 4..i * 4 + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// The `i`th code.
+    fn code(&self, i: usize) -> u16 {
+        let b = &self.codes[i * 2..i * 2 + 2];
+        u16::from_le_bytes([b[0], b[1]])
+    }
+
+    /// Where `key` is among the keys `range`, if it is there.
+    fn find(&self, range: std::ops::Range<usize>, key: u32) -> Option<usize> {
+        let (mut low, mut high) = (range.start, range.end);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.key(middle).cmp(&key) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle),
+            }
+        }
+        None
+    }
+
+    /// Every (key, code), in key order.
+    #[cfg(test)]
+    pub fn entries(&self) -> impl Iterator<Item = (u32, u16)> + '_ {
+        (0..self.len()).map(|i| (self.key(i), self.code(i)))
+    }
+
+    /// Whether its bytes are the embedded model's own, not a copy.
+    #[cfg(test)]
+    pub fn is_borrowed(&self) -> bool {
+        matches!(
+            (&self.keys, &self.codes),
+            (Stored::Borrowed(_), Stored::Borrowed(_))
+        )
+    }
 }
 
 // Gazetteer code layout (bits of the `u16`).
@@ -388,55 +445,47 @@ impl Gazetteer {
                 add_phrase(&w, CODE_COMPANY, 1, 1);
             }
         }
-        Self {
-            keys: codes.keys().copied().collect(),
-            codes: codes.values().copied().collect(),
-        }
+        let keys: Vec<u32> = codes.keys().copied().collect();
+        let codes: Vec<u16> = codes.values().copied().collect();
+        Self::new(&keys, &codes)
     }
 
     /// Appends the model-file form: `count: u32`, `count` keys (`u32`), `count` codes (`u16`).
     #[cfg(any(test, feature = "train"))]
     pub fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.keys.len() as u32).to_le_bytes());
-        for k in &self.keys {
-            out.extend_from_slice(&k.to_le_bytes());
-        }
-        for c in &self.codes {
-            out.extend_from_slice(&c.to_le_bytes());
-        }
+        out.extend_from_slice(&(self.len() as u32).to_le_bytes());
+        out.extend_from_slice(&self.keys);
+        out.extend_from_slice(&self.codes);
     }
 
-    /// Reads the form [`Gazetteer::write`] writes from the front of `bytes`.
-    pub fn read(bytes: &mut &[u8]) -> Result<Self, Error> {
+    /// Reads the form [`Gazetteer::write`] writes from the front of `bytes`; `keep` decides
+    /// whether its keys and codes are borrowed or copied. Checked whole either way: sorted,
+    /// distinct keys and codes in range.
+    pub fn read<'a>(
+        bytes: &mut &'a [u8],
+        keep: &impl Fn(&'a [u8]) -> Stored,
+    ) -> Result<Self, Error> {
         let n = read_u32(bytes)? as usize;
-        let raw = take(
-            bytes,
-            n.checked_mul(4)
-                .ok_or_else(|| Error::Model("bad name list size".into()))?,
-        )?;
-        let keys: Vec<u32> = raw
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        let raw = take(
-            bytes,
-            n.checked_mul(2)
-                .ok_or_else(|| Error::Model("bad name list size".into()))?,
-        )?;
-        let codes: Vec<u16> = raw
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        if codes
-            .iter()
-            .any(|&c| field(c, CODE_SURNAME, 3) > 4 || field(c, CODE_CAPS, 3) > 5)
-        {
+        let size = |width: usize| {
+            n.checked_mul(width)
+                .ok_or_else(|| Error::Model("bad name list size".into()))
+        };
+        let keys = take(bytes, size(4)?)?;
+        let codes = take(bytes, size(2)?)?;
+        let gazetteer = Self {
+            keys: keep(keys),
+            codes: keep(codes),
+        };
+        if (0..n).any(|i| {
+            let c = gazetteer.code(i);
+            field(c, CODE_SURNAME, 3) > 4 || field(c, CODE_CAPS, 3) > 5
+        }) {
             return Err(Error::Model("bad name code".into()));
         }
-        if keys.windows(2).any(|w| w[0] >= w[1]) {
+        if (1..n).any(|i| gazetteer.key(i - 1) >= gazetteer.key(i)) {
             return Err(Error::Model("name keys are not sorted".into()));
         }
-        Ok(Self { keys, codes })
+        Ok(gazetteer)
     }
 }
 
@@ -458,7 +507,7 @@ impl Lexicon {
         let mut starts = Vec::with_capacity(PREFIXES + 1);
         let mut at = 0usize;
         for prefix in 0..=PREFIXES {
-            while at < gazetteer.keys.len() && key_prefix(gazetteer.keys[at]) < prefix {
+            while at < gazetteer.len() && key_prefix(gazetteer.key(at)) < prefix {
                 at += 1;
             }
             // The gazetteer's size fits a u32: its reader takes the count from one.
@@ -491,10 +540,10 @@ impl Lexicon {
     fn entry(&self, key: u32) -> Option<Entry> {
         let prefix = key_prefix(key);
         let range = self.starts[prefix] as usize..self.starts[prefix + 1] as usize;
-        let found = self.gazetteer.keys[range.clone()]
-            .binary_search(&key)
-            .ok()
-            .map(|i| decode(self.gazetteer.codes[range.start + i]));
+        let found = self
+            .gazetteer
+            .find(range, key)
+            .map(|i| decode(self.gazetteer.code(i)));
         match (found, self.lists.get(&spread(key))) {
             (None, None) => None,
             (found, None) => found,
@@ -542,7 +591,7 @@ mod tests {
     /// `lookups_agree_with_a_map_of_every_entry`.
     fn reference_map(gazetteer: &Gazetteer) -> HashKeyMap<Entry> {
         let mut map = HashKeyMap::<Entry>::default();
-        for (&key, &code) in gazetteer.keys.iter().zip(&gazetteer.codes) {
+        for (key, code) in gazetteer.entries() {
             map.insert(spread(key), decode(code));
         }
         for (list, set) in [
@@ -574,7 +623,7 @@ mod tests {
         // Keys no list names, including ones beside listed keys and at both ends.
         let mut state = 0x9E37_79B9_7F4A_7C15_u64;
         let mut probes: Vec<u32> = vec![0, 1, u32::MAX, u32::MAX - 1];
-        for &key in model.gazetteer.keys.iter().step_by(97) {
+        for (key, _) in model.gazetteer.entries().step_by(97) {
             probes.extend([key.wrapping_add(1), key.wrapping_sub(1)]);
         }
         for _ in 0..20_000 {
@@ -649,20 +698,21 @@ mod tests {
     #[test]
     fn gazetteer_round_trips_and_rejects_garbage() {
         let g = Gazetteer::from_lists(&lists());
-        assert!(g.keys.len() > 3000);
+        assert!(g.len() > 3000);
         let mut bytes = Vec::new();
         g.write(&mut bytes);
         let mut b = &bytes[..];
-        assert_eq!(Gazetteer::read(&mut b).expect("reads"), g);
+        let copy = |bytes: &[u8]| Stored::Owned(bytes.to_vec());
+        assert_eq!(Gazetteer::read(&mut b, &copy).expect("reads"), g);
         assert!(b.is_empty());
-        assert!(Gazetteer::read(&mut &bytes[..bytes.len() - 1]).is_err());
+        assert!(Gazetteer::read(&mut &bytes[..bytes.len() - 1], &copy).is_err());
         let mut bad = bytes.clone();
         let low = bad.len() - 2; // the low byte of the last code
         bad[low] = 0x1c; // surname bucket 7
-        assert!(Gazetteer::read(&mut &bad[..]).is_err());
+        assert!(Gazetteer::read(&mut &bad[..], &copy).is_err());
         let mut bad = bytes.clone();
         let high = bad.len() - 1;
         bad[high] = 0x18; // capitalisation band 6
-        assert!(Gazetteer::read(&mut &bad[..]).is_err());
+        assert!(Gazetteer::read(&mut &bad[..], &copy).is_err());
     }
 }

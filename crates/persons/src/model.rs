@@ -102,29 +102,16 @@ pub(crate) struct Stage {
     scale: f32,
     start: Vec<f32>,
     trans: Vec<f32>,
-    weights: Weights,
+    /// Each byte an `i8`, row-major (all tags of row 0, then row 1, ...).
+    weights: Stored,
 }
 
-/// A stage's quantised weights, each byte an `i8`. The model compiled into the binary is read
-/// where it lies: a text reads only the rows of its own features, so loading the model costs
-/// nothing per weight (copying its megabytes was half of what a `newsdex clean` process paid
-/// to load it, in page faults), and only the pages a text touches are ever read in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Weights {
-    /// Borrowed from the embedded model.
-    Embedded(&'static [u8]),
-    /// Read from a file, or just trained.
-    Owned(Vec<u8>),
-}
-
-impl Weights {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Weights::Embedded(bytes) => bytes,
-            Weights::Owned(bytes) => bytes,
-        }
-    }
-}
+/// Bytes of the model file kept by a loaded model (a stage's weights, the gazetteer's keys and
+/// codes): borrowed from the model compiled into the binary, which is read where it lies (a
+/// text reads only what its own words need, so loading copies nothing and only the pages used
+/// are ever read in; copying the weights alone was half of what a `newsdex clean` process paid
+/// to load the model, in page faults), or owned when read from a file or just trained.
+pub(crate) type Stored = std::borrow::Cow<'static, [u8]>;
 
 impl Stage {
     /// Quantises trained weights (`weights[row * tags + tag]`) to one signed byte each.
@@ -140,7 +127,7 @@ impl Stage {
             scale,
             start,
             trans,
-            weights: Weights::Owned(q),
+            weights: Stored::Owned(q),
         }
     }
 
@@ -150,7 +137,7 @@ impl Stage {
         for v in self.start.iter().chain(&self.trans) {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend_from_slice(self.weights.bytes());
+        out.extend_from_slice(&self.weights);
     }
 
     /// Reads a stage; `keep` decides whether its weights are borrowed or copied.
@@ -158,7 +145,7 @@ impl Stage {
         b: &mut &'a [u8],
         bits: u32,
         tags: usize,
-        keep: &impl Fn(&'a [u8]) -> Weights,
+        keep: &impl Fn(&'a [u8]) -> Stored,
     ) -> Result<Self, Error> {
         let scale = read_f32(b)?;
         if !scale.is_finite() || scale <= 0.0 {
@@ -195,7 +182,7 @@ impl Stage {
             acc[..tags].fill(0);
             for &row in feats.token(i) {
                 let base = row as usize * tags;
-                let row = &self.weights.bytes()[base..base + tags];
+                let row = &self.weights[base..base + tags];
                 for (a, &w) in acc[..tags].iter_mut().zip(row) {
                     *a += i32::from(w as i8);
                 }
@@ -343,15 +330,15 @@ impl Model {
 
     /// The model compiled into the binary, its weights read where they lie.
     pub fn embedded() -> Result<Self, Error> {
-        Self::read(EMBEDDED, &|weights| Weights::Embedded(weights))
+        Self::read(EMBEDDED, &|bytes| Stored::Borrowed(bytes))
     }
 
     /// A model from a file's bytes (copied).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        Self::read(bytes, &|weights| Weights::Owned(weights.to_vec()))
+        Self::read(bytes, &|bytes| Stored::Owned(bytes.to_vec()))
     }
 
-    fn read<'a>(mut bytes: &'a [u8], keep: &impl Fn(&'a [u8]) -> Weights) -> Result<Self, Error> {
+    fn read<'a>(mut bytes: &'a [u8], keep: &impl Fn(&'a [u8]) -> Stored) -> Result<Self, Error> {
         let b = &mut bytes;
         if take(b, 8)? != MAGIC {
             return Err(Error::Model(
@@ -382,7 +369,7 @@ impl Model {
                 )
             })
             .collect();
-        let gazetteer = Gazetteer::read(b)?;
+        let gazetteer = Gazetteer::read(b, keep)?;
         let tags = tags_for(types);
         let stages = (0..n_stages)
             .map(|_| Stage::read(b, bits, tags, keep))
@@ -412,10 +399,12 @@ mod tests {
             Model::embedded().unwrap(),
             Model::from_bytes(EMBEDDED).unwrap(),
         );
-        assert!(matches!(borrowed.stages[0].weights, Weights::Embedded(_)));
+        assert!(matches!(borrowed.stages[0].weights, Stored::Borrowed(_)));
+        assert!(borrowed.gazetteer.is_borrowed());
+        assert_eq!(borrowed.gazetteer, copied.gazetteer);
         assert_eq!(borrowed.stages.len(), copied.stages.len());
         for (b, c) in borrowed.stages.iter().zip(&copied.stages) {
-            assert_eq!(b.weights.bytes(), c.weights.bytes());
+            assert_eq!(b.weights, c.weights);
             assert_eq!((b.scale, &b.start, &b.trans), (c.scale, &c.start, &c.trans));
         }
     }
@@ -451,15 +440,12 @@ mod tests {
             tags,
             stages: vec![stage.clone(), stage],
             vocabulary,
-            gazetteer: Gazetteer {
-                keys: vec![3, 9],
-                codes: vec![1, 4],
-            },
+            gazetteer: Gazetteer::new(&[3, 9], &[1, 4]),
         };
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).expect("round trip");
         assert_eq!(back.stages.len(), 2);
-        assert_eq!(back.stages[1].weights.bytes(), m.stages[1].weights.bytes());
+        assert_eq!(back.stages[1].weights, m.stages[1].weights);
         assert_eq!(back.stages[0].trans, m.stages[0].trans);
         assert!(back.vocabulary.contains_key(&11) && back.vocabulary.len() == 2);
         assert_eq!(back.gazetteer, m.gazetteer);
