@@ -68,21 +68,9 @@ const ARTICLES: [(&str, &str, &str, &str, &[&str]); 5] = [
     ),
 ];
 
+/// A plain news page of `site` in `lang`, published on one date.
 fn page(url: &str, site: &str, lang: &str, title: &str, paragraphs: &[&str]) -> String {
-    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<title>{title} | {site}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:title" content="{title}">
-<meta property="og:site_name" content="{site}">
-<meta property="article:published_time" content="2025-10-06T09:00:00Z">
-</head><body>
-<article><h1>{title}</h1>
-{body}</article>
-</body></html>"#
-    )
+    crate::support::news_page(url, site, "2025-10-06T09:00:00Z", lang, title, paragraphs)
 }
 
 fn archive() -> Archive {

@@ -9,19 +9,9 @@ use crate::support::Archive;
 use crate::support::encode;
 use crate::support::serve::{Reply, Served};
 
-/// A plain news page: canonical URL, site name, date, headline, paragraphs.
+/// A plain news page of `site` in `lang`, published on one date.
 fn page(url: &str, site: &str, lang: &str, title: &str, paragraphs: &[&str]) -> String {
-    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<title>{title} | {site}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="{site}">
-<meta property="article:published_time" content="2025-04-12T08:00:00Z">
-</head><body><article><h1>{title}</h1>
-{body}</article></body></html>"#
-    )
+    crate::support::news_page(url, site, "2025-04-12T08:00:00Z", lang, title, paragraphs)
 }
 
 const ENGLISH: [&str; 3] = [

@@ -52,6 +52,32 @@ pub fn sample_names() -> Vec<String> {
     names
 }
 
+/// A plain news page as many sites publish it: canonical URL, site name, headline, date and
+/// paragraphs, with nothing around the article.
+pub fn news_page(
+    url: &str,
+    site: &str,
+    date: &str,
+    lang: &str,
+    title: &str,
+    paragraphs: &[&str],
+) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<title>{title} | {site}</title>
+<link rel="canonical" href="{url}">
+<meta property="og:title" content="{title}">
+<meta property="og:site_name" content="{site}">
+<meta property="article:published_time" content="{date}">
+</head><body>
+<article><h1>{title}</h1>
+{body}</article>
+</body></html>"#
+    )
+}
+
 /// `text` percent-encoded for a query string: every byte but ASCII letters and digits, so
 /// that any script and any hostile value reaches the server as given.
 pub fn encode(text: &str) -> String {
