@@ -11,10 +11,6 @@ pub(crate) const CREDIT_LINE: Gate = Gate::StartsWith(&["beitragsbild", "bild", 
 
 pub(crate) const AGENCY: Gate = Gate::Contains(&["alamy", "ap photo", "dpa", "epa", "getty images", "imago", "pa media", "pa wire", "reuters", "shutterstock"]);
 
-pub(crate) const BYLINE_LINE: Gate = Gate::StartsWith(&["author", "autor", "av", "by", "di", "door", "par", "por", "reporting by", "tekst", "text", "von", "written by"]);
-
-pub(crate) const DATE_WORDS: Gate = Gate::Open;
-
 pub(crate) const RECORD: Gate = Gate::StartsWith(&["ce", "der", "dieser", "this "]);
 
 pub(crate) const APPENDIX_LABEL: Gate = Gate::StartsWith(&["about", "additional", "ansprechpartner", "contact", "contatti", "das", "dies", "further", "kontakt", "lesetipp", "media", "medien", "mehr", "more", "mÁs informaciÓn", "mÁs información", "más informaciÓn", "más información", "noch mehr infos fÜr dich", "noch mehr infos für dich", "original", "plus d'informations", "press", "publication originale", "read more", "related ", "sobre el autor", "tambiÉn te puede interesar", "también te puede interesar", "te puede interesar", "verwandte", "vous aimerez aussi", "we think you", "weitere", "you", "zum weiterlesen", "zusatzinformationen", "zusÄtzliche", "zusätzliche", "À lire aussi", "À propos de l'auteur", "Ähnliche", "Über", "à lire aussi", "à propos de l'auteur", "ähnliche", "über"]);

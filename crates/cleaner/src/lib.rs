@@ -21,6 +21,7 @@ mod extract;
 mod gates;
 mod lang;
 mod meta;
+mod metaline;
 mod parse;
 mod patterns;
 mod prepare;

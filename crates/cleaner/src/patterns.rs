@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 use crate::gates;
+use crate::metaline;
 
 use crate::classes::{
     ClassWords, FLAG_BITS, MAYBE_WORD, NEGATIVE_WORD, POSITIVE_WORD, UNLIKELY_WORD,
@@ -614,16 +615,6 @@ static PLUG: WordingSet = WordingSet::new(
 );
 /// Appeals to the reader and licence or publication notices ([`NOTICE_ALTERNATIVES`]).
 static NOTICE: WordingSet = WordingSet::new("(?i)(?:", NOTICE_ALTERNATIVES, ")", gates::NOTICE);
-/// A line that is only a byline: "By Jane Doe", "VON Sina Giebel".
-static BYLINE_LINE: Wording = Wording::new(
-    r"^\s*(?i:by|von|par|por|di|door|av|autor|autorin|author|written by|text|tekst|reporting by)\s*:?\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s*(?:,|and|und|&|et|y|i|e)\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3})*\s*$",
-    gates::BYLINE_LINE,
-);
-/// Date and time words, for lines that are only a time stamp.
-static DATE_WORDS: Wording = Wording::new(
-    r"(?i)(?-u:\b)(?:published|updated|posted|last updated|modified|on|at|aktualisiert|veröffentlicht|erstellt|zuletzt|stand|am|um|uhr|publié|mis à jour|le|à|publicado|actualizado|el|a las|opublikowano|aktualizacja|dnia|godz|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun(?:e|i)?|jul(?:y|i)?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|pm|a\.m\.|p\.m\.|gmt|utc|cet|cest|bst|est|edt|pst|pdt|mez|mesz|h)(?:$|[^\p{L}\p{N}])\.?",
-    gates::DATE_WORDS,
-);
 /// The publication record a blog engine prints under a post, which runs on ("... and is
 /// filed under ... You can follow any responses through the RSS feed"): matched at the
 /// start of a line, at any length.
@@ -659,37 +650,22 @@ impl Patterns {
         if len > tuning::META_LINE_CHARS {
             return false;
         }
-        if BYLINE_LINE.is_match(&Line::new(text)) {
+        if metaline::is_byline(text) {
             return true;
         }
-        if self.is_date_line(text) {
+        if metaline::is_date_line(text) {
             return true;
         }
         // "2021-10-16 | Botschaft": a time stamp with its section or category label.
         let parts: Vec<&str> = text.split(['|', '·', '•']).map(str::trim).collect();
         parts.len() >= 2
-            && parts.iter().any(|p| self.is_date_line(p))
+            && parts.iter().any(|p| metaline::is_date_line(p))
             && parts.iter().all(|p| {
-                self.is_date_line(p)
+                metaline::is_date_line(p)
                     || (p.chars().count() <= tuning::META_LABEL_CHARS
                         && p.split_whitespace().count() <= tuning::META_LABEL_WORDS
                         && !p.contains(['.', '!', '?', ',']))
             })
-    }
-
-    /// Every word a date or time word, a number or punctuation, with at least one digit.
-    fn is_date_line(&self, text: &str) -> bool {
-        if !text.bytes().any(|b| b.is_ascii_digit()) {
-            return false;
-        }
-        let rest = match DATE_WORDS.gated(&Line::new(text)) {
-            Some(date_words) => date_words.replace_all(text, " "),
-            None => text.into(),
-        };
-        rest.split_whitespace().all(|w| {
-            w.chars()
-                .all(|c| c.is_ascii_digit() || ".,:/-–|()".contains(c))
-        })
     }
 
     /// Flags, class weight and class key for one element.
@@ -984,12 +960,10 @@ mod tests {
     use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
     /// Every wording pattern with its name in `gates.rs`.
-    const WORDINGS: [(&str, &Wording); 8] = [
+    const WORDINGS: [(&str, &Wording); 6] = [
         ("CREDIT_INLINE", &CREDIT_INLINE),
         ("CREDIT_LINE", &CREDIT_LINE),
         ("AGENCY", &AGENCY),
-        ("BYLINE_LINE", &BYLINE_LINE),
-        ("DATE_WORDS", &DATE_WORDS),
         ("RECORD", &RECORD),
         ("APPENDIX_LABEL", &APPENDIX_LABEL),
         ("CREDIT_LEAD", &CREDIT_LEAD),
