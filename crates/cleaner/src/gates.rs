@@ -5,8 +5,6 @@
 
 use crate::patterns::Gate;
 
-pub(crate) const CREDIT_INLINE: Gate = Gate::Contains(&["alliance", "bild", "credit", "fot.", "foto", "image", "imago", "photo", "pic", "pixabay", "pixelio", "source", "stock", "unsplash", "video", "zdjĘcie", "zdjęcie", "©"]);
-
 pub(crate) const CREDIT_LINE: Gate = Gate::StartsWith(&["beitragsbild", "bild", "cover image", "credit", "featured image", "fonte", "fot.", "foto", "fuente", "header image", "headerbild", "image", "permalien", "permalink", "photo", "pic", "quelle", "source", "titelbild", "zdjĘcie", "zdjęcie", "©", "ŹrÓd", "Źród", "źrÓd", "źród"]);
 
 pub(crate) const AGENCY: Gate = Gate::Contains(&["alamy", "ap photo", "dpa", "epa", "getty images", "imago", "pa media", "pa wire", "reuters", "shutterstock"]);
@@ -16,6 +14,12 @@ pub(crate) const RECORD: Gate = Gate::StartsWith(&["ce", "der", "dieser", "this 
 pub(crate) const APPENDIX_LABEL: Gate = Gate::StartsWith(&["about", "additional", "ansprechpartner", "contact", "contatti", "das", "dies", "further", "kontakt", "lesetipp", "media", "medien", "mehr", "more", "mÁs informaciÓn", "mÁs información", "más informaciÓn", "más información", "noch mehr infos fÜr dich", "noch mehr infos für dich", "original", "plus d'informations", "press", "publication originale", "read more", "related ", "sobre el autor", "tambiÉn te puede interesar", "también te puede interesar", "te puede interesar", "verwandte", "vous aimerez aussi", "we think you", "weitere", "you", "zum weiterlesen", "zusatzinformationen", "zusÄtzliche", "zusätzliche", "À lire aussi", "À propos de l'auteur", "Ähnliche", "Über", "à lire aussi", "à propos de l'auteur", "ähnliche", "über"]);
 
 pub(crate) const CREDIT_LEAD: Gate = Gate::StartsWith(&["additional ", "compiled", "design", "edited", "editing", "extra ", "fact", "further ", "graphics", "illustration", "photography", "photos", "produced", "production", "reporting", "research", "translated", "translation", "video", "writing", "written"]);
+
+pub(crate) const CREDIT_INLINE: &[Gate] = &[
+    Gate::Contains(&["bild", "credit", "fot.", "foto", "image", "photo", "pic", "source", "video", "zdjĘcie", "zdjęcie"]),
+    Gate::Contains(&["alliance", "getty images", "imago", "pixabay", "pixelio", "stock", "unsplash"]),
+    Gate::Contains(&["©"]),
+];
 
 pub(crate) const LINK_LEAD: &[Gate] = &[
     Gate::StartsWith(&["read more"]),
