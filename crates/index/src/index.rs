@@ -236,7 +236,7 @@ impl ArticleIndex {
             dups: load_dups(&self.reader.searcher())?,
             folded: schema::folded_analyzer(),
             stems: StemMemo::default(),
-            vocabulary: HashSet::default(),
+            vocabulary: Vocabulary::default(),
             names: people::NameCache::default(),
             last_arrival: crate::watch::latest_arrival(&self.reader.searcher())?,
             _lock: lock,
@@ -263,7 +263,7 @@ impl ArticleIndex {
                 dups: DupIndex::empty_generation(),
                 folded: schema::folded_analyzer(),
                 stems: StemMemo::default(),
-                vocabulary: HashSet::default(),
+                vocabulary: Vocabulary::default(),
                 names: people::NameCache::default(),
                 last_arrival: 0,
                 _lock: lock,
@@ -553,10 +553,8 @@ pub struct ArticleWriter<'a> {
     folded: TextAnalyzer,
     /// Stems of the folded words, for the body's word pairs.
     stems: StemMemo,
-    /// Hashes of the words already given to the spelling vocabulary by this writer: a
-    /// 64-bit hash stands for the word (two words colliding would only leave one of them
-    /// out of the vocabulary), without keeping or comparing the words themselves.
-    vocabulary: HashSet<u64, FxBuildHasher>,
+    /// The words already given to the spelling vocabulary by this writer.
+    vocabulary: Vocabulary,
     /// Names counted per segment, for `persons.json` at each commit.
     names: people::NameCache,
     /// The latest arrival given to an article through this writer or found in the index.
@@ -566,6 +564,50 @@ pub struct ArticleWriter<'a> {
 
 /// Words a writer remembers having put in the vocabulary (about 32 MB at most).
 const MAX_VOCABULARY: usize = 2_000_000;
+
+/// Slots of [`Vocabulary::recent`] (128 KB: it stays in the core's cache).
+const RECENT_WORDS: usize = 1 << 14;
+
+/// Hashes of the words a writer has given to the spelling vocabulary: a 64-bit hash stands
+/// for the word (two words colliding would only leave one of them out of the vocabulary),
+/// without keeping or comparing the words themselves.
+struct Vocabulary {
+    seen: HashSet<u64, FxBuildHasher>,
+    /// The hash last met in each slot, a subset of `seen`: the frequent words of a text are
+    /// answered here. At a million articles `seen` outgrows the caches, and asking it about
+    /// every word of every article was a cache miss each time.
+    recent: Box<[u64]>,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            seen: HashSet::default(),
+            recent: vec![0; RECENT_WORDS].into_boxed_slice(),
+        }
+    }
+}
+
+impl Vocabulary {
+    /// Whether the word of `hash` is new to the vocabulary; it is not any more afterwards.
+    fn is_new(&mut self, hash: u64) -> bool {
+        let slot = &mut self.recent[(hash as usize) & (RECENT_WORDS - 1)];
+        // An empty slot holds 0: a word whose hash is 0 is always asked of `seen`.
+        if *slot == hash && hash != 0 {
+            return false;
+        }
+        *slot = hash;
+        self.seen.insert(hash)
+    }
+
+    /// Forgets every word once there are too many (some words are then indexed again).
+    fn forget_if_full(&mut self) {
+        if self.seen.len() > MAX_VOCABULARY {
+            self.seen.clear();
+            self.recent.fill(0);
+        }
+    }
+}
 
 impl ArticleWriter<'_> {
     /// Adds an article, replacing any article already indexed under the same URL.
@@ -691,10 +733,7 @@ impl ArticleWriter<'_> {
         let mut body = String::new();
         // Lines written to `body`: the next word's position, unless words were skipped.
         let mut lines = 0;
-        if self.vocabulary.len() > MAX_VOCABULARY {
-            // Forgetting only means some words are indexed again.
-            self.vocabulary.clear();
-        }
+        self.vocabulary.forget_if_full();
         for (text, is_body) in [
             (article.title.as_str(), false),
             (article.text.as_str(), true),
@@ -720,7 +759,7 @@ impl ArticleWriter<'_> {
                         }
                     }
                 }
-                if token.text.len() >= 4 && self.vocabulary.insert(word_hash(&token.text)) {
+                if token.text.len() >= 4 && self.vocabulary.is_new(word_hash(&token.text)) {
                     words.push_str(&token.text);
                     words.push(' ');
                 }
@@ -843,7 +882,7 @@ fn index_settings() -> IndexSettings {
 }
 
 /// zstd's own default level: levels above it cost more CPU for a few percent less space.
-const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+const DOCSTORE_ZSTD_LEVEL: i32 = 1;
 
 fn create_index(dir: &Path) -> Result<Index> {
     let index = Index::builder()
@@ -897,6 +936,37 @@ fn dir_size(dir: &Path) -> u64 {
 pub(crate) mod tests {
     use super::*;
     use newsdex_persons::Mention;
+
+    /// The cache of recent words never answers for `seen`: a word is new exactly once,
+    /// whether its slot still holds it, another word took the slot, or its hash is 0.
+    #[test]
+    fn vocabulary_words_are_new_once_whatever_the_recent_slots_hold() {
+        let mut vocabulary = Vocabulary::default();
+        let slots = RECENT_WORDS as u64;
+        // 7 and 7 + slots share a slot; 0 is the empty slot's value.
+        let hashes = [
+            7,
+            7 + slots,
+            0,
+            word_hash("Zelensky"),
+            word_hash("Зеленский"),
+        ];
+        for hash in hashes {
+            assert!(vocabulary.is_new(hash), "{hash}");
+        }
+        for _ in 0..3 {
+            for hash in hashes {
+                assert!(!vocabulary.is_new(hash), "{hash}");
+            }
+        }
+        vocabulary
+            .seen
+            .extend(1_000..=1_000 + MAX_VOCABULARY as u64);
+        vocabulary.forget_if_full();
+        for hash in hashes {
+            assert!(vocabulary.is_new(hash), "after forgetting: {hash}");
+        }
+    }
 
     pub fn article(url: &str, title: &str, text: &str) -> Article {
         Article {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy, Term};
 
-use super::{ANALYSIS_FILE, ANALYSIS_VERSION, ArticleIndex, ArticleWriter, Config};
+use super::{ANALYSIS_FILE, ANALYSIS_VERSION, ArticleIndex, ArticleWriter, Config, Vocabulary};
 use crate::dedup::{DupIndex, Fingerprint, Shingles};
 use crate::directory::IndexDirectory;
 use crate::error::io_error;
@@ -235,7 +235,7 @@ fn build(
         dups: DupIndex::new(),
         folded: schema::folded_analyzer(),
         stems: crate::stemmer::StemMemo::default(),
-        vocabulary: HashSet::default(),
+        vocabulary: Vocabulary::default(),
         names: people::NameCache::default(),
         last_arrival: crate::watch::latest_arrival(&index.reader()?.searcher())?,
         _lock: lock,
