@@ -76,6 +76,12 @@ bench-persons:
 bench-clean:
     cargo bench --manifest-path bench/clean-compare/Cargo.toml --bench compare -- --rounds 3
 
+# `newsdex clean` start-up: the CPU a one-page process spends beyond cleaning the page, on the
+# samples and 100 fixture pages from ../shared (`just bench-startup --compare OLD_BINARY`)
+bench-startup *ARGS:
+    cargo build --release --quiet --bin newsdex
+    python3 bench/startup.py "$@"
+
 # ingest speed: generated pages from 20 local fake hosts (release), pages/s and peak memory
 bench-ingest:
     cargo bench -p newsdex --bench ingest
@@ -114,7 +120,7 @@ bench-spark *ARGS:
     python3 scale/spark/bench.py --newsdex target/release/newsdex "$@"
 
 # every benchmark
-bench: bench-clean bench-persons bench-ingest bench-search bench-serve bench-spark
+bench: bench-clean bench-startup bench-persons bench-ingest bench-search bench-serve bench-spark
 
 # A crash input lands in fuzz/artifacts/TARGET/: copy it to fuzz/regressions/TARGET/ and
 # `cargo test` replays it from then on. Needs the nightly toolchain and cargo-fuzz.

@@ -699,6 +699,7 @@ fn main() {
     let started = Instant::now();
     let cpu_before = cpu_seconds();
     let anon = AnonPeak::start();
+    let mut finishing = Duration::ZERO;
     if !reuse {
         let mut rebuild = ArticleIndex::begin_rebuild(&root, &config).expect("rebuild");
         let reader = BufReader::new(
@@ -712,7 +713,9 @@ fn main() {
                 .upsert(&with_blocks(record.article), &record.persons)
                 .expect("upsert");
         }
+        let finish_started = Instant::now();
         rebuild.finish().expect("finish");
+        finishing = finish_started.elapsed();
         std::fs::remove_file(&corpus_path).expect("corpus removed");
     }
     let indexing = started.elapsed();
@@ -854,6 +857,12 @@ fn main() {
         articles as f64 / indexing.as_secs_f64(),
         text_bytes as f64 / 1e6 / indexing.as_secs_f64()
     );
+    if !reuse {
+        println!(
+            "               of which {:.1} s finishing (last segments, merges, persons table, swap)",
+            finishing.as_secs_f64()
+        );
+    }
     if let Some(cpu) = indexing_cpu {
         println!(
             "               {cpu:.1} CPU-s: {:.0} articles per CPU-second (load average when done: {})",
