@@ -223,11 +223,20 @@ fn holds(ranges: &Ranges, c: char) -> bool {
 /// (written in lower case): simple case folding, as the regex engine does it (the long s
 /// matches an s, the Kelvin sign a k).
 fn folds_to(c: char, word_char: char) -> bool {
-    if c == word_char || (c == 'ſ' && word_char == 's') {
-        return true;
+    folded(c).contains(&word_char)
+}
+
+/// The lower-case word characters `c` matches: itself, and its lower case when that is one
+/// character (an s for the long s, which is lower case already).
+fn folded(c: char) -> [char; 2] {
+    if c == 'ſ' {
+        return [c, 's'];
     }
     let mut lower = c.to_lowercase();
-    lower.next() == Some(word_char) && lower.next().is_none()
+    match (lower.next(), lower.next()) {
+        (Some(one), None) => [c, one],
+        _ => [c, c],
+    }
 }
 
 /// The end of `word` at the start of `text`, matched case-insensitively.
@@ -386,7 +395,12 @@ fn date_word_at(classes: &Classes, text: &str, at: usize) -> Option<usize> {
         return None;
     }
     let rest = &text[at..];
+    // Most words cannot start here: their first letter rules them out before any other.
+    let first = folded(rest.chars().next()?);
     DATE_WORDS.iter().find_map(|word| {
+        if !word.chars().next().is_some_and(|w| first.contains(&w)) {
+            return None;
+        }
         let end = strip_folded(rest, word)?;
         let Some(next) = rest[end..].chars().next() else {
             return Some(at + end);

@@ -695,14 +695,21 @@ impl Patterns {
             return true;
         }
         // "2021-10-16 | Botschaft": a time stamp with its section or category label.
-        let parts: Vec<&str> = text.split(['|', '·', '•']).map(str::trim).collect();
+        const SEPARATORS: [char; 3] = ['|', '·', '•'];
+        if !text.contains(SEPARATORS) {
+            return false;
+        }
+        let parts: Vec<(&str, bool)> = text
+            .split(SEPARATORS)
+            .map(str::trim)
+            .map(|p| (p, metaline::is_date_line(p)))
+            .collect();
         parts.len() >= 2
-            && parts.iter().any(|p| metaline::is_date_line(p))
-            && parts.iter().all(|p| {
-                metaline::is_date_line(p)
-                    || (p.chars().count() <= tuning::META_LABEL_CHARS
-                        && p.split_whitespace().count() <= tuning::META_LABEL_WORDS
-                        && !p.contains(['.', '!', '?', ',']))
+            && parts.iter().any(|&(_, date)| date)
+            && parts.iter().all(|&(p, date)| {
+                date || (p.chars().count() <= tuning::META_LABEL_CHARS
+                    && p.split_whitespace().count() <= tuning::META_LABEL_WORDS
+                    && !p.contains(['.', '!', '?', ',']))
             })
     }
 
