@@ -78,7 +78,13 @@ impl Default for Shingles {
 
 impl Shingles {
     pub fn push(&mut self, word: &str) {
-        self.window = [self.window[1], self.window[2], word_hash(word)];
+        self.push_hash(word_hash(word));
+    }
+
+    /// [`Shingles::push`] for a word of [`word_hash`] `hash`, which the writer has already
+    /// computed for the word.
+    pub fn push_hash(&mut self, hash: u64) {
+        self.window = [self.window[1], self.window[2], hash];
         self.words += 1;
         if self.words < 3 {
             return;
@@ -136,7 +142,7 @@ fn shingle_halves(window: [u64; 3]) -> [u64; 2] {
 
 /// FNV-1a over the word's bytes: stable across Rust versions and platforms, since
 /// fingerprints are stored in the index and compared with ones computed by later builds.
-fn word_hash(word: &str) -> u64 {
+pub(crate) fn word_hash(word: &str) -> u64 {
     let mut hasher = Fnv::default();
     hasher.write(word.as_bytes());
     hasher.finish()

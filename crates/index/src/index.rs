@@ -21,7 +21,7 @@ use tantivy::{
     doc,
 };
 
-use crate::dedup::{DupIndex, Fingerprint, Fnv, Shingles};
+use crate::dedup::{self, DupIndex, Fingerprint, Shingles};
 use crate::directory::IndexDirectory;
 use crate::error::io_error;
 use crate::generations::{self, Live, WriterLock};
@@ -551,9 +551,10 @@ pub struct ArticleWriter<'a> {
     dir: PathBuf,
     dups: DupIndex,
     folded: TextAnalyzer,
-    /// Stems of the folded words, for the body's word pairs.
+    /// Stems of the folded words, for the body's word pairs; it also marks the words this
+    /// writer has given to the spelling vocabulary.
     stems: StemMemo,
-    /// The words already given to the spelling vocabulary by this writer.
+    /// The words given to the spelling vocabulary by this writer that `stems` does not keep.
     vocabulary: Vocabulary,
     /// Names counted per segment, for `persons.json` at each commit.
     names: people::NameCache,
@@ -568,9 +569,10 @@ const MAX_VOCABULARY: usize = 2_000_000;
 /// Slots of [`Vocabulary::recent`] (128 KB: it stays in the core's cache).
 const RECENT_WORDS: usize = 1 << 14;
 
-/// Hashes of the words a writer has given to the spelling vocabulary: a 64-bit hash stands
-/// for the word (two words colliding would only leave one of them out of the vocabulary),
-/// without keeping or comparing the words themselves.
+/// Hashes of the words a writer has given to the spelling vocabulary that its stem memo
+/// does not keep (the memo marks the others, see [`StemMemo::stem_and_mark`]): a 64-bit
+/// hash stands for the word (two words colliding would only leave one of them out of the
+/// vocabulary), without keeping or comparing the words themselves.
 struct Vocabulary {
     seen: HashSet<u64, FxBuildHasher>,
     /// The hash last met in each slot, a subset of `seen`: the frequent words of a text are
@@ -740,26 +742,33 @@ impl ArticleWriter<'_> {
         ] {
             let mut stream = self.folded.token_stream(text);
             while let Some(token) = stream.next() {
+                let hash = dedup::word_hash(&token.text);
+                let for_vocabulary = token.text.len() >= 4;
+                // The memo has the stem, and whether the word went into the vocabulary.
+                let (stem, marked_first) = if is_body || for_vocabulary {
+                    self.stems.stem_and_mark(&token.text)
+                } else {
+                    (token.text.as_str(), None)
+                };
                 if is_body {
-                    shingles.push(&token.text);
-                    if with_pairs || analyzed {
-                        // The body's own words: the folded word stemmed as the body
-                        // analyzer stems it, at the same position.
-                        let stem = self.stems.stem(&token.text);
-                        if analyzed {
-                            for _ in lines..token.position {
-                                body.push('\n');
-                            }
-                            body.push_str(stem);
+                    shingles.push_hash(hash);
+                    // The body's own words: the folded word stemmed as the body analyzer
+                    // stems it, at the same position.
+                    if analyzed {
+                        for _ in lines..token.position {
                             body.push('\n');
-                            lines = token.position + 1;
                         }
-                        if with_pairs {
-                            pairs.push(stem, token.position);
-                        }
+                        body.push_str(stem);
+                        body.push('\n');
+                        lines = token.position + 1;
+                    }
+                    if with_pairs {
+                        pairs.push(stem, token.position);
                     }
                 }
-                if token.text.len() >= 4 && self.vocabulary.is_new(word_hash(&token.text)) {
+                if for_vocabulary
+                    && marked_first.unwrap_or_else(|| self.vocabulary.is_new(dedup::mix(hash)))
+                {
                     words.push_str(&token.text);
                     words.push(' ');
                 }
@@ -793,14 +802,6 @@ struct Analyzed {
     /// The body's word pairs (see the `pairs` module), one a line.
     pairs: String,
     fingerprint: Option<Fingerprint>,
-}
-
-/// A well-mixed 64-bit hash of a word.
-fn word_hash(word: &str) -> u64 {
-    let mut hasher = Fnv::default();
-    std::hash::Hasher::write(&mut hasher, word.as_bytes());
-    // The set's own hasher (one multiplication) relies on well-spread keys.
-    crate::dedup::mix(std::hash::Hasher::finish(&hasher))
 }
 
 /// A fresh generation being built by `newsdex rebuild`; see [`ArticleIndex::begin_rebuild`].
@@ -948,8 +949,8 @@ pub(crate) mod tests {
             7,
             7 + slots,
             0,
-            word_hash("Zelensky"),
-            word_hash("Зеленский"),
+            dedup::mix(dedup::word_hash("Zelensky")),
+            dedup::mix(dedup::word_hash("Зеленский")),
         ];
         for hash in hashes {
             assert!(vocabulary.is_new(hash), "{hash}");
@@ -1291,6 +1292,60 @@ pub(crate) mod tests {
             }
             assert_eq!(found, expected, "{text}");
         }
+    }
+
+    /// Each word of four bytes or more goes into the spelling vocabulary once per writer,
+    /// from a title or a body, whether the stem memo keeps it (and marks it) or not (a word
+    /// too long for it, or any word once it is full).
+    #[test]
+    fn vocabulary_words_are_given_once_whether_or_not_the_memo_keeps_them() {
+        // Longer than the memo keeps, short enough to be a word.
+        let long = "y".repeat(36);
+        let texts = [
+            format!("Talks in İstanbul: talks continue {long} and Зеленский talks."),
+            format!("Talks, {long}, ceasefire: the ceasefire talks and Зеленский again."),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let index = ArticleIndex::open(dir.path(), &Config::default()).unwrap();
+        let mut writer = index.writer().unwrap();
+        let vocabulary = |writer: &mut ArticleWriter<'_>| {
+            let mut given: Vec<String> = Vec::new();
+            for (n, text) in texts.iter().enumerate() {
+                let analyzed = writer.words(&article("https://a.example/1", "Peace talks", text));
+                given.extend(
+                    analyzed
+                        .words
+                        .split_whitespace()
+                        .map(|w| format!("{n}:{w}")),
+                );
+            }
+            given
+        };
+        let expected = [
+            "0:peace",
+            "0:talks",
+            "0:istanbul",
+            "0:continue",
+            &format!("0:{long}"),
+            "0:зеленскии",
+            "1:ceasefire",
+            "1:again",
+        ];
+        assert_eq!(vocabulary(&mut writer), expected);
+        assert!(
+            vocabulary(&mut writer).is_empty(),
+            "every word was given already"
+        );
+
+        // With a memo that keeps no word, the writer's own set answers for all of them.
+        drop(writer);
+        let mut writer = index.writer().unwrap();
+        writer.stems = StemMemo::keeping_no_words();
+        assert_eq!(vocabulary(&mut writer), expected);
+        assert!(
+            vocabulary(&mut writer).is_empty(),
+            "every word was given already"
+        );
     }
 
     #[test]
