@@ -51,6 +51,9 @@ fn shard_write_refuses_lines_that_are_not_records() {
         let run = shard_write(&dir.path().join(format!("shard-{number}")), input);
         assert_one_line_error(&run, "stdin");
     }
+    // A line that is not UTF-8 is named by its number.
+    let run = shard_write(&dir.path().join("shard-utf8"), b"\n\xc3\x28 broken\n");
+    assert_one_line_error(&run, "line 2 of stdin is not UTF-8");
 }
 
 #[test]

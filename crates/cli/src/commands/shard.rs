@@ -125,7 +125,16 @@ fn build(dir: &Path, input: impl BufRead) -> anyhow::Result<ShardInfo> {
         ..ShardInfo::default()
     };
     for (number, line) in input.lines().enumerate() {
-        let line = line.context("cannot read stdin")?;
+        let line = match line {
+            Ok(line) => line,
+            Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
+                anyhow::bail!("line {} of stdin is not UTF-8", number + 1)
+            }
+            Err(err) => {
+                return Err(err)
+                    .with_context(|| format!("cannot read line {} of stdin", number + 1));
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
