@@ -378,4 +378,38 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 300,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Any words (English-like, with accents and other scripts, around the 30 bytes a slot
+        /// holds), asked in any order and again, through a memo small enough to fill: each
+        /// gets tantivy's stem, and `stem_and_mark` says `Some(true)` once at most per word.
+        #[test]
+        fn any_words_get_tantivys_stems_and_are_marked_once(
+            words in proptest::collection::vec(
+                "[a-z]{1,8}(ing|ed|ies|ations|ly|s|é|ö|ß|ж|δ)?[a-zé]{0,26}",
+                1..300,
+            ),
+            max_slots in proptest::sample::select(vec![0, FIRST_SLOTS, 4 * FIRST_SLOTS]),
+        ) {
+            let mut plain = TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build();
+            let mut memo = StemMemo { max_slots, ..StemMemo::default() };
+            let mut marked = std::collections::HashSet::new();
+            for word in words.iter().chain(words.iter().rev()) {
+                let expected = stems(&mut plain, word);
+                proptest::prop_assert_eq!([memo.stem(word)], expected.as_slice(), "{}", word);
+                let (stem, first) = memo.stem_and_mark(word);
+                proptest::prop_assert_eq!([stem], expected.as_slice(), "{}", word);
+                if first == Some(true) {
+                    proptest::prop_assert!(marked.insert(word.clone()), "{} marked twice", word);
+                }
+            }
+        }
+    }
 }
