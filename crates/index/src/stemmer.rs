@@ -25,9 +25,9 @@ const MAX_SLOTS: usize = 1 << 18;
 /// One remembered word and its stem, inline in one cache line.
 ///
 /// The memo used to be a small cache of slots like this in front of a hash map of boxed
-/// words. On news text one word in five missed that cache, and the map cost three cache
-/// misses a word (its control bytes, its entry, the boxed word): an eighth of all indexing
-/// work at 100,000 articles. One table of inline slots costs at most one miss a word.
+/// words. On the bench's Zipf-distributed text about one word in five missed that cache (by
+/// a simulation of its slots), and the map cost three cache misses a word (its control
+/// bytes, its entry, the boxed word): an eighth of all indexing work at 100,000 articles. One table of inline slots costs at most one miss a word.
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]
 struct Slot {
@@ -91,7 +91,8 @@ impl Default for StemMemo {
     }
 }
 
-/// The slot a probe for a word of `hash` starts at, in a table of `len` slots.
+/// The slot a probe for a word of `hash` starts at, in a table of `len` slots (a power of
+/// two, at least [`FIRST_SLOTS`]).
 fn home(hash: u64, len: usize) -> usize {
     // The top bits of a multiplication: every bit of the hash moves them.
     let bits = len.trailing_zeros();
