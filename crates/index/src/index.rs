@@ -29,7 +29,7 @@ use crate::highlight::Highlighter;
 use crate::pairs::PairWriter;
 use crate::people::{self, PersonDirectory};
 use crate::schema::{self, Fields};
-use crate::stemmer::StemMemo;
+use crate::stemmer::{StemMemo, Stemmed};
 use crate::{Error, Result};
 
 mod shards;
@@ -235,7 +235,7 @@ impl ArticleIndex {
             dir: self.dir.clone(),
             dups: load_dups(&self.reader.searcher())?,
             folded: schema::folded_analyzer(),
-            stems: StemMemo::default(),
+            stems: StemMemo::classifying(crate::pairs::is_common),
             vocabulary: Vocabulary::default(),
             names: people::NameCache::default(),
             last_arrival: crate::watch::latest_arrival(&self.reader.searcher())?,
@@ -262,7 +262,7 @@ impl ArticleIndex {
                 dir: dir.clone(),
                 dups: DupIndex::empty_generation(),
                 folded: schema::folded_analyzer(),
-                stems: StemMemo::default(),
+                stems: StemMemo::classifying(crate::pairs::is_common),
                 vocabulary: Vocabulary::default(),
                 names: people::NameCache::default(),
                 last_arrival: 0,
@@ -744,11 +744,20 @@ impl ArticleWriter<'_> {
             while let Some(token) = stream.next() {
                 let hash = dedup::word_hash(&token.text);
                 let for_vocabulary = token.text.len() >= 4;
-                // The memo has the stem, and whether the word went into the vocabulary.
-                let (stem, marked_first) = if is_body || for_vocabulary {
+                // The memo has the stem, whether it is a common word, and whether the word
+                // went into the vocabulary.
+                let Stemmed {
+                    stem,
+                    in_class: common,
+                    first_mark,
+                } = if is_body || for_vocabulary {
                     self.stems.stem_and_mark(&token.text)
                 } else {
-                    (token.text.as_str(), None)
+                    Stemmed {
+                        stem: &token.text,
+                        in_class: false,
+                        first_mark: None,
+                    }
                 };
                 if is_body {
                     shingles.push_hash(hash);
@@ -763,11 +772,11 @@ impl ArticleWriter<'_> {
                         lines = token.position + 1;
                     }
                     if with_pairs {
-                        pairs.push(stem, token.position);
+                        pairs.push(stem, common, token.position);
                     }
                 }
                 if for_vocabulary
-                    && marked_first.unwrap_or_else(|| self.vocabulary.is_new(dedup::mix(hash)))
+                    && first_mark.unwrap_or_else(|| self.vocabulary.is_new(dedup::mix(hash)))
                 {
                     words.push_str(&token.text);
                     words.push(' ');

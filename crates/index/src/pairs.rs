@@ -132,8 +132,9 @@ pub struct PairWriter {
 }
 
 impl PairWriter {
-    pub fn push(&mut self, word: &str, position: usize) {
-        let common = is_common(word);
+    /// Takes the next word, and whether it [`is_common`] (which the writer's stem memo
+    /// knows).
+    pub fn push(&mut self, word: &str, common: bool, position: usize) {
         let adjacent = self
             .last_position
             .is_some_and(|last| last.wrapping_add(1) == position);
@@ -609,7 +610,7 @@ mod tests {
             ("of", 9),
         ];
         for (word, position) in words {
-            writer.push(word, position);
+            writer.push(word, is_common(word), position);
         }
         assert_eq!(writer.finish(), "of the\nof the\n");
         assert!(is_common("в") && is_common("的") && is_common("και") && is_common("said"));

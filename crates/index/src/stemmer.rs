@@ -14,7 +14,7 @@ use rustc_hash::FxBuildHasher;
 /// The longest word, in bytes, the memo keeps: nearly every word of any language.
 const SLOT_WORD: usize = 30;
 /// The longest stem, in bytes, the memo keeps.
-const SLOT_STEM: usize = 30;
+const SLOT_STEM: usize = 29;
 
 /// Slots a new memo starts with: a memo made for one query stays small.
 const FIRST_SLOTS: usize = 256;
@@ -27,17 +27,20 @@ const MAX_SLOTS: usize = 1 << 18;
 /// The memo used to be a small cache of slots like this in front of a hash map of boxed
 /// words. On the bench's Zipf-distributed text about one word in five missed that cache (by
 /// a simulation of its slots), and the map cost three cache misses a word (its control
-/// bytes, its entry, the boxed word): an eighth of all indexing work at 100,000 articles. One table of inline slots costs at most one miss a word.
+/// bytes, its entry, the boxed word): an eighth of all indexing work at 100,000 articles.
+/// One table of inline slots costs at most one miss a word.
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]
 struct Slot {
-    /// 0 for an empty slot (a word of the memo has at least three bytes).
+    /// 0 for an empty slot (a word has at least one byte).
     word_len: u8,
     stem_len: u8,
     /// Whether the stem differs from the word; when it does not, `stem` is unused.
     changed: bool,
     /// See [`StemMemo::stem_and_mark`].
     marked: bool,
+    /// Whether the stem is in the memo's class (see [`StemMemo::classifying`]).
+    in_class: bool,
     /// The word, zero-padded: compared as a whole with a padded key.
     word: [u8; SLOT_WORD],
     stem: [u8; SLOT_STEM],
@@ -48,6 +51,7 @@ const EMPTY_SLOT: Slot = Slot {
     stem_len: 0,
     changed: false,
     marked: false,
+    in_class: false,
     word: [0; SLOT_WORD],
     stem: [0; SLOT_STEM],
 };
@@ -73,8 +77,21 @@ pub struct StemMemo {
     max_slots: usize,
     /// The last stem of a word the memo could not take (too long, or the memo full).
     scratch: String,
+    /// The class whose membership the memo keeps for each stem.
+    class: fn(&str) -> bool,
     /// tantivy's stemmer, run on a word the memo does not have.
     stemmer: TextAnalyzer,
+}
+
+/// What [`StemMemo::stem_and_mark`] knows of a word.
+pub struct Stemmed<'a> {
+    /// The stem, as the body analyzer makes it.
+    pub stem: &'a str,
+    /// Whether the stem is in the memo's class (see [`StemMemo::classifying`]).
+    pub in_class: bool,
+    /// `Some(true)` the first time the word is asked about, `Some(false)` after that, and
+    /// `None` for a word the memo does not keep, which the caller must keep track of itself.
+    pub first_mark: Option<bool>,
 }
 
 impl Default for StemMemo {
@@ -84,6 +101,7 @@ impl Default for StemMemo {
             taken: 0,
             max_slots: MAX_SLOTS,
             scratch: String::new(),
+            class: |_| false,
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
@@ -118,22 +136,45 @@ impl StemMemo {
         }
     }
 
-    /// The stem of a lower-cased, folded word, and whether the word is marked for the first
-    /// time: `Some(true)` the first time it is asked about, `Some(false)` after that, `None` for a word the memo does not keep, which the caller
-    /// must keep track of itself. The index writer marks the words it has put in the
-    /// spelling vocabulary: it looks the word up here for its stem anyway, and a set of its
-    /// own cost another cache miss for one word in five.
-    pub fn stem_and_mark<'a>(&'a mut self, word: &'a str) -> (&'a str, Option<bool>) {
-        if word.len() <= 2 {
-            return (word, None);
+    /// A memo that also keeps, for each word, whether its stem is in `class`: the index
+    /// writer asks whether each body word is a common word (see the `pairs` module), and
+    /// asking a set of strings for every word of every article was 3% of indexing.
+    pub fn classifying(class: fn(&str) -> bool) -> Self {
+        Self {
+            class,
+            ..Self::default()
         }
+    }
+
+    /// The stem of a lower-cased, folded word, whether it is in the memo's class, and
+    /// whether the word is marked for the first time (see [`Stemmed::first_mark`]).
+    ///
+    /// The index writer marks the words it has put in the spelling vocabulary: it looks the
+    /// word up here for its stem anyway, and a set of its own cost another cache miss for
+    /// one word in five.
+    pub fn stem_and_mark<'a>(&'a mut self, word: &'a str) -> Stemmed<'a> {
+        let class = self.class;
         let Some(at) = self.slot_of(word) else {
-            return (self.stem_unremembered(word).unwrap_or(word), None);
+            let stem = if word.len() <= 2 {
+                word
+            } else {
+                self.stem_unremembered(word).unwrap_or(word)
+            };
+            return Stemmed {
+                stem,
+                in_class: class(stem),
+                first_mark: None,
+            };
         };
         let slot = &mut self.slots[at];
         let first = !slot.marked;
         slot.marked = true;
-        (self.slots[at].changed_stem().unwrap_or(word), Some(first))
+        let slot = &self.slots[at];
+        Stemmed {
+            stem: slot.changed_stem().unwrap_or(word),
+            in_class: slot.in_class,
+            first_mark: Some(first),
+        }
     }
 
     /// A memo that keeps no word: every word is stemmed afresh, and none is marked.
@@ -145,8 +186,8 @@ impl StemMemo {
         }
     }
 
-    /// The slot of a word of three letters or more, learning the word if it is new; `None`
-    /// for a word the memo does not keep (too long, or the memo full).
+    /// The slot of a word, learning the word if it is new; `None` for a word the memo does
+    /// not keep (too long, or the memo full).
     fn slot_of(&mut self, word: &str) -> Option<usize> {
         let bytes = word.as_bytes();
         if bytes.len() > SLOT_WORD {
@@ -178,7 +219,14 @@ impl StemMemo {
             at = self.vacant(hash);
         }
         let mut entry = EMPTY_SLOT;
-        if let Some(stem) = self.stemmed(word) {
+        // Snowball leaves words of one or two letters as they are ("a", "of", "is").
+        let stem = if bytes.len() > 2 {
+            self.stemmed(word)
+        } else {
+            None
+        };
+        entry.in_class = (self.class)(stem.as_deref().unwrap_or(word));
+        if let Some(stem) = stem {
             if stem.len() > SLOT_STEM {
                 // A stem longer than its word, and too long for a slot: not seen in English.
                 return None;
@@ -388,7 +436,8 @@ mod tests {
 
         /// Any words (English-like, with accents and other scripts, around the 30 bytes a slot
         /// holds), asked in any order and again, through a memo small enough to fill: each
-        /// gets tantivy's stem, and `stem_and_mark` says `Some(true)` once at most per word.
+        /// gets tantivy's stem and its stem's class, and `stem_and_mark` says `Some(true)`
+        /// once at most per word.
         #[test]
         fn any_words_get_tantivys_stems_and_are_marked_once(
             words in proptest::collection::vec(
@@ -400,14 +449,17 @@ mod tests {
             let mut plain = TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build();
-            let mut memo = StemMemo { max_slots, ..StemMemo::default() };
+            // A class that depends on the stem's every byte.
+            let class: fn(&str) -> bool = |stem| stem.bytes().map(u32::from).sum::<u32>() % 3 == 0;
+            let mut memo = StemMemo { max_slots, ..StemMemo::classifying(class) };
             let mut marked = std::collections::HashSet::new();
             for word in words.iter().chain(words.iter().rev()) {
                 let expected = stems(&mut plain, word);
                 proptest::prop_assert_eq!([memo.stem(word)], expected.as_slice(), "{}", word);
-                let (stem, first) = memo.stem_and_mark(word);
-                proptest::prop_assert_eq!([stem], expected.as_slice(), "{}", word);
-                if first == Some(true) {
+                let stemmed = memo.stem_and_mark(word);
+                proptest::prop_assert_eq!([stemmed.stem], expected.as_slice(), "{}", word);
+                proptest::prop_assert_eq!(stemmed.in_class, class(&expected[0]), "{}", word);
+                if stemmed.first_mark == Some(true) {
                     proptest::prop_assert!(marked.insert(word.clone()), "{} marked twice", word);
                 }
             }

@@ -234,7 +234,7 @@ fn build(
         dir: dir.to_path_buf(),
         dups: DupIndex::new(),
         folded: schema::folded_analyzer(),
-        stems: crate::stemmer::StemMemo::default(),
+        stems: crate::stemmer::StemMemo::classifying(crate::pairs::is_common),
         vocabulary: Vocabulary::default(),
         names: people::NameCache::default(),
         last_arrival: crate::watch::latest_arrival(&index.reader()?.searcher())?,
