@@ -575,9 +575,10 @@ const RECENT_WORDS: usize = 1 << 14;
 /// vocabulary), without keeping or comparing the words themselves.
 struct Vocabulary {
     seen: HashSet<u64, FxBuildHasher>,
-    /// The hash last met in each slot, a subset of `seen`: the frequent words of a text are
-    /// answered here. At a million articles `seen` outgrows the caches, and asking it about
-    /// every word of every article was a cache miss each time.
+    /// The hash last met in each slot, a subset of `seen`, answered without touching it.
+    /// It was added when `seen` was asked about every word of every article and outgrew the
+    /// caches at a million articles; since the stem memo marks the words it keeps, `seen`
+    /// hears only of the others (long words, and new words once the memo is full).
     recent: Box<[u64]>,
 }
 

@@ -155,11 +155,7 @@ impl StemMemo {
     pub fn stem_and_mark<'a>(&'a mut self, word: &'a str) -> Stemmed<'a> {
         let class = self.class;
         let Some(at) = self.slot_of(word) else {
-            let stem = if word.len() <= 2 {
-                word
-            } else {
-                self.stem_unremembered(word).unwrap_or(word)
-            };
+            let stem = self.stem_unremembered(word).unwrap_or(word);
             return Stemmed {
                 stem,
                 in_class: class(stem),
@@ -209,7 +205,7 @@ impl StemMemo {
             at = (at + 1) & mask;
         }
         // A word not seen before: stem it, and remember it if there is room.
-        if (self.taken + 1) * 8 > self.slots.len() * 5 || self.max_slots == 0 {
+        if (self.taken + 1) * 8 > self.slots.len().min(self.max_slots) * 5 {
             if self.slots.len() >= self.max_slots {
                 // Full: the words met first are, by Zipf's law, the frequent ones; keep them
                 // and stem the rest every time.
@@ -219,12 +215,7 @@ impl StemMemo {
             at = self.vacant(hash);
         }
         let mut entry = EMPTY_SLOT;
-        // Snowball leaves words of one or two letters as they are ("a", "of", "is").
-        let stem = if bytes.len() > 2 {
-            self.stemmed(word)
-        } else {
-            None
-        };
+        let stem = self.stemmed(word);
         entry.in_class = (self.class)(stem.as_deref().unwrap_or(word));
         if let Some(stem) = stem {
             if stem.len() > SLOT_STEM {
@@ -272,6 +263,10 @@ impl StemMemo {
 
     /// tantivy's stem of `word`, when it differs from the word.
     fn stemmed(&mut self, word: &str) -> Option<String> {
+        // Snowball leaves words of one or two letters as they are ("a", "of", "is").
+        if word.len() <= 2 {
+            return None;
+        }
         let mut stream = self.stemmer.token_stream(word);
         (stream.advance() && stream.token().text != word).then(|| stream.token().text.clone())
     }
